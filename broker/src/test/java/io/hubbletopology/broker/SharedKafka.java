@@ -1,0 +1,95 @@
+package io.hubbletopology.broker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * One real Kafka broker for the whole test JVM, started on first use and stopped when the JVM exits.
+ * Tests share it and keep apart by using topic names and application ids of their own.
+ *
+ * <pre>{@code
+ * String bootstrap = SharedKafka.bootstrapServers();
+ * }</pre>
+ */
+public final class SharedKafka {
+
+    private static EmbeddedKafkaBroker broker;
+
+    private SharedKafka() {
+    }
+
+    public static synchronized String bootstrapServers() {
+        if (broker == null) {
+            Path dir;
+            try {
+                dir = Files.createTempDirectory("hubble-topology-test-kafka");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            broker = EmbeddedKafkaBroker.start(BrokerSettings.loopback(dir));
+            EmbeddedKafkaBroker started = broker;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                started.close();
+                delete(dir);
+            }, "shared-kafka-stop"));
+            proveItServes(broker.bootstrapServers());
+        }
+        return broker.bootstrapServers();
+    }
+
+    /** A started broker is not yet a serving one: produce and consume once before handing it out. */
+    private static void proveItServes(String bootstrap) {
+        String topic = "shared-kafka-probe";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the test broker does not serve: " + e, e);
+        }
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, "probe", "probe")).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the test broker does not accept records: " + e, e);
+        }
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+                new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    return;
+                }
+            }
+            throw new IllegalStateException("the test broker does not serve records back");
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: it is a temp directory
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.hubbletopology.deploy;
+
+import java.io.PrintWriter;
+
+import io.hubbletopology.deploy.cli.BrokerCommand;
+import io.hubbletopology.deploy.cli.DemoCommand;
+import io.hubbletopology.deploy.cli.IngestCommand;
+import io.hubbletopology.deploy.cli.ProcessorCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The runnable jar: {@code java -jar hubble-topology.jar <role> [options]}.
+ *
+ * <pre>
+ * java -jar hubble-topology.jar demo                     # everything in one process
+ * java -jar hubble-topology.jar broker --port 9092 --data-dir /var/lib/kafka
+ * java -jar hubble-topology.jar processor --bootstrap-servers 127.0.0.1:9092
+ * java -jar hubble-topology.jar ingest --bootstrap-servers 127.0.0.1:9092 --hubble-addr 127.0.0.1:4245
+ * </pre>
+ */
+@Command(name = "hubble-topology", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Turns Cilium Hubble flows and Linux link states into a live, queryable, historical topology on Kafka.%n",
+        subcommands = {DemoCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class,
+                CommandLine.HelpCommand.class},
+        commandListHeading = "%nRoles:%n")
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (0 ok, 1 failure at run time, 2 bad usage or configuration). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        // A bad option is one line naming it, not a page of usage.
+        cli.setParameterExceptionHandler((e, a) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"hubble-topology " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.hubbletopology.deploy.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import io.hubbletopology.broker.BrokerSettings;
+import io.hubbletopology.deploy.roles.BrokerRole;
+import io.hubbletopology.deploy.roles.IngestRole;
+import io.hubbletopology.deploy.roles.ProcessorRole;
+import io.hubbletopology.deploy.roles.RoleRunner;
+import io.hubbletopology.deploy.roles.SimulatedHubbleRole;
+import io.hubbletopology.ingest.DiscoveryMode;
+import io.hubbletopology.ingest.IngestConfig;
+import io.hubbletopology.ingest.hubble.HubbleSourceSettings;
+import io.hubbletopology.processor.ProcessorConfig;
+import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.topics.TopicNames;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run everything in one process: a real Kafka broker, a simulated Hubble server speaking gRPC,",
+                "the ingest agent (simulated Hubble plus this machine's /sys/class/net), the processor and the query API."})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--api-port", defaultValue = "8080", description = "HTTP port of the API. Default: ${DEFAULT-VALUE}.")
+    int apiPort;
+
+    @Option(names = "--data-dir", description = "Where Kafka and the state stores keep data. Default: a temporary directory, removed on exit.")
+    Path dataDir;
+
+    @Option(names = "--flows-per-second", defaultValue = "200", description = "Flows the simulated cluster emits per second. Default: ${DEFAULT-VALUE}.")
+    double flowsPerSecond;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the simulated cluster. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--sysfs-root", defaultValue = "/sys/class/net", description = "Where the interfaces are. Default: ${DEFAULT-VALUE}.")
+    Path sysfsRoot;
+
+    @Override
+    public Integer call() throws IOException {
+        if (flowsPerSecond <= 0) {
+            throw new ParameterException(spec.commandLine(), "--flows-per-second must be positive");
+        }
+        if (apiPort < 0 || apiPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--api-port must be within 0..65535, was " + apiPort);
+        }
+        boolean temporary = dataDir == null;
+        Path dir = temporary ? Files.createTempDirectory("hubble-topology-demo") : dataDir;
+        BrokerRole broker = new BrokerRole(BrokerSettings.loopback(dir.resolve("kafka")));
+        SimulatedHubbleRole hubble = new SimulatedHubbleRole(flowsPerSecond, seed);
+        ProcessorRole processor = new ProcessorRole(
+                () -> ProcessorConfig.defaults(broker.bootstrapServers(), dir.resolve("state")),
+                new ApiSettings("0.0.0.0", apiPort, DiscoveryMode.BOTH.label()));
+        IngestRole ingest = new IngestRole(() -> new IngestConfig(broker.bootstrapServers(), java.util.Map.of(), "demo-node",
+                DiscoveryMode.BOTH, HubbleSourceSettings.of(hubble.address()), sysfsRoot,
+                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(60), TopicNames.defaults(), 3, (short) 1,
+                java.time.Duration.ofHours(24)));
+        try {
+            return new RoleRunner().run(List.of(broker, processor, hubble, ingest), () -> System.out.println(
+                    "hubble-topology demo is running: http://localhost:" + processor.apiPort()
+                            + "/topology (links: /links, health: /health; Kafka " + broker.bootstrapServers()
+                            + ", Hubble " + hubble.address() + "). Ctrl-C stops it."));
+        } finally {
+            if (temporary) {
+                deleteRecursively(dir);
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

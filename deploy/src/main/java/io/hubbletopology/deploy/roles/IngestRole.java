@@ -1,0 +1,39 @@
+package io.hubbletopology.deploy.roles;
+
+import java.util.function.Supplier;
+
+import io.hubbletopology.ingest.IngestAgent;
+import io.hubbletopology.ingest.IngestConfig;
+
+/** The per-node ingest agent. Its config may depend on roles started before it (the demo's broker). */
+public final class IngestRole implements Role {
+
+    private final Supplier<IngestConfig> config;
+    private IngestAgent agent;
+
+    public IngestRole(Supplier<IngestConfig> config) {
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "ingest";
+    }
+
+    @Override
+    public void start() {
+        agent = new IngestAgent(config.get());
+        agent.start();
+    }
+
+    public IngestAgent agent() {
+        return agent;
+    }
+
+    @Override
+    public void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.hubbletopology.topics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the topics a role needs when they are missing. An existing topic is used as it is: operators may
+ * have created it with their own partitions and settings, and we never alter it.
+ */
+public final class TopicProvisioner {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private final Admin admin;
+    private final int partitions;
+    private final short replicationFactor;
+
+    public TopicProvisioner(Admin admin, int partitions, short replicationFactor) {
+        this.admin = admin;
+        this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
+    }
+
+    /** A topic that keeps everything for its retention. */
+    public NewTopic stream(String name, long retentionMs) {
+        return new NewTopic(name, partitions, replicationFactor)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retentionMs)));
+    }
+
+    /** A topic that keeps the latest record per key. */
+    public NewTopic compacted(String name) {
+        return new NewTopic(name, partitions, replicationFactor)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+
+    /**
+     * Creates the topics that do not exist yet and waits until the broker confirms.
+     *
+     * @throws TopicProvisioningException when the broker cannot be reached or refuses, within the timeout
+     */
+    public void ensure(List<NewTopic> topics, long timeoutMs) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (NewTopic topic : topics) {
+                if (!existing.contains(topic.name())) {
+                    missing.add(topic);
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(timeoutMs, TimeUnit.MILLISECONDS);
+                    log.info("Created topic {}", entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicProvisioningException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new TopicProvisioningException("cannot create topics " + names(topics) + ": " + cause, cause);
+        }
+    }
+
+    private static List<String> names(List<NewTopic> topics) {
+        return topics.stream().map(NewTopic::name).toList();
+    }
+
+    /** The broker could not be reached, or refused to create a topic. */
+    public static final class TopicProvisioningException extends RuntimeException {
+        public TopicProvisioningException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

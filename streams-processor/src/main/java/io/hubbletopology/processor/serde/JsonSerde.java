@@ -1,0 +1,52 @@
+package io.hubbletopology.processor.serde;
+
+import java.io.IOException;
+
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A serde for our value records, as JSON. */
+public final class JsonSerde<T> implements Serde<T> {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final Class<T> type;
+
+    public JsonSerde(Class<T> type) {
+        this.type = type;
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return (topic, value) -> {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return MAPPER.writeValueAsBytes(value);
+            } catch (IOException e) {
+                throw new SerializationException("cannot write " + type.getSimpleName() + " as JSON", e);
+            }
+        };
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                return MAPPER.readValue(bytes, type);
+            } catch (IOException e) {
+                throw new SerializationException("cannot read " + type.getSimpleName() + " from JSON", e);
+            }
+        };
+    }
+}

@@ -1,0 +1,50 @@
+package io.hubbletopology.processor.serde;
+
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+
+import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.records.LinkStateRecord;
+
+/** A serde for our protobuf topic records. */
+public final class ProtoSerde<T extends MessageLite> implements Serde<T> {
+
+    private final Parser<T> parser;
+
+    private ProtoSerde(Parser<T> parser) {
+        this.parser = parser;
+    }
+
+    public static ProtoSerde<FlowRecord> flows() {
+        return new ProtoSerde<>(FlowRecord.parser());
+    }
+
+    public static ProtoSerde<LinkStateRecord> links() {
+        return new ProtoSerde<>(LinkStateRecord.parser());
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return (topic, value) -> value == null ? null : value.toByteArray();
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                return parser.parseFrom(bytes);
+            } catch (InvalidProtocolBufferException e) {
+                throw new SerializationException("not a valid record on " + topic + ": " + e.getMessage(), e);
+            }
+        };
+    }
+}
