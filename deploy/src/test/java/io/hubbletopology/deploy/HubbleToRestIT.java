@@ -1,0 +1,84 @@
+package io.hubbletopology.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.broker.SharedKafka;
+import io.hubbletopology.deploy.roles.IngestRole;
+import io.hubbletopology.deploy.roles.ProcessorRole;
+import io.hubbletopology.ingest.DiscoveryMode;
+import io.hubbletopology.ingest.IngestConfig;
+import io.hubbletopology.ingest.hubble.HubbleSourceSettings;
+import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
+import io.hubbletopology.ingest.synthetic.SyntheticCluster;
+import io.hubbletopology.processor.ProcessorConfig;
+import io.hubbletopology.topics.TopicNames;
+
+/**
+ * The thinnest real path through every module: a Hubble server speaking gRPC on a real socket, the ingest
+ * agent, the real broker, Kafka Streams, and the REST answer, whose edge counts must equal what was sent.
+ */
+class HubbleToRestIT {
+
+    private static final long SEED = 7;
+    private static final int FLOWS = 3_000;
+
+    @Test
+    @Timeout(120)
+    void edgeCountsEqualWhatTheHubbleServerSent(@TempDir Path dir) throws Exception {
+        String kafka = SharedKafka.bootstrapServers();
+        TopicNames topics = new TopicNames("spine-it.flows", "spine-it.links", "spine-it.dlq");
+        ProcessorConfig processorConfig = new ProcessorConfig(kafka, Map.of(), "spine-it", null, dir.resolve("state"), 1, 0,
+                Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 3, (short) 1);
+        ProcessorRole processor = new ProcessorRole(() -> processorConfig, new ApiSettings("127.0.0.1", 0, "both"));
+
+        try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(SEED)::next)
+                .flowsPerSecond(2_000).maxFlows(FLOWS).startPaused().start()) {
+            IngestRole ingest = new IngestRole(() -> new IngestConfig(kafka, Map.of(), "it-node", DiscoveryMode.BOTH,
+                    HubbleSourceSettings.of("127.0.0.1:" + hubble.port()), IngestConfig.DEFAULT_SYSFS_ROOT,
+                    Duration.ofSeconds(1), Duration.ofSeconds(60), topics, 3, (short) 1, Duration.ofHours(1)));
+            processor.start();
+            ingest.start();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> hubble.followers() == 1);
+                hubble.resume();
+                String api = "http://127.0.0.1:" + processor.apiPort();
+
+                Map<String, Long> expected = ExpectedTopology.nonReplyEdgeCounts(SEED, FLOWS);
+                long expectedTotal = expected.values().stream().mapToLong(Long::longValue).sum();
+                AtomicReference<JsonNode> topology = new AtomicReference<>();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    Http.Response r = Http.get(api + "/api/v1/topology?last=1h");
+                    topology.set(r.body());
+                    return r.status() == 200 && Http.totalFlows(r.body()) >= expectedTotal;
+                });
+                assertThat(hubble.emitted()).isEqualTo(FLOWS);
+                assertThat(ExpectedTopology.edgeCounts(topology.get())).isEqualTo(expected);
+
+                // The old agent's path answers the same, in its shape.
+                JsonNode old = Http.get(api + "/topology?last=1h").body();
+                assertThat(Http.totalFlows(old)).isEqualTo(expectedTotal);
+                assertThat(old.path("links").get(0).has("src")).isTrue();
+                assertThat(old.path("links").get(0).has("state")).isTrue();
+
+                await().atMost(Duration.ofSeconds(20)).until(() ->
+                        Http.get(api + "/links").body().path("links").findValuesAsText("name").contains("lo"));
+            } finally {
+                ingest.stop();
+                processor.stop();
+            }
+        }
+    }
+}
