@@ -39,7 +39,7 @@ class HubbleToRestIT {
     @Timeout(120)
     void edgeCountsEqualWhatTheHubbleServerSent(@TempDir Path dir) throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        TopicNames topics = new TopicNames("spine-it.flows", "spine-it.links", "spine-it.dlq");
+        TopicNames topics = TopicNames.prefixed("spine-it.");
         ProcessorConfig processorConfig = new ProcessorConfig(kafka, Map.of(), "spine-it", null, dir.resolve("state"), 1, 0,
                 Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 3, (short) 1);
         ProcessorRole processor = new ProcessorRole(() -> processorConfig, new ApiSettings("127.0.0.1", 0, "both"));

@@ -28,8 +28,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run everything in one process: a real Kafka broker, a simulated Hubble server speaking gRPC,",
-                "the ingest agent (simulated Hubble plus this machine's /sys/class/net), the processor and the query API."})
+        description = {"Run everything in one process to try it out: Kafka, a simulated Hubble, ingest, processor and API.",
+                "",
+                "The broker is real (KRaft); the simulated Hubble server speaks Hubble's gRPC protocol on loopback;",
+                "the ingest agent reads it and this machine's /sys/class/net."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec

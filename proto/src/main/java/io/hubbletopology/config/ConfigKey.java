@@ -1,0 +1,118 @@
+package io.hubbletopology.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One setting of a role, declared once with everything an operator needs to know about it: its key in the
+ * YAML file (dotted, e.g. {@code discovery.poll_interval}), its environment variable, its default, what it
+ * means, and how its text becomes a typed value. Each role's config class lists its keys, so the
+ * configuration reference can be generated from (or checked against) the code.
+ *
+ * <pre>{@code
+ * static final ConfigKey<Duration> POLL_INTERVAL = ConfigKey.duration("discovery.poll_interval", "POLL_INTERVAL", "1s",
+ *         "How often link states are read from sysfs.");
+ * Duration poll = values.get(POLL_INTERVAL);
+ * }</pre>
+ *
+ * @param name         the dotted YAML key
+ * @param env          the environment variable that overrides it, or null when there is none
+ * @param defaultValue the default as text, or null when the setting is optional with no default
+ * @param description  what it means, for the reference
+ * @param parser       text to value; throws IllegalArgumentException with the reason on bad text
+ */
+public record ConfigKey<T>(String name, String env, String defaultValue, String description, Function<String, T> parser) {
+
+    private static final Pattern DURATION = Pattern.compile("^(\\d{1,12})(ms|s|m|h|d)?$");
+
+    public ConfigKey {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(parser, "parser");
+    }
+
+    public static ConfigKey<String> string(String name, String env, String defaultValue, String description) {
+        return new ConfigKey<>(name, env, defaultValue, description, s -> s);
+    }
+
+    public static ConfigKey<Integer> integer(String name, String env, String defaultValue, int min, int max, String description) {
+        return new ConfigKey<>(name, env, defaultValue, description, s -> parseInt(s, min, max));
+    }
+
+    public static ConfigKey<Boolean> bool(String name, String env, String defaultValue, String description) {
+        return new ConfigKey<>(name, env, defaultValue, description, ConfigKey::parseBool);
+    }
+
+    /** 500ms, 1s, 5m, 2h, 1d; a bare number is seconds (the old agent's {@code poll_interval: 5}). */
+    public static ConfigKey<Duration> duration(String name, String env, String defaultValue, String description) {
+        return new ConfigKey<>(name, env, defaultValue, description, ConfigKey::parseDuration);
+    }
+
+    /** A comma-separated list (or a YAML list); empty text is the empty list. */
+    public static ConfigKey<List<String>> list(String name, String env, String defaultValue, String description) {
+        return new ConfigKey<>(name, env, defaultValue, description, ConfigKey::parseList);
+    }
+
+    /** One of an enum's constants, case-insensitive. */
+    public static <E extends Enum<E>> ConfigKey<E> oneOf(String name, String env, String defaultValue, Class<E> type,
+                                                         String description) {
+        return new ConfigKey<>(name, env, defaultValue, description, s -> parseEnum(s, type));
+    }
+
+    public static int parseInt(String s, int min, int max) {
+        int v;
+        try {
+            v = Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' is not a whole number");
+        }
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(v + " is not within " + min + ".." + max);
+        }
+        return v;
+    }
+
+    public static boolean parseBool(String s) {
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("'" + s + "' is not true or false");
+        };
+    }
+
+    public static Duration parseDuration(String s) {
+        Matcher m = DURATION.matcher(s.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + s + "' is not a duration like 500ms, 1s, 5m, 2h or 1d");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    public static List<String> parseList(String s) {
+        return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    public static <E extends Enum<E>> E parseEnum(String s, Class<E> type) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(s.trim())) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("'" + s + "' is not one of " + Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
+    }
+}
