@@ -2,23 +2,50 @@ package io.hubbletopology.api;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hubbletopology.api.live.FeedFilter;
+import io.hubbletopology.api.live.FeedMessages;
+import io.hubbletopology.api.live.FeedUpdate;
+import io.hubbletopology.api.live.LiveEndpoint;
+import io.hubbletopology.api.live.LiveFeed;
+import io.hubbletopology.api.live.OutputTopicsListener;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.processor.TopologyQueries;
+import io.hubbletopology.processor.model.EdgeStats;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * The HTTP face of the processor: the old agent's {@code /topology}, {@code /links} and {@code /health},
- * probes, and the versioned API under {@code /api/v1}.
+ * The HTTP face of the processor: the old agent's {@code /topology}, {@code /links}, {@code /health} and
+ * {@code /ws/topology}, probes, the versioned API under {@code /api/v1}, Prometheus {@code /metrics}, and the
+ * live map at {@code /}.
  *
  * <pre>{@code
  * ApiServer api = new ApiServer(new ApiSettings("0.0.0.0", 8080, "hubble"), processor);
@@ -30,29 +57,53 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     /** What {@code /topology} covers when asked without a range. */
     public static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
+    private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/metrics");
+    private static final Set<String> KNOWN_ROUTES = Set.of("/health", "/ready", "/metrics", "/topology", "/links",
+            "/api/v1/topology", "/api/v1/links", "/ws/topology");
 
     private final ApiSettings settings;
     private final TopologyProcessor processor;
     private final ObjectMapper json = new ObjectMapper();
     private final Clock clock = Clock.systemUTC();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AccessControl access;
+    private final LiveFeed feed;
+    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "api-ticks");
+        t.setDaemon(true);
+        return t;
+    });
+    private OutputTopicsListener listener;
     private Javalin app;
 
     public ApiServer(ApiSettings settings, TopologyProcessor processor) {
         this.settings = settings;
         this.processor = processor;
+        this.access = new AccessControl(settings.tokens());
+        this.feed = new LiveFeed(settings.maxClients(), settings.clientQueue(), settings.stallTimeout(), registry);
     }
 
     public synchronized void start() {
+        LiveEndpoint live = new LiveEndpoint(feed, access::allows, settings.allowedOrigins(), settings.heartbeat(), this::snapshot);
         app = Javalin.create(config -> {
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
             config.startup.showJavalinBanner = false;
+            config.staticFiles.add("/public", Location.CLASSPATH);
+            config.staticFiles.enableWebjars();
+            if (settings.keystore() != null) {
+                config.jetty.modifyServer(server -> server.setConnectors(new org.eclipse.jetty.server.Connector[] {https(server)}));
+            }
+            config.routes.before(this::beforeRequest);
+            config.routes.after(this::afterRequest);
             config.routes.get("/health", this::health);
             config.routes.get("/ready", this::ready);
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             config.routes.get("/topology", this::topology);
             config.routes.get("/api/v1/topology", this::topology);
             config.routes.get("/links", this::links);
             config.routes.get("/api/v1/links", this::links);
+            config.routes.ws("/ws/topology", live::configure);
             config.routes.exception(BadParameterException.class, (e, ctx) ->
                     send(ctx, 400, error("bad_parameter", e.getMessage(), e.parameter())));
             config.routes.exception(TopologyQueries.StoreUnavailableException.class, (e, ctx) ->
@@ -61,14 +112,74 @@ public final class ApiServer implements AutoCloseable {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 send(ctx, 500, error("internal", "the request failed; see the server log", null));
             });
-            config.routes.error(404, ctx -> send(ctx, 404, error("not_found", "no such path: " + ctx.path(), null)));
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null) {
+                    send(ctx, 404, error("not_found", "no such path: " + ctx.path(), null));
+                }
+            });
         }).start();
-        log.info("Query API on http://{}:{}", settings.host(), app.port());
+        ticks.scheduleAtFixedRate(live::resetInboundCounts, 1, 1, TimeUnit.SECONDS);
+        startListener();
+        log.info("Query API on {}://{}:{}", settings.keystore() == null ? "http" : "https", settings.host(), app.port());
+    }
+
+    private ServerConnector https(org.eclipse.jetty.server.Server server) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(settings.keystore().toString());
+        tls.setKeyStorePassword(settings.keystorePassword());
+        HttpConfiguration http = new HttpConfiguration();
+        http.addCustomizer(new SecureRequestCustomizer());
+        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        return connector;
+    }
+
+    private void startListener() {
+        Map<String, Object> props = new HashMap<>(processor.config().kafkaProperties());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, processor.config().bootstrapServers());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "hubble-topology-live-feed");
+        listener = new OutputTopicsListener(props, processor.config().topics().edgeUpdates(),
+                processor.config().topics().linkChanges(), feed);
+        listener.start();
     }
 
     /** The port the API listens on (useful when it was started on port 0). */
     public int port() {
         return app.port();
+    }
+
+    /** The live feed, for tests and the processor's own publishers. */
+    public LiveFeed feed() {
+        return feed;
+    }
+
+    /** True once the live feed follows the output topics: every later change reaches the clients. */
+    public boolean liveFeedFollowing() {
+        return listener != null && listener.following();
+    }
+
+    private void beforeRequest(Context ctx) {
+        ctx.attribute("started", System.nanoTime());
+        String path = ctx.path();
+        boolean api = path.equals("/topology") || path.equals("/links") || path.startsWith("/api/");
+        if (api && !OPEN_PATHS.contains(path) && !access.allows(ctx.header("Authorization"), ctx.queryParam("token"))) {
+            send(ctx, 401, error("unauthorized", "a valid bearer token is required", null));
+            ctx.skipRemainingHandlers();
+        }
+    }
+
+    private void afterRequest(Context ctx) {
+        Long started = ctx.attribute("started");
+        if (started == null) {
+            return;
+        }
+        String route = KNOWN_ROUTES.contains(ctx.path()) ? ctx.path() : "other";
+        Timer.builder("hubble_topology_http_requests").description("HTTP request latency")
+                .tags("method", ctx.method().name(), "route", route, "status", String.valueOf(ctx.statusCode()))
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
     private void health(Context ctx) {
@@ -94,6 +205,22 @@ public final class ApiServer implements AutoCloseable {
     private void links(Context ctx) {
         requireRunning();
         send(ctx, 200, TopologyView.links(processor.queries().links()));
+    }
+
+    /** What a new live client sees first: the edges of the snapshot range and every link state. */
+    private List<FeedUpdate> snapshot(FeedFilter filter) {
+        List<FeedUpdate> updates = new ArrayList<>();
+        if (!processor.running()) {
+            return updates;
+        }
+        Instant now = clock.instant();
+        for (EdgeStats edge : processor.queries().topology(now.minus(settings.snapshotRange()), now).values()) {
+            updates.add(FeedMessages.edge(json.valueToTree(TopologyView.edge(edge))));
+        }
+        for (Object link : (List<?>) TopologyView.links(processor.queries().links()).get("links")) {
+            updates.add(FeedMessages.link(json.valueToTree(link)));
+        }
+        return updates;
     }
 
     private void requireRunning() {
@@ -122,6 +249,11 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        ticks.shutdownNow();
+        if (listener != null) {
+            listener.close();
+        }
+        feed.close();
         if (app != null) {
             app.stop();
         }

@@ -1,17 +1,99 @@
 package io.hubbletopology.api;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.hubbletopology.config.ConfigKey;
+import io.hubbletopology.config.ConfigValues;
+
 /**
- * Where the query API listens and what it reports about itself.
+ * The query API's settings. The keys under {@code api.} and {@code websocket.} are the old agent's
+ * ({@code api.host}, {@code api.port}, {@code websocket.max_clients}, {@code websocket.heartbeat_interval}),
+ * so its config files keep working.
  *
- * @param host the address to bind ({@code 0.0.0.0} for every interface)
- * @param port the HTTP port; 0 picks a free one
- * @param mode the discovery mode reported by {@code /health}, as the agent we replace did
+ * @param host              the address to bind ({@code 0.0.0.0} for every interface)
+ * @param port              the HTTP port; 0 picks a free one
+ * @param mode              the discovery mode reported by {@code /health}, as the agent we replace did
+ * @param tokens            bearer tokens accepted; empty means no authentication
+ * @param allowedOrigins    WebSocket origins accepted; empty means any
+ * @param maxClients        live clients at most, per instance
+ * @param heartbeat         interval of WebSocket pings
+ * @param clientQueue       updates queued per live client before it is evicted (after coalescing)
+ * @param stallTimeout      how long a live client may leave a message untaken before it is evicted
+ * @param snapshotRange     what a new live client gets as its first snapshot
+ * @param keystore          a PKCS12 or JKS keystore to serve HTTPS with; null for plain HTTP
+ * @param keystorePassword  the keystore's password
+ * @param peerTimeout       how long a merged answer waits for another instance
  */
-public record ApiSettings(String host, int port, String mode) {
+public record ApiSettings(String host, int port, String mode, List<String> tokens, List<String> allowedOrigins,
+                          int maxClients, Duration heartbeat, int clientQueue, Duration stallTimeout,
+                          Duration snapshotRange, Path keystore, String keystorePassword, Duration peerTimeout) {
+
+    public static final ConfigKey<String> HOST = ConfigKey.string("api.host", "API_HOST", "0.0.0.0",
+            "Address the query API binds (0.0.0.0: every interface).");
+    public static final ConfigKey<Integer> PORT = ConfigKey.integer("api.port", "API_PORT", "8080", 0, 65535,
+            "HTTP port of the query API, the live feed and the page.");
+    public static final ConfigKey<List<String>> TOKENS = ConfigKey.list("api.tokens", "API_TOKENS", "",
+            "Bearer tokens accepted (comma-separated); empty: no authentication. Browsers may pass ?token=.");
+    public static final ConfigKey<List<String>> ALLOWED_ORIGINS = ConfigKey.list("websocket.allowed_origins",
+            "WEBSOCKET_ALLOWED_ORIGINS", "", "Origins allowed to open the live feed (comma-separated); empty: any.");
+    public static final ConfigKey<Integer> MAX_CLIENTS = ConfigKey.integer("websocket.max_clients", "WEBSOCKET_MAX_CLIENTS",
+            "100", 1, 1_000_000, "Live clients at most, per instance (the old agent's default: 100).");
+    public static final ConfigKey<Duration> HEARTBEAT = ConfigKey.duration("websocket.heartbeat_interval",
+            "WEBSOCKET_HEARTBEAT_INTERVAL", "30s", "Interval of WebSocket pings (a bare number is seconds).");
+    public static final ConfigKey<Integer> CLIENT_QUEUE = ConfigKey.integer("websocket.client_queue", "WEBSOCKET_CLIENT_QUEUE",
+            "1000", 1, 10_000_000, "Updates queued per live client (one per edge or interface) before it is evicted.");
+    public static final ConfigKey<Duration> STALL_TIMEOUT = ConfigKey.duration("websocket.stall_timeout",
+            "WEBSOCKET_STALL_TIMEOUT", "15s", "How long a live client may leave a message untaken before it is evicted.");
+    public static final ConfigKey<Duration> SNAPSHOT_RANGE = ConfigKey.duration("websocket.snapshot_range",
+            "WEBSOCKET_SNAPSHOT_RANGE", "5m", "The time range of the snapshot a new live client receives first.");
+    public static final ConfigKey<String> KEYSTORE = ConfigKey.string("api.tls.keystore", "API_TLS_KEYSTORE", null,
+            "Keystore (PKCS12 or JKS) to serve HTTPS with; unset: plain HTTP.");
+    public static final ConfigKey<String> KEYSTORE_PASSWORD = ConfigKey.string("api.tls.keystore_password",
+            "API_TLS_KEYSTORE_PASSWORD", "", "Password of the keystore.");
+    public static final ConfigKey<Duration> PEER_TIMEOUT = ConfigKey.duration("api.peer_timeout", "API_PEER_TIMEOUT", "2s",
+            "How long an answer merged across instances waits for each other instance.");
 
     public ApiSettings {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be within 0..65535, was " + port);
         }
+        tokens = List.copyOf(tokens);
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    /** Defaults but for where it listens and the mode it reports. */
+    public ApiSettings(String host, int port, String mode) {
+        this(host, port, mode, List.of(), List.of(), 100, Duration.ofSeconds(30), 1_000, Duration.ofSeconds(15),
+                Duration.ofMinutes(5), null, "", Duration.ofSeconds(2));
+    }
+
+    public static ApiSettings from(ConfigValues values, String mode) {
+        String keystore = values.get(KEYSTORE);
+        return new ApiSettings(values.get(HOST), values.get(PORT), mode, values.get(TOKENS), values.get(ALLOWED_ORIGINS),
+                values.get(MAX_CLIENTS), values.get(HEARTBEAT), values.get(CLIENT_QUEUE), values.get(STALL_TIMEOUT),
+                values.get(SNAPSHOT_RANGE), keystore == null || keystore.isBlank() ? null : Path.of(keystore),
+                values.get(KEYSTORE_PASSWORD), values.get(PEER_TIMEOUT));
+    }
+
+    public static List<ConfigKey<?>> keys() {
+        return List.of(HOST, PORT, TOKENS, ALLOWED_ORIGINS, MAX_CLIENTS, HEARTBEAT, CLIENT_QUEUE, STALL_TIMEOUT,
+                SNAPSHOT_RANGE, KEYSTORE, KEYSTORE_PASSWORD, PEER_TIMEOUT);
+    }
+
+    public ApiSettings withTokens(List<String> newTokens) {
+        return new ApiSettings(host, port, mode, newTokens, allowedOrigins, maxClients, heartbeat, clientQueue,
+                stallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout);
+    }
+
+    public ApiSettings withLiveLimits(int newMaxClients, int newClientQueue, Duration newStallTimeout) {
+        return new ApiSettings(host, port, mode, tokens, allowedOrigins, newMaxClients, Duration.ofSeconds(30), newClientQueue,
+                newStallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout);
+    }
+
+    public ApiSettings withAllowedOrigins(List<String> origins) {
+        return new ApiSettings(host, port, mode, tokens, origins, maxClients, heartbeat, clientQueue, stallTimeout,
+                snapshotRange, keystore, keystorePassword, peerTimeout);
     }
 }

@@ -1,0 +1,63 @@
+package io.hubbletopology.api.live;
+
+import java.util.Locale;
+import java.util.Set;
+
+import io.hubbletopology.api.BadParameterException;
+
+/**
+ * What a live client asked to see, from the same query parameters as the REST API: {@code namespace},
+ * {@code verdict}, {@code protocol} (each comma-separated, any may match) and {@code min_flows}. Link states
+ * are always sent: they belong to no namespace.
+ */
+public record FeedFilter(Set<String> namespaces, Set<String> verdicts, Set<String> protocols, long minFlows) {
+
+    public static final FeedFilter ALL = new FeedFilter(Set.of(), Set.of(), Set.of(), 0);
+    private static final Set<String> VERDICTS = Set.of("forwarded", "dropped", "error", "audit", "redirected", "traced", "translated");
+
+    /** @throws BadParameterException naming the parameter that is wrong */
+    public static FeedFilter parse(String namespace, String verdict, String protocol, String minFlows) {
+        Set<String> verdicts = split(verdict, false);
+        for (String v : verdicts) {
+            if (!VERDICTS.contains(v)) {
+                throw new BadParameterException("verdict", "'" + v + "' is not one of " + VERDICTS);
+            }
+        }
+        long min = 0;
+        if (minFlows != null && !minFlows.isBlank()) {
+            try {
+                min = Long.parseLong(minFlows.trim());
+            } catch (NumberFormatException e) {
+                throw new BadParameterException("min_flows", "'" + minFlows + "' is not a whole number");
+            }
+            if (min < 0) {
+                throw new BadParameterException("min_flows", "must not be negative");
+            }
+        }
+        return new FeedFilter(split(namespace, true), verdicts, split(protocol, false), min);
+    }
+
+    private static Set<String> split(String value, boolean keepCase) {
+        if (value == null || value.isBlank()) {
+            return Set.of();
+        }
+        return Set.of(value.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> keepCase ? s : s.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    public boolean matches(FeedUpdate update) {
+        if (update.kind() == FeedUpdate.Kind.LINK) {
+            return true;
+        }
+        if (!namespaces.isEmpty() && update.namespaces().stream().noneMatch(namespaces::contains)) {
+            return false;
+        }
+        if (!verdicts.isEmpty() && update.verdicts().stream().noneMatch(verdicts::contains)) {
+            return false;
+        }
+        if (!protocols.isEmpty() && !protocols.contains(update.protocol().toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        return update.flows() >= minFlows;
+    }
+}

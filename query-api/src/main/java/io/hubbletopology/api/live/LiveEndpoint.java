@@ -1,0 +1,117 @@
+package io.hubbletopology.api.live;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+
+import org.eclipse.jetty.websocket.api.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.hubbletopology.api.BadParameterException;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsConnectContext;
+
+/**
+ * The WebSocket {@code /ws/topology}: checks the token and origin, reads the filter from the query
+ * parameters, admits the client within the limit, sends it a snapshot, and from then on every matching
+ * change through {@link LiveFeed}. Clients are not expected to talk: one that floods the server with
+ * messages, or sends an oversized frame, is disconnected.
+ */
+public final class LiveEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveEndpoint.class);
+    /** Close codes: 1008 policy violation (bad token, origin, parameter, flood), 1013 try again later (full). */
+    static final int POLICY = 1008;
+    static final int TRY_LATER = 1013;
+    private static final int MAX_INBOUND_MESSAGE = 4 * 1024;
+    private static final int MAX_INBOUND_PER_SECOND = 20;
+
+    private final LiveFeed feed;
+    private final BiPredicate<String, String> authorised;
+    private final List<String> allowedOrigins;
+    private final Duration heartbeat;
+    private final Function<FeedFilter, List<FeedUpdate>> snapshot;
+    private final Map<String, AtomicInteger> inboundThisSecond = new ConcurrentHashMap<>();
+
+    /**
+     * @param authorised     (Authorization header, token parameter) -> may connect
+     * @param snapshot       the current topology and link states for a new client's filter
+     */
+    public LiveEndpoint(LiveFeed feed, BiPredicate<String, String> authorised, List<String> allowedOrigins,
+                        Duration heartbeat, Function<FeedFilter, List<FeedUpdate>> snapshot) {
+        this.feed = feed;
+        this.authorised = authorised;
+        this.allowedOrigins = List.copyOf(allowedOrigins);
+        this.heartbeat = heartbeat;
+        this.snapshot = snapshot;
+    }
+
+    public void configure(WsConfig ws) {
+        ws.onConnect(this::connect);
+        ws.onMessage(ctx -> {
+            AtomicInteger count = inboundThisSecond.computeIfAbsent(ctx.sessionId(), id -> new AtomicInteger());
+            if (count.incrementAndGet() > MAX_INBOUND_PER_SECOND) {
+                log.warn("Closing live client {}: it sends too many messages", ctx.session.getRemoteSocketAddress());
+                ctx.closeSession(POLICY, "too many messages from the client");
+            }
+        });
+        ws.onClose(ctx -> {
+            feed.remove(ctx.sessionId());
+            inboundThisSecond.remove(ctx.sessionId());
+        });
+        ws.onError(ctx -> feed.remove(ctx.sessionId()));
+    }
+
+    /** Forgets the message counts every second: the flood limit is per second. */
+    public void resetInboundCounts() {
+        inboundThisSecond.values().forEach(c -> c.set(0));
+    }
+
+    private void connect(WsConnectContext ctx) {
+        String address = String.valueOf(ctx.session.getRemoteSocketAddress());
+        ctx.session.setMaxTextMessageSize(MAX_INBOUND_MESSAGE);
+        ctx.session.setMaxBinaryMessageSize(MAX_INBOUND_MESSAGE);
+        if (!authorised.test(ctx.header("Authorization"), ctx.queryParam("token"))) {
+            refuse(ctx, POLICY, "unauthorized: a valid bearer token is required");
+            return;
+        }
+        String origin = ctx.header("Origin");
+        if (!allowedOrigins.isEmpty() && (origin == null || !allowedOrigins.contains(origin))) {
+            refuse(ctx, POLICY, "origin not allowed: " + origin);
+            return;
+        }
+        FeedFilter filter;
+        try {
+            filter = FeedFilter.parse(ctx.queryParam("namespace"), ctx.queryParam("verdict"), ctx.queryParam("protocol"),
+                    ctx.queryParam("min_flows"));
+        } catch (BadParameterException e) {
+            refuse(ctx, POLICY, "bad parameter " + e.parameter() + ": " + e.getMessage());
+            return;
+        }
+        FeedClient client = feed.admit(ctx.sessionId(), ctx.session, filter, address);
+        if (client == null) {
+            ctx.session.close(TRY_LATER, "too many clients", Callback.NOOP);
+            return;
+        }
+        ctx.enableAutomaticPings(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            for (FeedUpdate update : snapshot.apply(filter)) {
+                feed.sendTo(client, ctx.sessionId(), update);
+            }
+        } catch (RuntimeException e) {
+            // Stores not ready yet (starting, rebalancing): the client still gets every change from now on.
+            log.debug("No snapshot for live client {}: {}", address, e.getMessage());
+        }
+    }
+
+    private void refuse(WsConnectContext ctx, int code, String reason) {
+        feed.refused();
+        ctx.session.close(code, reason, Callback.NOOP);
+    }
+}

@@ -1,0 +1,226 @@
+package io.hubbletopology.api.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.hubbletopology.api.ApiServer;
+import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.broker.SharedKafka;
+import io.hubbletopology.hubble.flow.Verdict;
+import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.processor.ProcessorConfig;
+import io.hubbletopology.processor.TopologyProcessor;
+import io.hubbletopology.records.EndpointRef;
+import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.records.L4Protocol;
+import io.hubbletopology.topics.TopicNames;
+
+/**
+ * The live feed on the real broker: a snapshot of the stores first, then the changes the processor
+ * publishes to its output topics; filters; the client limit; eviction of a client that stops reading while
+ * the others keep receiving; tokens.
+ */
+@Timeout(120)
+class LiveFeedIT {
+
+    private static final String TOKEN = "s3cret-token";
+    private static final TopicNames TOPICS = TopicNames.prefixed("live-it.");
+    @TempDir
+    static Path stateDir;
+    private static TopologyProcessor processor;
+    private static ApiServer api;
+    private static KafkaProducer<String, byte[]> producer;
+    private static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String kafka = SharedKafka.bootstrapServers();
+        ProcessorConfig config = new ProcessorConfig(kafka, Map.of(), "live-it", null, stateDir, 1, 0, Duration.ofMillis(100),
+                false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), TOPICS, 2, (short) 1);
+        processor = new TopologyProcessor(config);
+        processor.start();
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka), new StringSerializer(), new ByteArraySerializer());
+        // The output topics exist once the processor runs; the test creates them for a processor that does not publish yet.
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers", kafka))) {
+            new io.hubbletopology.topics.TopicProvisioner(admin, 2, (short) 1).ensure(List.of(
+                    new org.apache.kafka.clients.admin.NewTopic(TOPICS.edgeUpdates(), 2, (short) 1),
+                    new org.apache.kafka.clients.admin.NewTopic(TOPICS.linkChanges(), 2, (short) 1)), 30_000);
+        }
+        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN))
+                .withLiveLimits(3, 50, Duration.ofSeconds(2)), processor);
+        api.start();
+        base = "127.0.0.1:" + api.port();
+        long now = System.currentTimeMillis();
+        sendFlow("shop", "frontend-0", "shop", "cart-0", Verdict.FORWARDED, now);
+        sendFlow("shop", "frontend-0", "data", "postgres-0", Verdict.DROPPED, now);
+        await().atMost(Duration.ofSeconds(60)).until(() -> processor.running() && api.liveFeedFollowing()
+                && processor.queries().topology(java.time.Instant.ofEpochMilli(now - 120_000), java.time.Instant.now()).size() == 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+        processor.close();
+        producer.close();
+    }
+
+    private static void sendFlow(String srcNs, String srcPod, String dstNs, String dstPod, Verdict verdict, long timeMs) throws Exception {
+        FlowRecord flow = FlowRecord.newBuilder().setTimeUnixNanos(timeMs * 1_000_000L).setVerdict(verdict)
+                .setSource(EndpointRef.newBuilder().setNamespace(srcNs).setPod(srcPod))
+                .setDestination(EndpointRef.newBuilder().setNamespace(dstNs).setPod(dstPod))
+                .setProtocol(L4Protocol.TCP).setDestinationPort(8080).build();
+        producer.send(new ProducerRecord<>(TOPICS.flows(), null, timeMs, EdgeKeys.of(flow), flow.toByteArray())).get(10, TimeUnit.SECONDS);
+    }
+
+    private static void publishEdgeUpdate(String src, String dst, String srcNs, String dstNs, String verdict, long flows) throws Exception {
+        String json = "{\"schema\":\"hubble-topology.edge/v1\",\"src\":\"" + src + "\",\"dst\":\"" + dst
+                + "\",\"src_namespace\":\"" + srcNs + "\",\"dst_namespace\":\"" + dstNs + "\",\"protocol\":\"TCP\",\"port\":8080,"
+                + "\"flows\":" + flows + ",\"verdicts\":{\"" + verdict + "\":" + flows + "}}";
+        producer.send(new ProducerRecord<>(TOPICS.edgeUpdates(), src + "->" + dst, json.getBytes())).get(10, TimeUnit.SECONDS);
+    }
+
+    private static String ws(String query) {
+        return "ws://" + base + "/ws/topology" + query;
+    }
+
+    @Test
+    void sendsTheSnapshotThenEveryChangeWithSrcDstAndStateAtTheTop() throws Exception {
+        WsClient client = WsClient.connect(ws(""), TOKEN);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.countOfType("edge") >= 2 && client.countOfType("link") >= 0);
+            assertThat(client.messages).filteredOn(m -> "edge".equals(m.path("type").asText()))
+                    .extracting(m -> m.path("dst").asText() + "=" + m.path("state").asText())
+                    .contains("shop/statefulset/cart=forwarded", "data/statefulset/postgres=dropped");
+
+            publishEdgeUpdate("shop/deployment/checkout", "payments/deployment/api", "shop", "payments", "DROPPED", 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.messages.stream()
+                    .anyMatch(m -> m.path("dst").asText().equals("payments/deployment/api")));
+            var update = client.messages.stream().filter(m -> m.path("dst").asText().equals("payments/deployment/api")).findFirst().orElseThrow();
+            assertThat(update.path("src").asText()).isEqualTo("shop/deployment/checkout");
+            assertThat(update.path("state").asText()).isEqualTo("dropped");
+            assertThat(update.path("edge").path("flows").asLong()).isEqualTo(3);
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void sendsOnlyWhatTheFilterSelects() throws Exception {
+        WsClient shop = WsClient.connect(ws("?namespace=billing&verdict=forwarded"), TOKEN);
+        try {
+            publishEdgeUpdate("billing/deployment/a", "billing/deployment/b", "billing", "billing", "DROPPED", 1);
+            publishEdgeUpdate("other/deployment/a", "other/deployment/b", "other", "other", "FORWARDED", 1);
+            publishEdgeUpdate("billing/deployment/a", "billing/deployment/c", "billing", "billing", "FORWARDED", 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> shop.messages.stream()
+                    .anyMatch(m -> m.path("dst").asText().equals("billing/deployment/c")));
+            assertThat(shop.messages).filteredOn(m -> "edge".equals(m.path("type").asText()))
+                    .extracting(m -> m.path("dst").asText()).containsExactly("billing/deployment/c");
+        } finally {
+            shop.close();
+        }
+    }
+
+    @Test
+    void refusesClientsBeyondTheLimitAndBadParametersWithReasons() throws Exception {
+        WsClient bad = WsClient.connect(ws("?verdict=sometimes"), TOKEN);
+        assertThat(bad.closeCode.get(5, TimeUnit.SECONDS)).isEqualTo(1008);
+        assertThat(bad.closeReason).contains("verdict");
+
+        List<WsClient> admitted = List.of(WsClient.connect(ws(""), TOKEN), WsClient.connect(ws(""), TOKEN), WsClient.connect(ws(""), TOKEN));
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> api.feed().clientCount() == 3);
+            WsClient fourth = WsClient.connect(ws(""), TOKEN);
+            assertThat(fourth.closeCode.get(5, TimeUnit.SECONDS)).isEqualTo(1013);
+            assertThat(fourth.closeReason).contains("too many clients");
+        } finally {
+            admitted.forEach(WsClient::close);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> api.feed().clientCount() == 0);
+    }
+
+    @Test
+    void enforcesTokensOnTheFeedAndTheRestApi() throws Exception {
+        WsClient anonymous = WsClient.connect(ws(""), null);
+        assertThat(anonymous.closeCode.get(5, TimeUnit.SECONDS)).isEqualTo(1008);
+        assertThat(anonymous.closeReason).contains("unauthorized");
+        WsClient byParameter = WsClient.connect(ws("?token=" + TOKEN), null);
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> byParameter.countOfType("edge") >= 2);
+        } finally {
+            byParameter.close();
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> denied = http.send(HttpRequest.newBuilder(URI.create("http://" + base + "/topology")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(denied.statusCode()).isEqualTo(401);
+        assertThat(denied.body()).contains("\"error\":\"unauthorized\"").doesNotContain("Exception");
+        HttpResponse<String> allowed = http.send(HttpRequest.newBuilder(URI.create("http://" + base + "/topology"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://" + base + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).as("probes need no token").isEqualTo(200);
+    }
+
+    @Test
+    void evictsAClientThatStopsReadingWhileTheOthersKeepReceiving() throws Exception {
+        WsClient reader = WsClient.connect(ws("?namespace=flood"), TOKEN);
+        WsClient stuck = WsClient.connectNotReading(ws("?namespace=flood&token=" + TOKEN));
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> api.feed().clientCount() >= 2);
+            String padding = "x".repeat(8_000);
+            int sent = 0;
+            long evictedBefore = api.feed().metrics().evictedCount();
+            // Publish in steps the reading client keeps up with, until the one that does not read is evicted.
+            while (api.feed().metrics().evictedCount() == evictedBefore && sent < 20_000) {
+                for (int i = 0; i < 50; i++, sent++) {
+                    api.feed().publish(new FeedUpdate("flood-" + sent, FeedUpdate.Kind.EDGE,
+                            "{\"type\":\"edge\",\"src\":\"flood/a\",\"dst\":\"flood/b" + sent + "\",\"state\":\"forwarded\",\"pad\":\""
+                                    + padding + "\"}", java.util.Set.of("flood"), java.util.Set.of("forwarded"), "TCP", 1));
+                }
+                int expected = sent;
+                await().atMost(Duration.ofSeconds(10)).until(() -> reader.messages.size() >= expected);
+            }
+            assertThat(api.feed().clientCount()).as("only the reading client is left").isEqualTo(1);
+            assertThat(reader.messages).hasSize(sent);
+            assertThat(reader.closeCode).isNotDone();
+            // Once it reads again, the evicted client finds the close frame behind what piled up.
+            stuck.startReading();
+            assertThat(stuck.closeCode.get(20, TimeUnit.SECONDS)).isEqualTo(1008);
+            assertThat(stuck.closeReason).contains("too slow");
+        } finally {
+            reader.close();
+            stuck.close();
+        }
+    }
+
+    @Test
+    void disconnectsAClientThatFloodsTheServer() throws Exception {
+        WsClient noisy = WsClient.connect(ws(""), TOKEN);
+        for (int i = 0; i < 50 && !noisy.closeCode.isDone(); i++) {
+            noisy.send("hello " + i);
+        }
+        assertThat(noisy.closeCode.get(5, TimeUnit.SECONDS)).isEqualTo(1008);
+        assertThat(noisy.closeReason).contains("too many messages");
+    }
+}
