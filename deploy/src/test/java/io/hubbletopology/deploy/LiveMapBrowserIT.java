@@ -1,0 +1,121 @@
+package io.hubbletopology.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.broker.SharedKafka;
+import io.hubbletopology.deploy.roles.IngestRole;
+import io.hubbletopology.deploy.roles.ProcessorRole;
+import io.hubbletopology.ingest.DiscoveryMode;
+import io.hubbletopology.ingest.IngestConfig;
+import io.hubbletopology.ingest.hubble.HubbleSourceSettings;
+import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
+import io.hubbletopology.ingest.synthetic.SyntheticCluster;
+import io.hubbletopology.processor.ProcessorConfig;
+import io.hubbletopology.topics.TopicNames;
+
+/**
+ * The live map in real headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs):
+ * the page loads from the jar's own assets, draws the simulated cluster's workloads and edges, lists this
+ * machine's interfaces, and its indicator reads connected. A screenshot is saved under target/.
+ */
+class LiveMapBrowserIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @Test
+    @Timeout(180)
+    void thePageShowsTheDemoTopologyLinksAndAConnectedIndicator(@TempDir Path dir) throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (System.getenv("CI") == null) {
+            Assumptions.assumeTrue(present, "Chromium and ChromeDriver are not installed (apt-get install chromium chromium-driver)");
+        }
+        assertThat(present).as("CI installs Chromium and ChromeDriver in .ci/run").isTrue();
+
+        String kafka = SharedKafka.bootstrapServers();
+        TopicNames topics = TopicNames.prefixed("browser-it.");
+        ProcessorRole processor = new ProcessorRole(() -> new ProcessorConfig(kafka, Map.of(), "browser-it", null,
+                dir.resolve("state"), 1, 0, Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5),
+                Duration.ofHours(1), topics, 2, (short) 1), new ApiSettings("127.0.0.1", 0, "both"));
+        try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(3)::next)
+                .flowsPerSecond(300).start()) {
+            IngestRole ingest = new IngestRole(() -> new IngestConfig(kafka, Map.of(), "browser-node", DiscoveryMode.BOTH,
+                    HubbleSourceSettings.of("127.0.0.1:" + hubble.port()), IngestConfig.DEFAULT_SYSFS_ROOT,
+                    Duration.ofSeconds(1), Duration.ofSeconds(60), topics, 2, (short) 1, Duration.ofHours(1)));
+            processor.start();
+            ingest.start();
+            WebDriver browser = null;
+            try {
+                String page = "http://127.0.0.1:" + processor.apiPort() + "/";
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        Http.totalFlows(Http.get(page + "topology").body()) > 0
+                                && Http.get(page + "links").body().path("links").findValuesAsText("name").contains("lo"));
+
+                browser = chromium();
+                browser.get(page);
+                WebDriver b = browser;
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> b.findElement(By.id("connection")).getText().equals("connected"));
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> workloads(b) >= 5 && b.findElements(By.cssSelector("#edges tbody tr")).size() >= 5);
+
+                String stats = browser.findElement(By.id("stats")).getText();
+                assertThat(stats).matches("\\d+ workloads, \\d+ edges");
+                List<String> interfaces = browser.findElements(By.cssSelector("#links tbody tr td:nth-child(2)"))
+                        .stream().map(e -> e.getText()).toList();
+                assertThat(interfaces).contains("lo");
+                assertThat(browser.findElements(By.cssSelector("#edges tbody tr.dropped"))).as("drops stand out").isNotEmpty();
+                List<String> namespaces = browser.findElements(By.cssSelector("#namespace option")).stream()
+                        .map(e -> e.getAttribute("value")).toList();
+                assertThat(namespaces).contains("shop", "data", "payments");
+
+                Path shot = Path.of("target", "live-map.png");
+                Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+                assertThat(Files.size(shot)).isGreaterThan(10_000);
+            } finally {
+                if (browser != null) {
+                    browser.quit();
+                }
+                ingest.stop();
+                processor.stop();
+            }
+        }
+    }
+
+    private static int workloads(WebDriver browser) {
+        String stats = browser.findElement(By.id("stats")).getText();
+        return Integer.parseInt(stats.substring(0, stats.indexOf(' ')));
+    }
+
+    private static WebDriver chromium() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-quic", "--window-size=1400,900",
+                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+}
