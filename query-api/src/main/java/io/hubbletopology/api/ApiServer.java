@@ -112,11 +112,7 @@ public final class ApiServer implements AutoCloseable {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 send(ctx, 500, error("internal", "the request failed; see the server log", null));
             });
-            config.routes.error(404, ctx -> {
-                if (ctx.result() == null) {
-                    send(ctx, 404, error("not_found", "no such path: " + ctx.path(), null));
-                }
-            });
+            config.routes.error(404, ctx -> send(ctx, 404, error("not_found", "no such path: " + ctx.path(), null)));
         }).start();
         ticks.scheduleAtFixedRate(live::resetInboundCounts, 1, 1, TimeUnit.SECONDS);
         startListener();

@@ -1,0 +1,123 @@
+package io.hubbletopology.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.hubbletopology.broker.SharedKafka;
+import io.hubbletopology.processor.ProcessorConfig;
+import io.hubbletopology.processor.TopologyProcessor;
+import io.hubbletopology.topics.TopicNames;
+
+/** The REST face on a real processor: JSON errors naming the parameter, no stack traces, metrics, HTTPS. */
+@Timeout(120)
+class ApiServerIT {
+
+    @TempDir
+    static Path dir;
+    private static TopologyProcessor processor;
+    private static ApiServer api;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        processor = new TopologyProcessor(new ProcessorConfig(SharedKafka.bootstrapServers(), Map.of(), "api-it", null,
+                dir.resolve("state"), 1, 0, Duration.ofMillis(100), false, Duration.ofMinutes(1), Duration.ofMinutes(5),
+                Duration.ofHours(1), TopicNames.prefixed("api-it."), 1, (short) 1));
+        processor.start();
+        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "hubble"), processor);
+        api.start();
+        await().atMost(Duration.ofSeconds(60)).until(processor::running);
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+        processor.close();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void answersABadParameterWith400AndAJsonBodyNamingIt() throws Exception {
+        HttpResponse<String> r = get("/api/v1/topology?last=forever");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(r.body()).contains("\"parameter\":\"last\"").contains("forever").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(get("/api/v1/topology?from=yesterday").body()).contains("\"parameter\":\"from\"");
+    }
+
+    @Test
+    void answersUnknownPathsWithJson404AndServesTheOldAgentsHealthShape() throws Exception {
+        HttpResponse<String> missing = get("/no/such/thing");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("\"error\":\"not_found\"");
+        HttpResponse<String> health = get("/health");
+        assertThat(health.body()).contains("\"status\":\"ok\"").contains("\"mode\":\"hubble\"");
+        assertThat(get("/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void exposesPrometheusMetricsForRequestsAndTheLiveFeed() throws Exception {
+        get("/topology");
+        String metrics = get("/metrics").body();
+        assertThat(metrics).contains("hubble_topology_http_requests_seconds_count{method=\"GET\",route=\"/topology\",status=\"200\"}");
+        assertThat(metrics).contains("hubble_topology_ws_clients ");
+        assertThat(metrics).contains("hubble_topology_ws_messages_sent_total");
+    }
+
+    @Test
+    void servesHttpsFromAKeystore() throws Exception {
+        Path keystore = dir.resolve("api.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "api", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+
+        ApiSettings https = new ApiSettings("127.0.0.1", 0, "hubble", List.of(), List.of(), 10, Duration.ofSeconds(30), 100,
+                Duration.ofSeconds(5), Duration.ofMinutes(5), keystore, "changeit", Duration.ofSeconds(2));
+        try (ApiServer secure = new ApiServer(https, processor)) {
+            secure.start();
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keystore)) {
+                trust.load(in, "changeit".toCharArray());
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, tmf.getTrustManagers(), null);
+            HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + secure.port() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("\"status\":\"ok\"");
+        }
+    }
+}
