@@ -31,7 +31,8 @@ import io.hubbletopology.api.live.FeedMessages;
 import io.hubbletopology.api.live.FeedUpdate;
 import io.hubbletopology.api.live.LiveEndpoint;
 import io.hubbletopology.api.live.LiveFeed;
-import io.hubbletopology.api.live.OutputTopicsListener;
+import io.hubbletopology.api.live.TopicFollower;
+import io.hubbletopology.api.flows.FlowRoutes;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.processor.TopologyQueries;
 import io.hubbletopology.processor.model.EdgeStats;
@@ -59,7 +60,7 @@ public final class ApiServer implements AutoCloseable {
     public static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
     private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/metrics");
     private static final Set<String> KNOWN_ROUTES = Set.of("/health", "/ready", "/metrics", "/topology", "/links",
-            "/api/v1/topology", "/api/v1/links", "/ws/topology");
+            "/api/v1/topology", "/api/v1/links", "/api/v1/flows", "/ws/topology", "/ws/flows");
 
     private final ApiSettings settings;
     private final TopologyProcessor processor;
@@ -73,7 +74,9 @@ public final class ApiServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private OutputTopicsListener listener;
+    private final LiveFeed flowTail;
+    private TopicFollower outputs;
+    private FlowRoutes flows;
     private Javalin app;
 
     public ApiServer(ApiSettings settings, TopologyProcessor processor) {
@@ -81,10 +84,17 @@ public final class ApiServer implements AutoCloseable {
         this.processor = processor;
         this.access = new AccessControl(settings.tokens());
         this.feed = new LiveFeed(settings.maxClients(), settings.clientQueue(), settings.stallTimeout(), registry);
+        this.flowTail = LiveFeed.skipping("flows", settings.maxClients(), settings.clientQueue(), settings.stallTimeout(), registry);
     }
 
     public synchronized void start() {
-        LiveEndpoint live = new LiveEndpoint(feed, access::allows, settings.allowedOrigins(), settings.heartbeat(), this::snapshot);
+        Map<String, Object> kafka = kafkaProperties();
+        flows = new FlowRoutes(kafka, processor.config().topics().flows(), flowTail, registry, clock);
+        LiveEndpoint flowsLive = flows.liveEndpoint(access::allows, settings.allowedOrigins(), settings.heartbeat());
+        LiveEndpoint live = new LiveEndpoint(feed, access::allows, settings.allowedOrigins(), settings.heartbeat(),
+                params -> FeedFilter.parse(params.apply("namespace"), params.apply("verdict"), params.apply("protocol"),
+                        params.apply("min_flows")),
+                this::snapshot);
         app = Javalin.create(config -> {
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
@@ -103,7 +113,11 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/topology", this::topology);
             config.routes.get("/links", this::links);
             config.routes.get("/api/v1/links", this::links);
+            config.routes.get("/api/v1/flows", ctx -> send(ctx, 200, flows.query(ctx)));
             config.routes.ws("/ws/topology", live::configure);
+            config.routes.ws("/ws/flows", flowsLive::configure);
+            config.routes.exception(FlowRoutes.BeyondRetentionException.class, (e, ctx) ->
+                    send(ctx, 410, error("beyond_retention", e.getMessage(), null)));
             config.routes.exception(BadParameterException.class, (e, ctx) ->
                     send(ctx, 400, error("bad_parameter", e.getMessage(), e.parameter())));
             config.routes.exception(TopologyQueries.StoreUnavailableException.class, (e, ctx) ->
@@ -114,8 +128,14 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.error(404, ctx -> send(ctx, 404, error("not_found", "no such path: " + ctx.path(), null)));
         }).start();
-        ticks.scheduleAtFixedRate(live::resetInboundCounts, 1, 1, TimeUnit.SECONDS);
-        startListener();
+        ticks.scheduleAtFixedRate(() -> {
+            live.resetInboundCounts();
+            flowsLive.resetInboundCounts();
+        }, 1, 1, TimeUnit.SECONDS);
+        outputs = new TopicFollower(kafka, List.of(processor.config().topics().edgeUpdates(),
+                processor.config().topics().linkChanges()), this::onOutputRecord);
+        outputs.start("live-feed");
+        flows.start();
         log.info("Query API on {}://{}:{}", settings.keystore() == null ? "http" : "https", settings.host(), app.port());
     }
 
@@ -131,13 +151,28 @@ public final class ApiServer implements AutoCloseable {
         return connector;
     }
 
-    private void startListener() {
+    private Map<String, Object> kafkaProperties() {
         Map<String, Object> props = new HashMap<>(processor.config().kafkaProperties());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, processor.config().bootstrapServers());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "hubble-topology-live-feed");
-        listener = new OutputTopicsListener(props, processor.config().topics().edgeUpdates(),
-                processor.config().topics().linkChanges(), feed);
-        listener.start();
+        return props;
+    }
+
+    /** An edge update or link change from the processor's output topics, to the live clients. */
+    private void onOutputRecord(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode value;
+        try {
+            value = json.readTree(record.value());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not JSON", e);
+        }
+        if (!value.isObject()) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        boolean edge = record.topic().equals(processor.config().topics().edgeUpdates());
+        feed.publish(edge ? FeedMessages.edge(value) : FeedMessages.link(value));
     }
 
     /** The port the API listens on (useful when it was started on port 0). */
@@ -150,9 +185,19 @@ public final class ApiServer implements AutoCloseable {
         return feed;
     }
 
-    /** True once the live feed follows the output topics: every later change reaches the clients. */
+    /** True once the live feeds follow their topics: every later change reaches the clients. */
     public boolean liveFeedFollowing() {
-        return listener != null && listener.following();
+        return outputs != null && outputs.following() && flows.following();
+    }
+
+    /** True once the flow tail follows the flows topic. */
+    public boolean flowTailFollowing() {
+        return flows != null && flows.following();
+    }
+
+    /** The flow tail's feed, for tests. */
+    public LiveFeed flowTail() {
+        return flowTail;
     }
 
     private void beforeRequest(Context ctx) {
@@ -204,7 +249,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** What a new live client sees first: the edges of the snapshot range and every link state. */
-    private List<FeedUpdate> snapshot(FeedFilter filter) {
+    private List<FeedUpdate> snapshot() {
         List<FeedUpdate> updates = new ArrayList<>();
         if (!processor.running()) {
             return updates;
@@ -246,10 +291,14 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         ticks.shutdownNow();
-        if (listener != null) {
-            listener.close();
+        if (outputs != null) {
+            outputs.close();
+        }
+        if (flows != null) {
+            flows.close();
         }
         feed.close();
+        flowTail.close();
         if (app != null) {
             app.stop();
         }

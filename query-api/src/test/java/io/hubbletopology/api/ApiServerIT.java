@@ -86,7 +86,7 @@ class ApiServerIT {
         get("/topology");
         String metrics = get("/metrics").body();
         assertThat(metrics).contains("hubble_topology_http_requests_seconds_count{method=\"GET\",route=\"/topology\",status=\"200\"}");
-        assertThat(metrics).contains("hubble_topology_ws_clients ");
+        assertThat(metrics).contains("hubble_topology_ws_clients{feed=\"topology\"}").contains("hubble_topology_ws_clients{feed=\"flows\"}");
         assertThat(metrics).contains("hubble_topology_ws_messages_sent_total");
     }
 

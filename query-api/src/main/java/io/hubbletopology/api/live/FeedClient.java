@@ -3,6 +3,7 @@ package io.hubbletopology.api.live;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -10,16 +11,22 @@ import org.eclipse.jetty.websocket.api.Session;
 /**
  * One connected live client. Updates wait in a bounded queue that keeps only the latest update per key
  * (an edge, an interface), and go out one at a time: the next is sent when the previous send completed, so
- * Jetty's own outgoing queue never grows for a slow client. A client whose queue overflows, or whose send
- * does not complete in time, is evicted by {@link LiveFeed}.
+ * Jetty's own outgoing queue never grows for a slow client. When the queue is full, a topology client is
+ * evicted ({@link Overflow#EVICT}: it could no longer show the current state), while a flow-tail client skips
+ * flows and is told how many ({@link Overflow#SKIP}). A send that does not complete in time gets the client
+ * evicted by {@link LiveFeed} either way.
  */
 final class FeedClient {
+
+    /** What happens to an update that does not fit in a full queue. */
+    enum Overflow { EVICT, SKIP }
 
     /** Close code for a client that cannot keep up (1008: policy violation). */
     static final int TOO_SLOW = 1008;
 
     private final Session session;
-    private final FeedFilter filter;
+    private final Predicate<FeedUpdate> filter;
+    private final Overflow overflow;
     private final String address;
     private final int maxQueue;
     private final FeedMetrics metrics;
@@ -28,35 +35,41 @@ final class FeedClient {
     private boolean inFlight;
     private boolean draining;
     private boolean closed;
+    private long skipped;
 
-    FeedClient(Session session, FeedFilter filter, String address, int maxQueue, FeedMetrics metrics) {
+    FeedClient(Session session, Predicate<FeedUpdate> filter, Overflow overflow, String address, int maxQueue, FeedMetrics metrics) {
         this.session = session;
         this.filter = filter;
+        this.overflow = overflow;
         this.address = address;
         this.maxQueue = maxQueue;
         this.metrics = metrics;
     }
 
-    FeedFilter filter() {
-        return filter;
+    boolean wants(FeedUpdate update) {
+        return filter.test(update);
     }
 
     String address() {
         return address;
     }
 
-    /** Queues an update (replacing an older one of the same key); false when the queue overflowed. */
+    /** Queues an update (replacing an older one of the same key); false when the client must be evicted. */
     synchronized boolean offer(String key, String payload) {
         if (closed) {
             return true;
         }
         if (pending.remove(key) != null) {
             metrics.coalesced();
+        } else if (pending.size() >= maxQueue) {
+            if (overflow == Overflow.EVICT) {
+                return false;
+            }
+            skipped++;
+            metrics.skipped();
+            return true;
         }
         pending.put(key, payload);
-        if (pending.size() > maxQueue) {
-            return false;
-        }
         sendNext();
         return true;
     }
@@ -69,9 +82,16 @@ final class FeedClient {
         draining = true;
         try {
             while (!inFlight && !closed && !pending.isEmpty()) {
-                Iterator<Map.Entry<String, String>> first = pending.entrySet().iterator();
-                String payload = first.next().getValue();
-                first.remove();
+                String payload;
+                if (skipped > 0 && pending.size() <= maxQueue / 2) {
+                    // Caught up enough: say how many flows this client missed, before the next one.
+                    payload = "{\"type\":\"skipped\",\"count\":" + skipped + "}";
+                    skipped = 0;
+                } else {
+                    Iterator<Map.Entry<String, String>> first = pending.entrySet().iterator();
+                    payload = first.next().getValue();
+                    first.remove();
+                }
                 inFlight = true;
                 sendStartedNanos = System.nanoTime();
                 session.sendText(payload, Callback.from(this::sent, this::failed));

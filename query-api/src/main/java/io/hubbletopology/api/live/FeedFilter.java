@@ -10,7 +10,8 @@ import io.hubbletopology.api.BadParameterException;
  * {@code verdict}, {@code protocol} (each comma-separated, any may match) and {@code min_flows}. Link states
  * are always sent: they belong to no namespace.
  */
-public record FeedFilter(Set<String> namespaces, Set<String> verdicts, Set<String> protocols, long minFlows) {
+public record FeedFilter(Set<String> namespaces, Set<String> verdicts, Set<String> protocols, long minFlows)
+        implements java.util.function.Predicate<FeedUpdate> {
 
     public static final FeedFilter ALL = new FeedFilter(Set.of(), Set.of(), Set.of(), 0);
     private static final Set<String> VERDICTS = Set.of("forwarded", "dropped", "error", "audit", "redirected", "traced", "translated");
@@ -43,6 +44,11 @@ public record FeedFilter(Set<String> namespaces, Set<String> verdicts, Set<Strin
         }
         return Set.of(value.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty())
                 .map(s -> keepCase ? s : s.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    public boolean test(FeedUpdate update) {
+        return matches(update);
     }
 
     public boolean matches(FeedUpdate update) {

@@ -13,19 +13,34 @@ public final class FeedMetrics {
     private final Counter evicted;
     private final Counter refused;
     private final Counter published;
+    private final Counter skipped;
     private final AtomicLong sentCount = new AtomicLong();
     private final AtomicLong evictedCount = new AtomicLong();
+    private final AtomicLong skippedCount = new AtomicLong();
 
-    public FeedMetrics(MeterRegistry registry) {
-        this.sent = Counter.builder("hubble_topology_ws_messages_sent").description("Messages sent to live clients").register(registry);
-        this.coalesced = Counter.builder("hubble_topology_ws_messages_coalesced")
+    /** @param feed the feed's name, a tag on every metric: topology or flows */
+    public FeedMetrics(MeterRegistry registry, String feed) {
+        this.sent = Counter.builder("hubble_topology_ws_messages_sent").tag("feed", feed)
+                .description("Messages sent to live clients").register(registry);
+        this.coalesced = Counter.builder("hubble_topology_ws_messages_coalesced").tag("feed", feed)
                 .description("Queued updates replaced by a newer one of the same edge or interface").register(registry);
-        this.evicted = Counter.builder("hubble_topology_ws_clients_evicted")
+        this.evicted = Counter.builder("hubble_topology_ws_clients_evicted").tag("feed", feed)
                 .description("Live clients closed for falling behind").register(registry);
-        this.refused = Counter.builder("hubble_topology_ws_clients_refused")
+        this.refused = Counter.builder("hubble_topology_ws_clients_refused").tag("feed", feed)
                 .description("Live clients refused (limit reached, bad parameters, not authorised)").register(registry);
-        this.published = Counter.builder("hubble_topology_ws_updates_published")
+        this.published = Counter.builder("hubble_topology_ws_updates_published").tag("feed", feed)
                 .description("Updates published to the live feed (each serialised once)").register(registry);
+        this.skipped = Counter.builder("hubble_topology_ws_messages_skipped").tag("feed", feed)
+                .description("Flows a slow live client did not get (it was told how many)").register(registry);
+    }
+
+    void skipped() {
+        skipped.increment();
+        skippedCount.incrementAndGet();
+    }
+
+    public long skippedCount() {
+        return skippedCount.get();
     }
 
     void sent() {

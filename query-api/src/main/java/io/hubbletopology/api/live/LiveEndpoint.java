@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.eclipse.jetty.websocket.api.Callback;
 import org.slf4j.Logger;
@@ -18,10 +20,10 @@ import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsConnectContext;
 
 /**
- * The WebSocket {@code /ws/topology}: checks the token and origin, reads the filter from the query
- * parameters, admits the client within the limit, sends it a snapshot, and from then on every matching
- * change through {@link LiveFeed}. Clients are not expected to talk: one that floods the server with
- * messages, or sends an oversized frame, is disconnected.
+ * A live WebSocket ({@code /ws/topology}, {@code /ws/flows}): checks the token and origin, reads the filter
+ * from the query parameters, admits the client within the limit, sends it a snapshot, and from then on every
+ * matching change through its {@link LiveFeed}. Clients are not expected to talk: one that floods the server
+ * with messages, or sends an oversized frame, is disconnected.
  */
 public final class LiveEndpoint {
 
@@ -36,19 +38,23 @@ public final class LiveEndpoint {
     private final BiPredicate<String, String> authorised;
     private final List<String> allowedOrigins;
     private final Duration heartbeat;
-    private final Function<FeedFilter, List<FeedUpdate>> snapshot;
+    private final Function<Function<String, String>, Predicate<FeedUpdate>> filters;
+    private final Supplier<List<FeedUpdate>> snapshot;
     private final Map<String, AtomicInteger> inboundThisSecond = new ConcurrentHashMap<>();
 
     /**
      * @param authorised     (Authorization header, token parameter) -> may connect
-     * @param snapshot       the current topology and link states for a new client's filter
+     * @param filters        the client's filter from its query parameters; throws BadParameterException naming a bad one
+     * @param snapshot       what a new client gets first (it is filtered like every update)
      */
     public LiveEndpoint(LiveFeed feed, BiPredicate<String, String> authorised, List<String> allowedOrigins,
-                        Duration heartbeat, Function<FeedFilter, List<FeedUpdate>> snapshot) {
+                        Duration heartbeat, Function<Function<String, String>, Predicate<FeedUpdate>> filters,
+                        Supplier<List<FeedUpdate>> snapshot) {
         this.feed = feed;
         this.authorised = authorised;
         this.allowedOrigins = List.copyOf(allowedOrigins);
         this.heartbeat = heartbeat;
+        this.filters = filters;
         this.snapshot = snapshot;
     }
 
@@ -86,10 +92,9 @@ public final class LiveEndpoint {
             refuse(ctx, POLICY, "origin not allowed: " + origin);
             return;
         }
-        FeedFilter filter;
+        Predicate<FeedUpdate> filter;
         try {
-            filter = FeedFilter.parse(ctx.queryParam("namespace"), ctx.queryParam("verdict"), ctx.queryParam("protocol"),
-                    ctx.queryParam("min_flows"));
+            filter = filters.apply(ctx::queryParam);
         } catch (BadParameterException e) {
             refuse(ctx, POLICY, "bad parameter " + e.parameter() + ": " + e.getMessage());
             return;
@@ -101,7 +106,7 @@ public final class LiveEndpoint {
         }
         ctx.enableAutomaticPings(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            for (FeedUpdate update : snapshot.apply(filter)) {
+            for (FeedUpdate update : snapshot.get()) {
                 feed.sendTo(client, ctx.sessionId(), update);
             }
         } catch (RuntimeException e) {

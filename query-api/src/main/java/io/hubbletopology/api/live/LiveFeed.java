@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ public final class LiveFeed implements AutoCloseable {
     private final int maxQueue;
     private final Duration stallTimeout;
     private final FeedMetrics metrics;
+    private final FeedClient.Overflow overflow;
     private final Map<String, FeedClient> clients = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -42,24 +44,37 @@ public final class LiveFeed implements AutoCloseable {
         return t;
     });
 
+    /** A feed whose clients are evicted when their queue overflows (the topology: updates of a key coalesce). */
     public LiveFeed(int maxClients, int maxQueue, Duration stallTimeout, MeterRegistry registry) {
+        this("topology", FeedClient.Overflow.EVICT, maxClients, maxQueue, stallTimeout, registry);
+    }
+
+    /** A feed whose slow clients skip updates and are told how many (the flow tail). */
+    public static LiveFeed skipping(String name, int maxClients, int maxQueue, Duration stallTimeout, MeterRegistry registry) {
+        return new LiveFeed(name, FeedClient.Overflow.SKIP, maxClients, maxQueue, stallTimeout, registry);
+    }
+
+    private LiveFeed(String name, FeedClient.Overflow overflow, int maxClients, int maxQueue, Duration stallTimeout,
+                     MeterRegistry registry) {
         this.maxClients = maxClients;
         this.maxQueue = maxQueue;
         this.stallTimeout = stallTimeout;
-        this.metrics = new FeedMetrics(registry);
-        Gauge.builder("hubble_topology_ws_clients", clients, Map::size).description("Connected live clients").register(registry);
+        this.overflow = overflow;
+        this.metrics = new FeedMetrics(registry, name);
+        Gauge.builder("hubble_topology_ws_clients", clients, Map::size).tag("feed", name)
+                .description("Connected live clients").register(registry);
         long period = Math.max(100, Math.min(1_000, stallTimeout.toMillis() / 4));
         sweeper.scheduleWithFixedDelay(this::evictStalled, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** Admits a client, or returns null when the limit is reached (the caller closes it with a reason). */
-    FeedClient admit(String id, Session session, FeedFilter filter, String address) {
+    FeedClient admit(String id, Session session, Predicate<FeedUpdate> filter, String address) {
         if (admitted.incrementAndGet() > maxClients) {
             admitted.decrementAndGet();
             metrics.refused();
             return null;
         }
-        FeedClient client = new FeedClient(session, filter, address, maxQueue, metrics);
+        FeedClient client = new FeedClient(session, filter, overflow, address, maxQueue, metrics);
         clients.put(id, client);
         return client;
     }
@@ -79,7 +94,7 @@ public final class LiveFeed implements AutoCloseable {
         metrics.published();
         for (Map.Entry<String, FeedClient> e : clients.entrySet()) {
             FeedClient client = e.getValue();
-            if (client.filter().matches(update) && !client.offer(update.key(), update.payload())) {
+            if (client.wants(update) && !client.offer(update.key(), update.payload())) {
                 evict(e.getKey(), client, "client too slow: more than " + maxQueue + " updates queued");
             }
         }
@@ -87,7 +102,7 @@ public final class LiveFeed implements AutoCloseable {
 
     /** Sends an update to one client only (its snapshot). */
     void sendTo(FeedClient client, String id, FeedUpdate update) {
-        if (client.filter().matches(update) && !client.offer(update.key(), update.payload())) {
+        if (client.wants(update) && !client.offer(update.key(), update.payload())) {
             evict(id, client, "client too slow: more than " + maxQueue + " updates queued");
         }
     }

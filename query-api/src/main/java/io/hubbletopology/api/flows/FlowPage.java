@@ -1,0 +1,17 @@
+package io.hubbletopology.api.flows;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.hubbletopology.records.FlowRecord;
+
+/**
+ * One page of flows.
+ *
+ * @param flows              the flows, in the order asked for
+ * @param nextCursor         where the next page starts; null when there is no more
+ * @param scanned            records read from Kafka to answer
+ * @param earliestAvailable  the oldest flow time the topic still holds complete for every partition; null when empty
+ */
+public record FlowPage(List<FlowRecord> flows, String nextCursor, long scanned, Instant earliestAvailable) {
+}

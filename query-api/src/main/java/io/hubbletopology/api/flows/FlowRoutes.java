@@ -1,0 +1,191 @@
+package io.hubbletopology.api.flows;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiPredicate;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import io.hubbletopology.api.BadParameterException;
+import io.hubbletopology.api.live.FeedUpdate;
+import io.hubbletopology.api.live.LiveEndpoint;
+import io.hubbletopology.api.live.LiveFeed;
+import io.hubbletopology.api.live.TopicFollower;
+import io.hubbletopology.records.FlowRecord;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Raw flows on demand: {@code GET /api/v1/flows} answers from the flows topic (history as long as its
+ * retention, far beyond Hubble's ring buffer) and {@code /ws/flows} tails matching flows live.
+ */
+public final class FlowRoutes implements AutoCloseable {
+
+    /** The most flows one page may hold. */
+    public static final int MAX_LIMIT = 1_000;
+    private static final int DEFAULT_LIMIT = 100;
+    private static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
+
+    private final FlowSearch search;
+    private final LiveFeed tail;
+    private final TopicFollower follower;
+    private final Clock clock;
+    private final Counter queries;
+    private final DistributionSummary scannedPerQuery;
+    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    public FlowRoutes(Map<String, Object> kafkaProperties, String flowsTopic, LiveFeed tail, MeterRegistry registry, Clock clock) {
+        this.search = new FlowSearch(kafkaProperties, flowsTopic, 4, 2_000);
+        this.tail = tail;
+        this.clock = clock;
+        this.follower = new TopicFollower(kafkaProperties, List.of(flowsTopic), this::onFlow);
+        this.queries = Counter.builder("hubble_topology_flow_queries").description("Flow queries served").register(registry);
+        this.scannedPerQuery = DistributionSummary.builder("hubble_topology_flow_query_records_scanned")
+                .description("Records read from the flows topic per flow query").register(registry);
+    }
+
+    public void start() {
+        follower.start("flow-tail");
+    }
+
+    /** True once the live tail follows the flows topic. */
+    public boolean following() {
+        return follower.following();
+    }
+
+    private void onFlow(ConsumerRecord<String, byte[]> record) {
+        if (tail.clientCount() == 0 || record.value() == null) {
+            return;
+        }
+        FlowRecord flow;
+        try {
+            flow = FlowRecord.parseFrom(record.value());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not a flow record", e);
+        }
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("type", "flow");
+        message.putAll(FlowView.of(flow));
+        tail.publish(new FeedUpdate(record.partition() + "@" + record.offset(), FeedUpdate.Kind.FLOW, () -> write(message),
+                java.util.Set.of(), java.util.Set.of(), "", 0, flow));
+    }
+
+    /** The /ws/flows endpoint: the same filters as the REST query, no snapshot. */
+    public LiveEndpoint liveEndpoint(BiPredicate<String, String> authorised, List<String> origins, Duration heartbeat) {
+        return new LiveEndpoint(tail, authorised, origins, heartbeat, params -> {
+            FlowFilter filter = FlowFilter.parse(params);
+            return update -> update.flow() != null && filter.matches(update.flow());
+        }, List::of);
+    }
+
+    /** GET /api/v1/flows */
+    public Map<String, Object> query(Context ctx) throws InterruptedException {
+        Instant now = clock.instant();
+        Instant until = time("until", ctx.queryParam("until"), now, now);
+        Instant since = time("since", ctx.queryParam("since"), now, until.minus(DEFAULT_RANGE));
+        if (since.isAfter(until)) {
+            throw new BadParameterException("since", "since must not be after until");
+        }
+        int limit = limit(ctx.queryParam("limit"));
+        String order = ctx.queryParam("order") == null ? "newest" : ctx.queryParam("order");
+        if (!order.equals("newest") && !order.equals("oldest")) {
+            throw new BadParameterException("order", "'" + order + "' is not newest or oldest");
+        }
+        FlowFilter filter = FlowFilter.parse(ctx::queryParam);
+        FlowPage page = search.search(new FlowQuery(since, until, limit, order.equals("newest"), filter, ctx.queryParam("cursor")));
+        queries.increment();
+        scannedPerQuery.record(page.scanned());
+
+        if (page.earliestAvailable() != null && until.isBefore(page.earliestAvailable()) && page.flows().isEmpty()) {
+            throw new BeyondRetentionException(since, until, page.earliestAvailable());
+        }
+        List<Map<String, Object>> flows = new ArrayList<>();
+        page.flows().forEach(f -> flows.add(FlowView.of(f)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("since", since.toString());
+        body.put("until", until.toString());
+        body.put("order", order);
+        body.put("count", flows.size());
+        body.put("flows", flows);
+        body.put("next_cursor", page.nextCursor());
+        body.put("scanned", page.scanned());
+        body.put("earliest_available", page.earliestAvailable() == null ? null : page.earliestAvailable().toString());
+        List<String> warnings = new ArrayList<>();
+        if (page.earliestAvailable() != null && since.isBefore(page.earliestAvailable())) {
+            warnings.add("flows before " + page.earliestAvailable() + " are past the flows topic's retention: the range is incomplete");
+        }
+        body.put("warnings", warnings);
+        return body;
+    }
+
+    static Instant time(String name, String value, Instant now, Instant fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        String v = value.trim();
+        if (Character.isDigit(v.charAt(0)) && !v.contains("T")) {
+            try {
+                return now.minus(io.hubbletopology.config.ConfigKey.parseDuration(v));
+            } catch (IllegalArgumentException e) {
+                throw new BadParameterException(name, "'" + value + "' is neither an RFC 3339 time nor a duration like 15m");
+            }
+        }
+        try {
+            return Instant.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadParameterException(name, "'" + value + "' is neither an RFC 3339 time nor a duration like 15m");
+        }
+    }
+
+    static int limit(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < 1 || n > MAX_LIMIT) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new BadParameterException("limit", "'" + value + "' is not a number within 1.." + MAX_LIMIT);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        follower.close();
+        search.close();
+    }
+
+    /** The whole range is older than what the flows topic still holds: not an empty success. */
+    public static final class BeyondRetentionException extends RuntimeException {
+        private final Instant earliest;
+
+        BeyondRetentionException(Instant since, Instant until, Instant earliest) {
+            super("the range " + since + " .. " + until + " is older than the flows topic's retention: the oldest flow kept is from " + earliest);
+            this.earliest = earliest;
+        }
+
+        public Instant earliest() {
+            return earliest;
+        }
+    }
+}

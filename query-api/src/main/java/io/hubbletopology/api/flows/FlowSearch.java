@@ -1,0 +1,255 @@
+package io.hubbletopology.api.flows;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import io.hubbletopology.records.FlowRecord;
+
+/**
+ * Answers flow queries from the flows topic itself, which holds every flow for its retention: it finds the
+ * offsets of the time range with {@code offsetsForTimes}, reads the range partition by partition in chunks
+ * (from the end for newest first, so a recent page reads little), filters on the way, and stops as soon as
+ * no unread record could still belong to the page. A cursor holds per-partition offsets, so the next page
+ * continues exactly where this one stopped. Any instance can answer: nothing here depends on Streams.
+ *
+ * <pre>{@code
+ * FlowPage page = search.search(new FlowQuery(since, until, 100, true, FlowFilter.ALL, null));
+ * }</pre>
+ *
+ * Flows are ordered by their time within what was read; a partition's records are assumed to be appended
+ * roughly in time order (one agent's flows are), which is what lets a chunk's first record bound the rest.
+ */
+public final class FlowSearch implements AutoCloseable {
+
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final Map<String, Object> kafkaProperties;
+    private final String topic;
+    private final int chunk;
+    private final BlockingQueue<KafkaConsumer<String, byte[]>> consumers;
+
+    /**
+     * @param concurrency how many queries may read at once (each holds one consumer)
+     * @param chunk       records read per partition per step
+     */
+    public FlowSearch(Map<String, Object> kafkaProperties, String topic, int concurrency, int chunk) {
+        this.kafkaProperties = new HashMap<>(kafkaProperties);
+        this.kafkaProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.kafkaProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, chunk));
+        this.kafkaProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        this.kafkaProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.topic = topic;
+        this.chunk = chunk;
+        this.consumers = new ArrayBlockingQueue<>(concurrency);
+        for (int i = 0; i < concurrency; i++) {
+            consumers.add(new KafkaConsumer<>(this.kafkaProperties, new StringDeserializer(), new ByteArrayDeserializer()));
+        }
+    }
+
+    private record Hit(FlowRecord flow, int partition, long offset) {
+        long time() {
+            return flow.getTimeUnixNanos();
+        }
+    }
+
+    public FlowPage search(FlowQuery query) throws InterruptedException {
+        KafkaConsumer<String, byte[]> consumer = consumers.take();
+        try {
+            return search(consumer, query);
+        } finally {
+            consumers.add(consumer);
+        }
+    }
+
+    private FlowPage search(KafkaConsumer<String, byte[]> consumer, FlowQuery query) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
+            partitions.add(new TopicPartition(topic, p.partition()));
+        }
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+        Map<TopicPartition, Long> lo = offsetsAt(consumer, partitions, query.since().toEpochMilli(), end);
+        Map<TopicPartition, Long> hi = offsetsAt(consumer, partitions, query.until().toEpochMilli() + 1, end);
+        Instant earliest = earliestComplete(consumer, partitions);
+        if (query.cursor() != null) {
+            FlowCursor cursor = FlowCursor.decode(query.cursor());
+            if (cursor.newestFirst() != query.newestFirst()) {
+                throw new io.hubbletopology.api.BadParameterException("cursor", "the cursor belongs to the other order");
+            }
+            for (TopicPartition tp : partitions) {
+                Long at = cursor.offsets().get(tp.partition());
+                if (at != null) {
+                    (query.newestFirst() ? hi : lo).put(tp, Math.max(lo.get(tp), Math.min(hi.get(tp), at)));
+                }
+            }
+        }
+        Map<TopicPartition, Long> startLo = new HashMap<>(lo);
+        Map<TopicPartition, Long> startHi = new HashMap<>(hi);
+        long sinceNanos = query.since().toEpochMilli() * 1_000_000L;
+        long untilNanos = (query.until().toEpochMilli() + 1) * 1_000_000L;
+        Comparator<Hit> order = query.newestFirst()
+                ? Comparator.comparingLong(Hit::time).reversed().thenComparing(Hit::partition).thenComparing(Comparator.comparingLong(Hit::offset).reversed())
+                : Comparator.comparingLong(Hit::time).thenComparing(Hit::partition).thenComparingLong(Hit::offset);
+        List<Hit> hits = new ArrayList<>();
+        Map<TopicPartition, Long> frontier = new HashMap<>();
+        long scanned = 0;
+        while (true) {
+            boolean remaining = false;
+            for (TopicPartition tp : partitions) {
+                long from = lo.get(tp);
+                long to = hi.get(tp);
+                if (from >= to) {
+                    continue;
+                }
+                long start = query.newestFirst() ? Math.max(from, to - chunk) : from;
+                long stop = query.newestFirst() ? to : Math.min(to, from + chunk);
+                List<ConsumerRecord<String, byte[]>> records = read(consumer, tp, start, stop);
+                scanned += records.size();
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    FlowRecord flow = decode(r.value());
+                    if (flow != null && flow.getTimeUnixNanos() >= sinceNanos && flow.getTimeUnixNanos() < untilNanos
+                            && query.filter().matches(flow)) {
+                        hits.add(new Hit(flow, tp.partition(), r.offset()));
+                    }
+                }
+                if (!records.isEmpty()) {
+                    // The unread rest of this partition is older (newest first) or newer than this bound.
+                    frontier.put(tp, (query.newestFirst() ? records.get(0) : records.get(records.size() - 1)).timestamp());
+                }
+                if (query.newestFirst()) {
+                    hi.put(tp, start);
+                } else {
+                    lo.put(tp, stop);
+                }
+                remaining |= lo.get(tp) < hi.get(tp);
+            }
+            if (!remaining || settled(hits, partitions, lo, hi, frontier, query)) {
+                break;
+            }
+        }
+        hits.sort(order);
+        List<Hit> page = hits.size() > query.limit() ? hits.subList(0, query.limit()) : hits;
+        boolean more = hits.size() > query.limit() || partitions.stream().anyMatch(tp -> lo.get(tp) < hi.get(tp));
+        String next = more ? nextCursor(page, partitions, query.newestFirst() ? startHi : startLo, query.newestFirst()) : null;
+        return new FlowPage(page.stream().map(Hit::flow).toList(), next, scanned, earliest);
+    }
+
+    /** True when the page is full with hits no unread record can come before. */
+    private static boolean settled(List<Hit> hits, List<TopicPartition> partitions, Map<TopicPartition, Long> lo,
+                                   Map<TopicPartition, Long> hi, Map<TopicPartition, Long> frontier, FlowQuery query) {
+        if (hits.size() < query.limit()) {
+            return false;
+        }
+        long boundMs = query.newestFirst() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        for (TopicPartition tp : partitions) {
+            if (lo.get(tp) < hi.get(tp)) {
+                Long f = frontier.get(tp);
+                if (f == null) {
+                    return false;
+                }
+                boundMs = query.newestFirst() ? Math.max(boundMs, f) : Math.min(boundMs, f);
+            }
+        }
+        long bound = boundMs * 1_000_000L;
+        long settled = hits.stream().filter(h -> query.newestFirst() ? h.time() > bound + 999_999 : h.time() < bound).count();
+        return settled >= query.limit();
+    }
+
+    private static String nextCursor(List<Hit> page, List<TopicPartition> partitions, Map<TopicPartition, Long> pageStart,
+                                     boolean newestFirst) {
+        Map<Integer, Long> offsets = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            offsets.put(tp.partition(), pageStart.get(tp));
+        }
+        for (Hit h : page) {
+            long resume = newestFirst ? h.offset() : h.offset() + 1;
+            offsets.merge(h.partition(), resume, newestFirst ? Math::min : Math::max);
+        }
+        return new FlowCursor(newestFirst, offsets).encode();
+    }
+
+    private static Map<TopicPartition, Long> offsetsAt(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions,
+                                                       long timestampMs, Map<TopicPartition, Long> end) {
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(tp -> query.put(tp, timestampMs));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofSeconds(10));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndTimestamp at = found.get(tp);
+            out.put(tp, at == null ? end.get(tp) : at.offset());
+        }
+        return out;
+    }
+
+    /** The time from which every partition still holds its flows: the latest of the partitions' oldest records. */
+    private static Instant earliestComplete(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(tp -> query.put(tp, 0L));
+        long latestOldest = Long.MIN_VALUE;
+        for (OffsetAndTimestamp at : consumer.offsetsForTimes(query, Duration.ofSeconds(10)).values()) {
+            if (at != null) {
+                latestOldest = Math.max(latestOldest, at.timestamp());
+            }
+        }
+        return latestOldest == Long.MIN_VALUE ? null : Instant.ofEpochMilli(latestOldest);
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> read(KafkaConsumer<String, byte[]> consumer, TopicPartition tp,
+                                                             long start, long stop) {
+        consumer.assign(List.of(tp));
+        consumer.seek(tp, start);
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>((int) Math.min(stop - start, 100_000));
+        int emptyPolls = 0;
+        while (consumer.position(tp) < stop && emptyPolls < 20) {
+            var records = consumer.poll(POLL).records(tp);
+            if (records.isEmpty()) {
+                emptyPolls++;
+            }
+            for (ConsumerRecord<String, byte[]> r : records) {
+                if (r.offset() >= stop) {
+                    return out;
+                }
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private static FlowRecord decode(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return FlowRecord.parseFrom(value);
+        } catch (InvalidProtocolBufferException e) {
+            // Not a flow record (the processor routes such records to its dead-letter topic): skip it here.
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        KafkaConsumer<String, byte[]> c;
+        while ((c = consumers.poll()) != null) {
+            c.close(Duration.ofSeconds(2));
+        }
+    }
+}
