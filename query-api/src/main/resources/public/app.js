@@ -10,6 +10,11 @@
   const edges = new Map();   // edge id -> latest edge message
   const links = new Map();   // node/interface -> latest link message
   const namespaces = new Set();
+  const flowLimit = Math.max(1, parseInt(pageParams.get('flows') || '200', 10) || 200);
+  let flows = [];             // newest first, at most flowLimit
+  let flowQueue = [];
+  let flowSocket = null;
+  let flowsSkipped = 0;
   let queue = [];
   let socket = null;
   let retryMs = 1000;
@@ -93,6 +98,11 @@
   }
 
   function flush() {
+    if (flowQueue.length > 0) {
+      flows = flowQueue.reverse().concat(flows).slice(0, flowLimit);
+      flowQueue = [];
+      renderFlows();
+    }
     if (queue.length === 0) {
       return;
     }
@@ -116,6 +126,7 @@
       cy.layout({ name: 'cose', animate: false, nodeDimensionsIncludeLabels: true, padding: 20 }).run();
     }
     renderTables();
+    renderFlows();
     document.getElementById('stats').textContent =
       cy.nodes(':childless').length + ' workloads, ' + cy.edges().length + ' edges';
   }
@@ -162,6 +173,70 @@
       linkRows.appendChild(tr);
     }
     linkBody.replaceChildren(linkRows);
+  }
+
+  function flowRow(f, withPort) {
+    const tr = document.createElement('tr');
+    tr.className = f.verdict;
+    cell(tr, (f.time || '').substring(11, 23));
+    cell(tr, f.source.pod || f.source.id);
+    cell(tr, f.destination.pod || f.destination.id);
+    if (withPort) {
+      cell(tr, f.l4_protocol + '/' + f.dest_port);
+    }
+    cell(tr, f.drop_reason ? f.verdict + ' ' + f.drop_reason : f.verdict);
+    tr.title = f.summary;
+    return tr;
+  }
+
+  function renderFlows() {
+    const rows = document.createDocumentFragment();
+    for (const f of flows) {
+      rows.appendChild(flowRow(f, true));
+    }
+    document.querySelector('#flows tbody').replaceChildren(rows);
+    document.getElementById('flows-status').textContent =
+      '(last ' + flows.length + (flowsSkipped > 0 ? ', ' + flowsSkipped + ' skipped' : '') + ')';
+  }
+
+  function showEdgeFlows(edge) {
+    const q = new URLSearchParams({ src: edge.data('source'), dst: edge.data('target'), since: '15m', limit: '50' });
+    if (token) q.set('token', token);
+    fetch('/api/v1/flows?' + q.toString()).then(function (r) { return r.json(); }).then(function (body) {
+      const rows = document.createDocumentFragment();
+      for (const f of body.flows || []) {
+        const tr = flowRow(f, false);
+        cell(tr, f.node);
+        rows.appendChild(tr);
+      }
+      document.querySelector('#edge-flows tbody').replaceChildren(rows);
+      document.getElementById('edge-flows').hidden = false;
+      document.getElementById('edge-flows-title').hidden = false;
+    });
+  }
+
+  function connectFlows() {
+    const url = feedUrl().replace('/ws/topology', '/ws/flows');
+    flowSocket = new WebSocket(url);
+    flowSocket.onmessage = function (event) {
+      try {
+        const m = JSON.parse(event.data);
+        if (m.type === 'flow') {
+          flowQueue.push(m);
+          if (flowQueue.length > flowLimit) {
+            flowQueue.shift();
+          }
+        } else if (m.type === 'skipped') {
+          flowsSkipped += m.count;
+        }
+      } catch (e) {
+        // not a message of ours: ignore it
+      }
+    };
+    flowSocket.onclose = function () {
+      flowSocket = null;
+      setTimeout(connectFlows, retryMs);
+    };
   }
 
   function setStatus(state) {
@@ -214,12 +289,29 @@
       socket.close();
       socket = null;
     }
+    if (flowSocket) {
+      flowSocket.onclose = null;
+      flowSocket.close();
+      flowSocket = null;
+    }
+    flows = [];
+    flowQueue = [];
+    flowsSkipped = 0;
     connect();
+    connectFlows();
     select.value = chosen;
   }
 
   document.getElementById('namespace').addEventListener('change', refilter);
   document.getElementById('verdict').addEventListener('change', refilter);
+  cy.on('tap', 'edge', function (event) { showEdgeFlows(event.target); });
+  // For the browser console (and browser tests): the map's graph.
+  window.hubbleTopology = { cy: cy };
+  document.getElementById('edge-flows-close').addEventListener('click', function () {
+    document.getElementById('edge-flows').hidden = true;
+    document.getElementById('edge-flows-title').hidden = true;
+  });
   setInterval(flush, 500);
   connect();
+  connectFlows();
 })();

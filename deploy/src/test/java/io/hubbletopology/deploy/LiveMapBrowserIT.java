@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -36,7 +38,8 @@ import io.hubbletopology.topics.TopicNames;
 /**
  * The live map in real headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs):
  * the page loads from the jar's own assets, draws the simulated cluster's workloads and edges, lists this
- * machine's interfaces, and its indicator reads connected. A screenshot is saved under target/.
+ * machine's interfaces, its indicator reads connected, the flows panel tails flows with drops highlighted,
+ * and clicking an edge lists that edge's recent flows. A screenshot is saved under target/.
  */
 class LiveMapBrowserIT {
 
@@ -89,6 +92,22 @@ class LiveMapBrowserIT {
                         .map(e -> e.getAttribute("value")).toList();
                 assertThat(namespaces).contains("shop", "data", "payments");
 
+                // The live flows panel fills from /ws/flows, drops highlighted.
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> b.findElements(By.cssSelector("#flows tbody tr")).size() >= 10
+                                && !b.findElements(By.cssSelector("#flows tbody tr.DROPPED")).isEmpty());
+
+                // Clicking the dropped edge lists its recent flows.
+                Map<String, Object> point = clickablePointOfDroppedEdge(browser);
+                new Actions(browser).moveToElement(browser.findElement(By.id("map")),
+                        ((Number) point.get("x")).intValue() - ((Number) point.get("w")).intValue() / 2,
+                        ((Number) point.get("y")).intValue() - ((Number) point.get("h")).intValue() / 2).click().perform();
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300))
+                        .until(() -> b.findElement(By.id("edge-flows")).isDisplayed()
+                                && !b.findElements(By.cssSelector("#edge-flows tbody tr")).isEmpty());
+                assertThat(browser.findElements(By.cssSelector("#edge-flows tbody tr td:nth-child(4)")))
+                        .allSatisfy(td -> assertThat(td.getText()).startsWith("DROPPED"));
+
                 Path shot = Path.of("target", "live-map.png");
                 Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
                 assertThat(Files.size(shot)).isGreaterThan(10_000);
@@ -100,6 +119,17 @@ class LiveMapBrowserIT {
                 processor.stop();
             }
         }
+    }
+
+    /** Where the frontend-to-postgres edge (always dropped by policy) is drawn, relative to the map's top left. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> clickablePointOfDroppedEdge(WebDriver browser) {
+        return (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+                "const cy = window.hubbleTopology.cy;"
+                        + "const e = cy.edges().filter(x => x.data('source') === 'shop/deployment/frontend'"
+                        + " && x.data('target') === 'data/statefulset/postgres')[0];"
+                        + "const p = e.renderedMidpoint(); const c = cy.container();"
+                        + "return {x: p.x, y: p.y, w: c.clientWidth, h: c.clientHeight};");
     }
 
     private static int workloads(WebDriver browser) {
