@@ -40,6 +40,10 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -83,6 +87,10 @@ public final class ApiServer implements AutoCloseable {
         this.settings = settings;
         this.processor = processor;
         this.access = new AccessControl(settings.tokens());
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
         this.feed = new LiveFeed(settings.maxClients(), settings.clientQueue(), settings.stallTimeout(), registry);
         this.flowTail = LiveFeed.skipping("flows", settings.maxClients(), settings.clientQueue(), settings.stallTimeout(), registry);
     }

@@ -88,6 +88,7 @@ class ApiServerIT {
         assertThat(metrics).contains("hubble_topology_http_requests_seconds_count{method=\"GET\",route=\"/topology\",status=\"200\"}");
         assertThat(metrics).contains("hubble_topology_ws_clients{feed=\"topology\"}").contains("hubble_topology_ws_clients{feed=\"flows\"}");
         assertThat(metrics).contains("hubble_topology_ws_messages_sent_total");
+        assertThat(metrics).contains("jvm_memory_used_bytes{area=\"heap\"").contains("process_cpu_usage");
     }
 
     @Test
