@@ -79,6 +79,7 @@ public final class ApiServer implements AutoCloseable {
         return t;
     });
     private final LiveFeed flowTail;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private TopicFollower outputs;
     private FlowRoutes flows;
     private Javalin app;
@@ -88,7 +89,7 @@ public final class ApiServer implements AutoCloseable {
         this.processor = processor;
         this.access = new AccessControl(settings.tokens());
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         this.feed = new LiveFeed(settings.maxClients(), settings.clientQueue(), settings.stallTimeout(), registry);
@@ -307,6 +308,7 @@ public final class ApiServer implements AutoCloseable {
         }
         feed.close();
         flowTail.close();
+        gcMetrics.close();
         if (app != null) {
             app.stop();
         }
