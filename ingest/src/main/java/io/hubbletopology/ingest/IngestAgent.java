@@ -1,26 +1,37 @@
 package io.hubbletopology.ingest;
 
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.hubbletopology.ingest.health.HealthServer;
+import io.hubbletopology.ingest.health.IngestMetrics;
 import io.hubbletopology.ingest.hubble.HubbleFlowSource;
 import io.hubbletopology.ingest.publish.FlowPublisher;
+import io.hubbletopology.ingest.replay.ReplayResult;
+import io.hubbletopology.ingest.replay.ReplaySource;
 import io.hubbletopology.ingest.sysfs.SysfsLinkSource;
 import io.hubbletopology.topics.TopicProvisioner;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * The per-node agent: reads Hubble and/or sysfs and publishes to Kafka.
+ * The per-node agent: reads Hubble and/or sysfs (or replays a file) and publishes to Kafka, with health and
+ * metrics on a small HTTP port.
  *
  * <pre>{@code
- * IngestAgent agent = new IngestAgent(config);
+ * IngestAgent agent = new IngestAgent(IngestConfig.of(Map.of("kafka.bootstrap_servers", "127.0.0.1:9092")));
  * agent.start();   // returns at once; sources connect and retry in the background
  * ...
  * agent.close();   // stops reading, sends what was read, closes
@@ -29,50 +40,81 @@ import io.hubbletopology.topics.TopicProvisioner;
 public final class IngestAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IngestAgent.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final IngestConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final IngestMetrics metrics = new IngestMetrics(registry);
     private final FlowPublisher publisher;
     private HubbleFlowSource hubble;
     private SysfsLinkSource links;
+    private ReplaySource replay;
+    private HealthServer health;
     private Thread provisioning;
     private volatile boolean topicsReady;
 
     public IngestAgent(IngestConfig config) {
         this.config = config;
-        this.publisher = new FlowPublisher(kafkaProperties(), config.topics());
-    }
-
-    private Map<String, Object> kafkaProperties() {
-        Map<String, Object> props = new HashMap<>(config.kafkaProperties());
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "hubble-topology-ingest-" + config.nodeName());
-        return props;
+        this.publisher = new FlowPublisher(config.producerProperties(), config.topics(), metrics);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
     }
 
     public synchronized void start() {
         provisioning = new Thread(this::provisionTopics, "ingest-topics");
         provisioning.setDaemon(true);
         provisioning.start();
-        if (config.mode().hubble()) {
-            hubble = new HubbleFlowSource(config.hubble(), config.nodeName(), publisher::publish);
-            hubble.start();
+        if (config.replay()) {
+            replay = new ReplaySource(config.replayFile().equals("-") ? "stdin" : config.replayFile(),
+                    ReplaySource.open(config.replayFile()), config.hubble().whitelist(), config.hubble().blacklist(),
+                    config.nodeName(), publisher::publish, publisher::publish, metrics);
+            replay.start();
+        } else {
+            if (config.mode().hubble()) {
+                hubble = new HubbleFlowSource(config.hubble(), config.nodeName(), publisher::publish, publisher::publish, metrics);
+                hubble.start();
+            }
+            if (config.mode().sysfs()) {
+                links = new SysfsLinkSource(config.sysfsRoot(), config.nodeName(), config.pollInterval(),
+                        config.snapshotInterval(), publisher::publish, metrics.linkChanges()::increment);
+                links.start();
+            }
         }
-        if (config.mode().sysfs()) {
-            links = new SysfsLinkSource(config.sysfsRoot(), config.nodeName(), config.pollInterval(),
-                    config.snapshotInterval(), publisher::publish);
-            links.start();
+        if (config.healthPort() >= 0) {
+            health = HealthServer.start(config.healthHost(), config.healthPort(), registry, readinessChecks());
         }
-        log.info("Ingest agent on node {} started: mode {}, Kafka {}{}", config.nodeName(), config.mode().label(),
-                config.bootstrapServers(), config.mode().hubble() ? ", Hubble " + config.hubble().target().display() : "");
+        log.info("Ingest agent on node {} started: {}, Kafka {}", config.nodeName(), describeSources(), config.bootstrapServers());
+    }
+
+    private String describeSources() {
+        if (config.replay()) {
+            return "replaying " + config.replayFile();
+        }
+        return "mode " + config.mode().label() + (config.mode().hubble() ? ", Hubble " + config.hubble().target().display()
+                + " (" + config.hubble().tls().describe() + ")" : "") + (config.mode().sysfs() ? ", sysfs " + config.sysfsRoot() : "");
+    }
+
+    private Map<String, BooleanSupplier> readinessChecks() {
+        Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+        checks.put("kafka_topics", () -> topicsReady);
+        if (hubble != null) {
+            checks.put("hubble", hubble::connected);
+        }
+        if (links != null) {
+            checks.put("sysfs", links::readable);
+        }
+        return checks;
     }
 
     /** Creates missing topics, retrying while Kafka is unreachable; the producer waits for them meanwhile. */
     private void provisionTopics() {
-        List<NewTopic> topics = new ArrayList<>();
-        try (Admin admin = Admin.create(kafkaProperties())) {
+        try (Admin admin = Admin.create(config.clientProperties())) {
             TopicProvisioner provisioner = new TopicProvisioner(admin, config.partitions(), config.replicationFactor());
-            topics.add(provisioner.stream(config.topics().flows(), config.flowsRetention().toMillis()));
-            topics.add(provisioner.compacted(config.topics().links()));
+            List<NewTopic> topics = List.of(
+                    provisioner.stream(config.topics().flows(), config.flowsRetention().toMillis()),
+                    provisioner.compacted(config.topics().links()),
+                    provisioner.stream(config.topics().lostEvents(), config.flowsRetention().toMillis()));
             long delayMs = 500;
             while (!Thread.currentThread().isInterrupted()) {
                 try {
@@ -87,6 +129,8 @@ public final class IngestAgent implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("Cannot create topics at {}: {}", config.bootstrapServers(), e.toString());
         }
     }
 
@@ -94,13 +138,36 @@ public final class IngestAgent implements AutoCloseable {
         return topicsReady;
     }
 
+    /**
+     * Completes when a replay has read its whole input and Kafka has acknowledged what it sent; never for live
+     * sources.
+     */
+    public CompletableFuture<ReplayResult> replayDone() {
+        if (replay == null) {
+            return new CompletableFuture<>();
+        }
+        return replay.done().thenApply(result -> {
+            publisher.flush();
+            return result;
+        });
+    }
+
     public FlowPublisher publisher() {
         return publisher;
     }
 
-    /** The Hubble source, or null when the mode does not read Hubble. */
+    public IngestMetrics metrics() {
+        return metrics;
+    }
+
+    /** The Hubble source, or null when the agent does not follow Hubble. */
     public HubbleFlowSource hubble() {
         return hubble;
+    }
+
+    /** The port of the health and metrics server, or -1 when it is off. */
+    public int healthPort() {
+        return health == null ? -1 : health.port();
     }
 
     public IngestConfig config() {
@@ -118,8 +185,12 @@ public final class IngestAgent implements AutoCloseable {
         if (provisioning != null) {
             provisioning.interrupt();
         }
-        publisher.close(5_000);
-        log.info("Ingest agent on node {} stopped: {} flows and {} link states published", config.nodeName(),
-                publisher.flowsPublished(), publisher.linksPublished());
+        publisher.close(CLOSE_TIMEOUT);
+        if (health != null) {
+            health.close();
+        }
+        log.info("Ingest agent on node {} stopped: {} flows, {} link states, {} lost-events reports published; {} dropped",
+                config.nodeName(), publisher.flowsPublished(), publisher.linksPublished(), publisher.lostReportsPublished(),
+                (long) metrics.dropped().count());
     }
 }
