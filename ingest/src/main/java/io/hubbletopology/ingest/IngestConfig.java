@@ -64,8 +64,9 @@ public final class IngestConfig {
             "SNAPSHOT_INTERVAL", "60s", "How often every link state is published, changed or not (keeps the compacted topic full)."));
     public static final ConfigKey<Path> SYSFS_ROOT = new ConfigKey<>("discovery.sysfs_root", "SYSFS_ROOT", "/sys/class/net",
             "Where the interfaces are: /sys/class/net, or the host's mounted elsewhere (/host/sys/class/net).", Path::of);
-    public static final ConfigKey<String> REPLAY_FILE = ConfigKey.string("replay.file", null, null,
-            "Replay 'hubble observe -o json' output or Hubble exporter files instead of following Hubble; '-' reads stdin.");
+    public static final ConfigKey<String> REPLAY_FILE = new ConfigKey<>("replay.file", null, null,
+            "Replay 'hubble observe -o json' output or Hubble exporter files instead of following Hubble; '-' reads stdin.",
+            s -> "-".equals(s.trim()) ? "-" : readableFile(s).toString());
 
     public static final ConfigKey<List<Verdict>> VERDICTS = new ConfigKey<>("hubble.verdicts", "VERDICT_WHITELIST", "",
             "Verdicts to keep, sent to Hubble as a filter (e.g. FORWARDED,DROPPED); empty keeps all.", IngestConfig::verdicts);
@@ -233,13 +234,15 @@ public final class IngestConfig {
     }
 
     private static ConfigKey<Path> readableFile(String name, String env, String description) {
-        return new ConfigKey<>(name, env, null, description, s -> {
-            Path p = Path.of(s.trim());
-            if (!Files.isReadable(p)) {
-                throw new IllegalArgumentException("cannot read file " + p);
-            }
-            return p;
-        });
+        return new ConfigKey<>(name, env, null, description, IngestConfig::readableFile);
+    }
+
+    private static Path readableFile(String text) {
+        Path p = Path.of(text.trim());
+        if (!Files.isReadable(p) || Files.isDirectory(p)) {
+            throw new IllegalArgumentException("cannot read file " + p);
+        }
+        return p;
     }
 
     private static ConfigKey<Duration> positive(ConfigKey<Duration> key) {
