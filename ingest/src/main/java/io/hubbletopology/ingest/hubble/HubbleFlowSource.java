@@ -126,8 +126,8 @@ public final class HubbleFlowSource implements AutoCloseable {
     /** One line per kind of failure, not one per retry: a Relay down for an hour is one line, not 120. */
     private void failed(String what) {
         if (!what.equals(lastFailure)) {
-            log.warn("Hubble {} {}; reconnecting with backoff (up to {} s), forever", display(), what,
-                    settings.maxBackoff().toSeconds());
+            log.warn("Hubble {}: {}; reconnecting with backoff (up to {} ms), forever", display(), what,
+                    settings.maxBackoff().toMillis());
             lastFailure = what;
         } else {
             log.debug("Hubble {} {} again", display(), what);
@@ -254,7 +254,7 @@ public final class HubbleFlowSource implements AutoCloseable {
     private static String describe(StatusRuntimeException e) {
         SSLException ssl = sslCause(e);
         if (ssl != null) {
-            return "refused the TLS handshake: " + rootMessage(ssl) + " (check hubble.tls.ca_file, cert_file and server_name)";
+            return "TLS handshake failed: " + rootMessage(ssl) + " (check hubble.tls.ca_file, cert_file and server_name)";
         }
         Status status = e.getStatus();
         return "stream failed: " + status.getCode() + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")");
