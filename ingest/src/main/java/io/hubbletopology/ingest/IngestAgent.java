@@ -16,6 +16,7 @@ import io.hubbletopology.ingest.health.HealthServer;
 import io.hubbletopology.ingest.health.IngestMetrics;
 import io.hubbletopology.ingest.hubble.HubbleFlowSource;
 import io.hubbletopology.ingest.publish.FlowPublisher;
+import io.hubbletopology.ingest.publish.TopicLeaders;
 import io.hubbletopology.ingest.replay.ReplayResult;
 import io.hubbletopology.ingest.replay.ReplaySource;
 import io.hubbletopology.ingest.sysfs.SysfsLinkSource;
@@ -46,12 +47,14 @@ public final class IngestAgent implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final IngestMetrics metrics = new IngestMetrics(registry);
     private final FlowPublisher publisher;
-    private HubbleFlowSource hubble;
-    private SysfsLinkSource links;
-    private ReplaySource replay;
+    private volatile HubbleFlowSource hubble;
+    private volatile SysfsLinkSource links;
+    private volatile ReplaySource replay;
     private HealthServer health;
+    private final CompletableFuture<ReplayResult> replayResult = new CompletableFuture<>();
     private Thread provisioning;
     private volatile boolean topicsReady;
+    private boolean closed;
 
     public IngestAgent(IngestConfig config) {
         this.config = config;
@@ -61,30 +64,50 @@ public final class IngestAgent implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
     }
 
+    /**
+     * Starts the health port and, in the background, waits for Kafka: creates missing topics, then starts the
+     * sources. Nothing is read before Kafka can take it, so a Kafka that is down at start costs no flow (Hubble
+     * keeps them in its ring, a replayed file waits).
+     */
     public synchronized void start() {
-        provisioning = new Thread(this::provisionTopics, "ingest-topics");
+        provisioning = new Thread(this::provisionThenRead, "ingest-topics");
         provisioning.setDaemon(true);
         provisioning.start();
+        if (config.healthPort() >= 0) {
+            health = HealthServer.start(config.healthHost(), config.healthPort(), registry, readinessChecks());
+        }
+        log.info("Ingest agent on node {} started: {}, Kafka {}; reading once the topics are ready", config.nodeName(),
+                describeSources(), config.bootstrapServers());
+    }
+
+    private synchronized void startSources() {
+        if (closed) {
+            return;
+        }
         if (config.replay()) {
             replay = new ReplaySource(config.replayFile().equals("-") ? "stdin" : config.replayFile(),
                     ReplaySource.open(config.replayFile()), config.hubble().whitelist(), config.hubble().blacklist(),
                     config.nodeName(), publisher::publish, publisher::publish, metrics);
+            replay.done().whenComplete((result, error) -> {
+                publisher.flush();
+                if (error == null) {
+                    replayResult.complete(result);
+                } else {
+                    replayResult.completeExceptionally(error);
+                }
+            });
             replay.start();
-        } else {
-            if (config.mode().hubble()) {
-                hubble = new HubbleFlowSource(config.hubble(), config.nodeName(), publisher::publish, publisher::publish, metrics);
-                hubble.start();
-            }
-            if (config.mode().sysfs()) {
-                links = new SysfsLinkSource(config.sysfsRoot(), config.nodeName(), config.pollInterval(),
-                        config.snapshotInterval(), publisher::publish, metrics.linkChanges()::increment);
-                links.start();
-            }
+            return;
         }
-        if (config.healthPort() >= 0) {
-            health = HealthServer.start(config.healthHost(), config.healthPort(), registry, readinessChecks());
+        if (config.mode().hubble()) {
+            hubble = new HubbleFlowSource(config.hubble(), config.nodeName(), publisher::publish, publisher::publish, metrics);
+            hubble.start();
         }
-        log.info("Ingest agent on node {} started: {}, Kafka {}", config.nodeName(), describeSources(), config.bootstrapServers());
+        if (config.mode().sysfs()) {
+            links = new SysfsLinkSource(config.sysfsRoot(), config.nodeName(), config.pollInterval(),
+                    config.snapshotInterval(), publisher::publish, metrics.linkChanges()::increment);
+            links.start();
+        }
     }
 
     private String describeSources() {
@@ -98,39 +121,58 @@ public final class IngestAgent implements AutoCloseable {
     private Map<String, BooleanSupplier> readinessChecks() {
         Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
         checks.put("kafka_topics", () -> topicsReady);
-        if (hubble != null) {
-            checks.put("hubble", hubble::connected);
+        if (config.replay()) {
+            return checks;
         }
-        if (links != null) {
-            checks.put("sysfs", links::readable);
+        if (config.mode().hubble()) {
+            checks.put("hubble", () -> hubble != null && hubble.connected());
+        }
+        if (config.mode().sysfs()) {
+            checks.put("sysfs", () -> links != null && links.readable());
         }
         return checks;
     }
 
-    /** Creates missing topics, retrying while Kafka is unreachable; the producer waits for them meanwhile. */
-    private void provisionTopics() {
+    /** Creates missing topics, retrying while Kafka is unreachable, then starts the sources. */
+    private void provisionThenRead() {
         try (Admin admin = Admin.create(config.clientProperties())) {
             TopicProvisioner provisioner = new TopicProvisioner(admin, config.partitions(), config.replicationFactor());
             List<NewTopic> topics = List.of(
                     provisioner.stream(config.topics().flows(), config.flowsRetention().toMillis()),
                     provisioner.compacted(config.topics().links()),
                     provisioner.stream(config.topics().lostEvents(), config.flowsRetention().toMillis()));
+            List<String> names = topics.stream().map(NewTopic::name).toList();
             long delayMs = 500;
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     provisioner.ensure(topics, 10_000);
-                    topicsReady = true;
-                    return;
+                    if (TopicLeaders.await(admin, names, 10_000)) {
+                        break;
+                    }
+                    log.warn("Topics {} have no leader yet; asking again", names);
                 } catch (TopicProvisioner.TopicProvisioningException e) {
                     log.warn("Kafka at {} not ready ({}); retrying in {} ms", config.bootstrapServers(), e.getMessage(), delayMs);
                     Thread.sleep(delayMs);
                     delayMs = Math.min(delayMs * 2, 30_000);
                 }
             }
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            topicsReady = true;
+            log.info("Kafka topics {} ready at {}", names, config.bootstrapServers());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
         } catch (RuntimeException e) {
             log.error("Cannot create topics at {}: {}", config.bootstrapServers(), e.toString());
+            return;
+        }
+        try {
+            startSources();
+        } catch (RuntimeException e) {
+            log.error("Cannot start reading: {}", e.getMessage());
+            replayResult.completeExceptionally(e);
         }
     }
 
@@ -143,13 +185,7 @@ public final class IngestAgent implements AutoCloseable {
      * sources.
      */
     public CompletableFuture<ReplayResult> replayDone() {
-        if (replay == null) {
-            return new CompletableFuture<>();
-        }
-        return replay.done().thenApply(result -> {
-            publisher.flush();
-            return result;
-        });
+        return replayResult;
     }
 
     public FlowPublisher publisher() {
@@ -175,15 +211,18 @@ public final class IngestAgent implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        if (provisioning != null) {
+            provisioning.interrupt();
+        }
+        synchronized (this) {
+            closed = true;
+        }
         if (hubble != null) {
             hubble.close();
         }
         if (links != null) {
             links.close();
-        }
-        if (provisioning != null) {
-            provisioning.interrupt();
         }
         publisher.close(CLOSE_TIMEOUT);
         if (health != null) {

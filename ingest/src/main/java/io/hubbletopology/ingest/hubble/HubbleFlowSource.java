@@ -64,7 +64,9 @@ public final class HubbleFlowSource implements AutoCloseable {
     private volatile long flowsHandedOn;
     // Some Hubble versions refuse since with follow (cilium/hubble#363); once seen, resume by number.
     private volatile boolean resumeByNumber;
-    private boolean inLostBurst;
+    private static final long LOST_BURST_QUIET_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private long lastLostNanos;
+    private boolean anyLost;
     private String lastFailure;
     private Thread thread;
 
@@ -209,7 +211,6 @@ public final class HubbleFlowSource implements AutoCloseable {
         String node = response.getNodeName().isEmpty() ? fallbackNode : response.getNodeName();
         switch (response.getResponseTypesCase()) {
             case FLOW -> {
-                inLostBurst = false;
                 metrics.flowsRead().increment();
                 FlowRecord record = FlowRecords.fromHubble(response.getFlow(), node);
                 if (olderThanResumePoint(record) || !seen.firstTime(record)) {
@@ -238,12 +239,14 @@ public final class HubbleFlowSource implements AutoCloseable {
     private void lost(LostEvent event, String node) {
         metrics.lostEvents().increment(event.getNumEventsLost());
         metrics.lostEventReports().increment();
-        if (!inLostBurst) {
+        long now = System.nanoTime();
+        if (!anyLost || now - lastLostNanos > LOST_BURST_QUIET_NANOS) {
             // Hubble repeats lost_events while a reader stays behind: one line per burst, every report counted and published.
-            log.warn("Hubble {} reports {} lost events ({}, node {}); later reports of this burst are counted, not logged",
+            log.warn("Hubble {} reports {} lost events ({}, node {}); further reports within 10 s are counted and published, not logged",
                     display(), event.getNumEventsLost(), event.getSource(), node);
-            inLostBurst = true;
         }
+        anyLost = true;
+        lastLostNanos = now;
         lostSink.accept(LostEvents.record(event, node, display()));
     }
 
