@@ -54,36 +54,32 @@ public final class IngestAgent implements AutoCloseable {
     private final CompletableFuture<ReplayResult> replayResult = new CompletableFuture<>();
     private Thread provisioning;
     private volatile boolean topicsReady;
-    private boolean closed;
 
     public IngestAgent(IngestConfig config) {
         this.config = config;
-        this.publisher = new FlowPublisher(config.producerProperties(), config.topics(), metrics);
+        this.publisher = FlowPublisher.gated(config.producerProperties(), config.topics(), metrics);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
     }
 
     /**
-     * Starts the health port and, in the background, waits for Kafka: creates missing topics, then starts the
-     * sources. Nothing is read before Kafka can take it, so a Kafka that is down at start costs no flow (Hubble
-     * keeps them in its ring, a replayed file waits).
+     * Starts the sources and the health port and, in the background, creates missing topics. Until the topics
+     * are ready the publisher holds the sources back (backpressure, as when Kafka is slow): a Kafka that is
+     * down at start costs no flow, within what Hubble's ring and gRPC flow control hold.
      */
     public synchronized void start() {
-        provisioning = new Thread(this::provisionThenRead, "ingest-topics");
+        provisioning = new Thread(this::provision, "ingest-topics");
         provisioning.setDaemon(true);
         provisioning.start();
+        startSources();
         if (config.healthPort() >= 0) {
             health = HealthServer.start(config.healthHost(), config.healthPort(), registry, readinessChecks());
         }
-        log.info("Ingest agent on node {} started: {}, Kafka {}; reading once the topics are ready", config.nodeName(),
-                describeSources(), config.bootstrapServers());
+        log.info("Ingest agent on node {} started: {}, Kafka {}", config.nodeName(), describeSources(), config.bootstrapServers());
     }
 
-    private synchronized void startSources() {
-        if (closed) {
-            return;
-        }
+    private void startSources() {
         if (config.replay()) {
             replay = new ReplaySource(config.replayFile().equals("-") ? "stdin" : config.replayFile(),
                     ReplaySource.open(config.replayFile()), config.hubble().whitelist(), config.hubble().blacklist(),
@@ -133,8 +129,8 @@ public final class IngestAgent implements AutoCloseable {
         return checks;
     }
 
-    /** Creates missing topics, retrying while Kafka is unreachable, then starts the sources. */
-    private void provisionThenRead() {
+    /** Creates missing topics, retrying while Kafka is unreachable, then lets the publisher send. */
+    private void provision() {
         try (Admin admin = Admin.create(config.clientProperties())) {
             TopicProvisioner provisioner = new TopicProvisioner(admin, config.partitions(), config.replicationFactor());
             List<NewTopic> topics = List.of(
@@ -160,19 +156,12 @@ public final class IngestAgent implements AutoCloseable {
                 return;
             }
             topicsReady = true;
+            publisher.open();
             log.info("Kafka topics {} ready at {}", names, config.bootstrapServers());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
         } catch (RuntimeException e) {
             log.error("Cannot create topics at {}: {}", config.bootstrapServers(), e.toString());
-            return;
-        }
-        try {
-            startSources();
-        } catch (RuntimeException e) {
-            log.error("Cannot start reading: {}", e.getMessage());
-            replayResult.completeExceptionally(e);
         }
     }
 
@@ -211,12 +200,9 @@ public final class IngestAgent implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (provisioning != null) {
             provisioning.interrupt();
-        }
-        synchronized (this) {
-            closed = true;
         }
         if (hubble != null) {
             hubble.close();

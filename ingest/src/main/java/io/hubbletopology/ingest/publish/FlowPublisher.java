@@ -3,6 +3,7 @@ package io.hubbletopology.ingest.publish;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.producer.Callback;
@@ -47,11 +48,17 @@ public final class FlowPublisher implements AutoCloseable {
     private final AtomicLong linksPublished = new AtomicLong();
     private final AtomicLong lostReportsPublished = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
+    private final CountDownLatch open;
 
     /**
      * @param kafkaProperties producer properties; they override the defaults of {@link #defaults()}
      */
     public FlowPublisher(Map<String, Object> kafkaProperties, TopicNames topics, IngestMetrics metrics) {
+        this(kafkaProperties, topics, metrics, false);
+    }
+
+    private FlowPublisher(Map<String, Object> kafkaProperties, TopicNames topics, IngestMetrics metrics, boolean gated) {
+        this.open = new CountDownLatch(gated ? 1 : 0);
         Properties props = new Properties();
         props.putAll(defaults());
         props.putAll(kafkaProperties);
@@ -61,6 +68,21 @@ public final class FlowPublisher implements AutoCloseable {
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
         this.metrics = metrics;
+    }
+
+    /**
+     * A publisher whose {@code publish} calls wait until {@link #open()}: the agent opens it once its topics
+     * exist and have leaders. Sending to a topic that is still being created can meet NOT_LEADER on the first
+     * batch, and an idempotent producer retrying that batch after later ones were written then gets
+     * OUT_OF_ORDER_SEQUENCE forever (seen with Kafka 4.3 here). Waiting is backpressure like a full buffer.
+     */
+    public static FlowPublisher gated(Map<String, Object> kafkaProperties, TopicNames topics, IngestMetrics metrics) {
+        return new FlowPublisher(kafkaProperties, topics, metrics, true);
+    }
+
+    /** Lets waiting and later {@code publish} calls through. */
+    public void open() {
+        open.countDown();
     }
 
     /** The producer settings the agent uses unless configured otherwise. */
@@ -110,11 +132,17 @@ public final class FlowPublisher implements AutoCloseable {
             }
         };
         try {
+            if (open.getCount() > 0) {
+                open.await();
+            }
             producer.send(new ProducerRecord<>(topic, null, timeUnixNanos / 1_000_000L, key, value), done);
         } catch (InterruptException e) {
             // Stopped while waiting for room in the buffer: this record was read but will not be sent.
             metrics.dropped().increment();
             throw e;
+        } catch (InterruptedException e) {
+            metrics.dropped().increment();
+            throw new InterruptException(e);
         }
     }
 
