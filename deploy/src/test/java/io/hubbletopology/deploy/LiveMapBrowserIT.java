@@ -27,9 +27,7 @@ import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.deploy.roles.IngestRole;
 import io.hubbletopology.deploy.roles.ProcessorRole;
-import io.hubbletopology.ingest.DiscoveryMode;
 import io.hubbletopology.ingest.IngestConfig;
-import io.hubbletopology.ingest.hubble.HubbleSourceSettings;
 import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
 import io.hubbletopology.ingest.synthetic.SyntheticCluster;
 import io.hubbletopology.processor.ProcessorConfig;
@@ -62,9 +60,11 @@ class LiveMapBrowserIT {
                 Duration.ofHours(1), topics, 2, (short) 1), new ApiSettings("127.0.0.1", 0, "both"));
         try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(3)::next)
                 .flowsPerSecond(300).start()) {
-            IngestRole ingest = new IngestRole(() -> new IngestConfig(kafka, Map.of(), "browser-node", DiscoveryMode.BOTH,
-                    HubbleSourceSettings.of("127.0.0.1:" + hubble.port()), IngestConfig.DEFAULT_SYSFS_ROOT,
-                    Duration.ofSeconds(1), Duration.ofSeconds(60), topics, 2, (short) 1, Duration.ofHours(1)));
+            Map<String, String> ingestSettings = new java.util.HashMap<>(IngestConfig.topicOverrides(topics));
+            ingestSettings.putAll(Map.of(IngestConfig.BOOTSTRAP_SERVERS.name(), kafka, IngestConfig.NODE_NAME.name(), "browser-node",
+                    IngestConfig.HUBBLE_ADDR.name(), "127.0.0.1:" + hubble.port(), IngestConfig.HEALTH_PORT.name(), "0",
+                    IngestConfig.FLOWS_RETENTION.name(), "1h"));
+            IngestRole ingest = new IngestRole(() -> IngestConfig.of(ingestSettings));
             processor.start();
             ingest.start();
             WebDriver browser = null;

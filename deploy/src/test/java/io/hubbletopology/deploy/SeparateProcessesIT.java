@@ -43,7 +43,7 @@ class SeparateProcessesIT {
                      "--api-port", String.valueOf(apiPort), "--state-dir", dir.resolve("state").toString(),
                      "--commit-interval", "200ms");
              JarProcess ingest = JarProcess.start("ingest", "256m", "ingest", "--bootstrap-servers", kafka,
-                     "--hubble-addr", "127.0.0.1:" + hubble.port(), "--node-name", "it-node")) {
+                     "--hubble-addr", "127.0.0.1:" + hubble.port(), "--node-name", "it-node", "--health-port", "0")) {
 
             await().atMost(Duration.ofSeconds(60)).until(() -> hubble.followers() == 1);
             hubble.resume();

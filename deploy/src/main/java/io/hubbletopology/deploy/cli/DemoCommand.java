@@ -17,10 +17,8 @@ import io.hubbletopology.deploy.roles.RoleRunner;
 import io.hubbletopology.deploy.roles.SimulatedHubbleRole;
 import io.hubbletopology.ingest.DiscoveryMode;
 import io.hubbletopology.ingest.IngestConfig;
-import io.hubbletopology.ingest.hubble.HubbleSourceSettings;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.api.ApiSettings;
-import io.hubbletopology.topics.TopicNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,10 +65,10 @@ public final class DemoCommand implements Callable<Integer> {
         ProcessorRole processor = new ProcessorRole(
                 () -> ProcessorConfig.defaults(broker.bootstrapServers(), dir.resolve("state")),
                 new ApiSettings("0.0.0.0", apiPort, DiscoveryMode.BOTH.label()));
-        IngestRole ingest = new IngestRole(() -> new IngestConfig(broker.bootstrapServers(), java.util.Map.of(), "demo-node",
-                DiscoveryMode.BOTH, HubbleSourceSettings.of(hubble.address()), sysfsRoot,
-                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(60), TopicNames.defaults(), 3, (short) 1,
-                java.time.Duration.ofHours(24)));
+        IngestRole ingest = new IngestRole(() -> IngestConfig.of(java.util.Map.of(
+                IngestConfig.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers(), IngestConfig.NODE_NAME.name(), "demo-node",
+                IngestConfig.HUBBLE_ADDR.name(), hubble.address(), IngestConfig.SYSFS_ROOT.name(), sysfsRoot.toString(),
+                IngestConfig.HEALTH_PORT.name(), "0")));
         try {
             return new RoleRunner().run(List.of(broker, processor, hubble, ingest), () -> System.out.println(
                     "hubble-topology demo is running: http://localhost:" + processor.apiPort()

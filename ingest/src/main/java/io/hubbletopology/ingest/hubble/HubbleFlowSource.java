@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import javax.net.ssl.SSLException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,23 +14,27 @@ import org.slf4j.LoggerFactory;
 import com.google.protobuf.Timestamp;
 
 import io.grpc.Context;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.hubbletopology.hubble.flow.FlowFilter;
+import io.hubbletopology.hubble.flow.LostEvent;
 import io.hubbletopology.hubble.observer.GetFlowsRequest;
 import io.hubbletopology.hubble.observer.GetFlowsResponse;
 import io.hubbletopology.hubble.observer.ObserverGrpc;
+import io.hubbletopology.hubble.observer.ServerStatusRequest;
+import io.hubbletopology.hubble.observer.ServerStatusResponse;
+import io.hubbletopology.ingest.health.IngestMetrics;
 import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.records.LostEventsRecord;
 
 /**
  * Follows Hubble's {@code GetFlows} stream and hands every new flow to a {@link FlowSink}, forever: on any
  * stream error or end it reconnects with capped exponential backoff and jitter, asks for what it missed
- * ({@code since} the last flow it saw) and drops flows it already handed on.
+ * ({@code since} the last flow it saw, or {@code number} from a server that refuses {@code since} with
+ * {@code follow}) and drops flows it already handed on.
  *
  * <pre>{@code
- * HubbleFlowSource source = new HubbleFlowSource(HubbleSourceSettings.of("127.0.0.1:4245"), "node-1", publisher::publish);
+ * HubbleFlowSource source = new HubbleFlowSource(HubbleSourceSettings.of("127.0.0.1:4245"), "node-1",
+ *         publisher::publish, publisher::publish, metrics);
  * source.start();
  * ...
  * source.close();
@@ -47,25 +53,32 @@ public final class HubbleFlowSource implements AutoCloseable {
     private final HubbleSourceSettings settings;
     private final String fallbackNode;
     private final FlowSink sink;
+    private final Consumer<LostEventsRecord> lostSink;
+    private final IngestMetrics metrics;
     private final SeenFlows seen = new SeenFlows(100_000);
-    private final AtomicLong flowsRead = new AtomicLong();
-    private final AtomicLong duplicatesDropped = new AtomicLong();
-    private final AtomicLong lostEvents = new AtomicLong();
-    private final AtomicLong reconnects = new AtomicLong();
-    private final ManagedChannel channel;
+    private final HubbleChannels.OpenChannel channel;
+    private final Backoff backoff;
     private volatile Context.CancellableContext call;
     private volatile boolean running;
     private volatile boolean connected;
+    private volatile long flowsHandedOn;
+    // Some Hubble versions refuse since with follow (cilium/hubble#363); once seen, resume by number.
+    private volatile boolean resumeByNumber;
+    private static final long LOST_BURST_QUIET_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private long lastLostNanos;
+    private boolean anyLost;
+    private String lastFailure;
     private Thread thread;
 
-    public HubbleFlowSource(HubbleSourceSettings settings, String fallbackNode, FlowSink sink) {
+    public HubbleFlowSource(HubbleSourceSettings settings, String fallbackNode, FlowSink sink,
+                            Consumer<LostEventsRecord> lostSink, IngestMetrics metrics) {
         this.settings = settings;
         this.fallbackNode = fallbackNode;
         this.sink = sink;
-        this.channel = NettyChannelBuilder.forTarget(settings.target().grpcTarget())
-                .usePlaintext()
-                .maxInboundMessageSize(16 * 1024 * 1024)
-                .build();
+        this.lostSink = lostSink;
+        this.metrics = metrics;
+        this.backoff = new Backoff(FIRST_BACKOFF, settings.maxBackoff(), ThreadLocalRandom.current()::nextDouble);
+        this.channel = HubbleChannels.open(settings.target(), settings.tls());
     }
 
     public synchronized void start() {
@@ -79,37 +92,58 @@ public final class HubbleFlowSource implements AutoCloseable {
     }
 
     private void run() {
-        Duration backoff = FIRST_BACKOFF;
         while (running) {
-            long before = flowsRead.get();
+            long before = flowsHandedOn;
             try {
                 follow();
                 if (running) {
-                    log.warn("Hubble {} ended the flow stream; reconnecting", settings.target().display());
+                    failed("ended the flow stream");
                 }
             } catch (StatusRuntimeException e) {
                 if (!running) {
                     break;
                 }
-                log.warn("Hubble {} stream failed: {}; reconnecting in {} ms", settings.target().display(),
-                        describe(e.getStatus()), backoff.toMillis());
+                if (sinceRefused(e)) {
+                    continue;
+                }
+                failed(describe(e));
             } catch (RuntimeException e) {
                 if (!running) {
                     break;
                 }
-                log.error("Flow stream from Hubble {} stopped on an unexpected error; reconnecting", settings.target().display(), e);
+                log.error("Flow stream from Hubble {} stopped on an unexpected error; reconnecting", display(), e);
             }
             connected = false;
-            if (flowsRead.get() > before) {
-                backoff = FIRST_BACKOFF;
+            if (flowsHandedOn > before) {
+                backoff.reset();
             }
-            if (!sleep(jitter(backoff))) {
+            if (!sleep(backoff.next())) {
                 break;
             }
-            backoff = min(backoff.multipliedBy(2), settings.maxBackoff());
-            reconnects.incrementAndGet();
+            metrics.reconnects().increment();
         }
         connected = false;
+    }
+
+    /** One line per kind of failure, not one per retry: a Relay down for an hour is one line, not 120. */
+    private void failed(String what) {
+        if (!what.equals(lastFailure)) {
+            log.warn("Hubble {}: {}; reconnecting with backoff (up to {} ms), forever", display(), what,
+                    settings.maxBackoff().toMillis());
+            lastFailure = what;
+        } else {
+            log.debug("Hubble {} {} again", display(), what);
+        }
+    }
+
+    private boolean sinceRefused(StatusRuntimeException e) {
+        if (resumeByNumber || seen.latestNanos() == 0 || e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+            return false;
+        }
+        resumeByNumber = true;
+        log.warn("Hubble {} refuses 'since' with 'follow' ({}); resuming with the last {} flows instead, "
+                + "already sent ones dropped", display(), describe(e), settings.backfill());
+        return true;
     }
 
     private void follow() {
@@ -118,10 +152,9 @@ public final class HubbleFlowSource implements AutoCloseable {
         call = context;
         try {
             context.run(() -> {
-                Iterator<GetFlowsResponse> responses = ObserverGrpc.newBlockingStub(channel).getFlows(request);
-                connected = true;
-                log.info("Following flows from Hubble {}{}", settings.target().display(),
-                        request.hasSince() ? " since " + request.getSince().getSeconds() : "");
+                ObserverGrpc.ObserverBlockingStub stub = ObserverGrpc.newBlockingStub(channel.channel());
+                probe(stub);
+                Iterator<GetFlowsResponse> responses = stub.getFlows(request);
                 while (running && responses.hasNext()) {
                     handle(responses.next());
                 }
@@ -131,64 +164,120 @@ public final class HubbleFlowSource implements AutoCloseable {
         }
     }
 
+    /** ServerStatus proves the connection (and TLS) works before any flow arrives, for readiness. */
+    private void probe(ObserverGrpc.ObserverBlockingStub stub) {
+        try {
+            ServerStatusResponse status = stub.withDeadlineAfter(10, TimeUnit.SECONDS).serverStatus(ServerStatusRequest.getDefaultInstance());
+            log.info("Connected to Hubble {} ({}, {}): {} of {} flows in its buffer; following{}", display(),
+                    settings.tls().describe(), status.getVersion(), status.getNumFlows(), status.getMaxFlows(), resumeNote());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+                throw e;
+            }
+            log.info("Connected to Hubble {} ({}); following{}", display(), settings.tls().describe(), resumeNote());
+        }
+        connected = true;
+        lastFailure = null;
+    }
+
+    private String resumeNote() {
+        long latest = seen.latestNanos();
+        if (latest == 0) {
+            return " new flows";
+        }
+        return resumeByNumber ? " from the last " + settings.backfill() + " flows" : " since " + java.time.Instant.ofEpochSecond(0, resumeFrom(latest));
+    }
+
+    private static long resumeFrom(long latestNanos) {
+        return latestNanos - RESUME_OVERLAP_NANOS;
+    }
+
     GetFlowsRequest request() {
         GetFlowsRequest.Builder request = GetFlowsRequest.newBuilder().setFollow(true);
         long latest = seen.latestNanos();
         if (latest > 0) {
-            long since = latest - RESUME_OVERLAP_NANOS;
-            request.setSince(Timestamp.newBuilder().setSeconds(since / 1_000_000_000L).setNanos((int) (since % 1_000_000_000L)));
+            if (resumeByNumber) {
+                request.setNumber(settings.backfill());
+            } else {
+                long since = resumeFrom(latest);
+                request.setSince(Timestamp.newBuilder().setSeconds(since / 1_000_000_000L).setNanos((int) (since % 1_000_000_000L)));
+            }
         }
-        FlowFilter.Builder keep = FlowFilter.newBuilder().addAllVerdict(settings.verdicts());
-        if (!settings.includeReplies()) {
-            keep.addReply(false);
-        }
-        FlowFilter whitelist = keep.build();
-        if (!whitelist.equals(FlowFilter.getDefaultInstance())) {
-            request.addWhitelist(whitelist);
-        }
-        if (!settings.excludedPods().isEmpty()) {
-            request.addBlacklist(FlowFilter.newBuilder().addAllSourcePod(settings.excludedPods()));
-            request.addBlacklist(FlowFilter.newBuilder().addAllDestinationPod(settings.excludedPods()));
-        }
+        request.addAllWhitelist(settings.whitelist()).addAllBlacklist(settings.blacklist());
         return request.build();
     }
 
     private void handle(GetFlowsResponse response) {
+        String node = response.getNodeName().isEmpty() ? fallbackNode : response.getNodeName();
         switch (response.getResponseTypesCase()) {
             case FLOW -> {
-                FlowRecord record = FlowRecords.fromHubble(response.getFlow(),
-                        response.getNodeName().isEmpty() ? fallbackNode : response.getNodeName());
-                if (seen.firstTime(record)) {
-                    flowsRead.incrementAndGet();
-                    sink.accept(record);
-                } else {
-                    duplicatesDropped.incrementAndGet();
+                metrics.flowsRead().increment();
+                FlowRecord record = FlowRecords.fromHubble(response.getFlow(), node);
+                if (olderThanResumePoint(record) || !seen.firstTime(record)) {
+                    metrics.duplicatesFiltered().increment();
+                    return;
                 }
+                flowsHandedOn++;
+                sink.accept(record);
             }
-            case LOST_EVENTS -> {
-                long lost = response.getLostEvents().getNumEventsLost();
-                if (lostEvents.getAndAdd(lost) == 0) {
-                    log.warn("Hubble {} reports {} lost events ({})", settings.target().display(), lost,
-                            response.getLostEvents().getSource());
-                }
+            case LOST_EVENTS -> lost(response.getLostEvents(), node);
+            case NODE_STATUS -> {
+                metrics.nodeStatusEvents().increment();
+                log.info("Hubble {} node status: {} {}{}", display(), response.getNodeStatus().getStateChange(),
+                        response.getNodeStatus().getNodeNamesList(),
+                        response.getNodeStatus().getMessage().isEmpty() ? "" : " (" + response.getNodeStatus().getMessage() + ")");
             }
-            case NODE_STATUS -> log.info("Hubble node status: {} {}", response.getNodeStatus().getStateChange(),
-                    response.getNodeStatus().getNodeNamesList());
             default -> { }
         }
     }
 
-    private static String describe(Status status) {
-        return status.getCode() + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")");
+    /** A server resuming by number sends flows from before the resume point again; since would not have. */
+    private boolean olderThanResumePoint(FlowRecord record) {
+        return resumeByNumber && seen.latestNanos() > 0 && record.getTimeUnixNanos() < resumeFrom(seen.latestNanos());
     }
 
-    private static Duration jitter(Duration d) {
-        double factor = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
-        return Duration.ofMillis((long) (d.toMillis() * factor));
+    private void lost(LostEvent event, String node) {
+        metrics.lostEvents().increment(event.getNumEventsLost());
+        metrics.lostEventReports().increment();
+        long now = System.nanoTime();
+        if (!anyLost || now - lastLostNanos > LOST_BURST_QUIET_NANOS) {
+            // Hubble repeats lost_events while a reader stays behind: one line per burst, every report counted and published.
+            log.warn("Hubble {} reports {} lost events ({}, node {}); further reports within 10 s are counted and published, not logged",
+                    display(), event.getNumEventsLost(), event.getSource(), node);
+        }
+        anyLost = true;
+        lastLostNanos = now;
+        lostSink.accept(LostEvents.record(event, node, display()));
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+    private String display() {
+        return settings.target().display();
+    }
+
+    private static String describe(StatusRuntimeException e) {
+        SSLException ssl = sslCause(e);
+        if (ssl != null) {
+            return "TLS handshake failed: " + rootMessage(ssl) + " (check hubble.tls.ca_file, cert_file and server_name)";
+        }
+        Status status = e.getStatus();
+        return "stream failed: " + status.getCode() + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")");
+    }
+
+    private static SSLException sslCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SSLException ssl) {
+                return ssl;
+            }
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private boolean sleep(Duration d) {
@@ -201,24 +290,14 @@ public final class HubbleFlowSource implements AutoCloseable {
         }
     }
 
+    /** True while a stream to Hubble is open. */
     public boolean connected() {
         return connected;
     }
 
-    public long flowsRead() {
-        return flowsRead.get();
-    }
-
-    public long duplicatesDropped() {
-        return duplicatesDropped.get();
-    }
-
-    public long lostEvents() {
-        return lostEvents.get();
-    }
-
-    public long reconnects() {
-        return reconnects.get();
+    /** True once the server refused since with follow and the source resumes by number. */
+    public boolean resumesByNumber() {
+        return resumeByNumber;
     }
 
     @Override
@@ -240,11 +319,6 @@ public final class HubbleFlowSource implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        channel.close();
     }
 }

@@ -41,4 +41,14 @@ public record HubbleTarget(String grpcTarget, String display) {
         String target = "dns:///" + host + ":" + port;
         return new HubbleTarget(target, host + ":" + port);
     }
+
+    /** True for the local agent's unix socket. */
+    public boolean unixSocket() {
+        return grpcTarget.startsWith("unix://");
+    }
+
+    /** The socket's path, for a unix socket target. */
+    public String socketPath() {
+        return grpcTarget.substring("unix://".length());
+    }
 }

@@ -10,12 +10,12 @@ import io.hubbletopology.hubble.flow.FlowFilter;
  * must match (AND), within one field any value may match (OR); a request keeps flows matching any whitelist
  * filter (all flows when there is none) and none of the blacklist filters.
  */
-final class FlowFilterMatcher {
+public final class FlowFilterMatcher {
 
     private FlowFilterMatcher() {
     }
 
-    static boolean keep(Flow flow, List<FlowFilter> whitelist, List<FlowFilter> blacklist) {
+    public static boolean keep(Flow flow, List<FlowFilter> whitelist, List<FlowFilter> blacklist) {
         boolean wanted = whitelist.isEmpty() || whitelist.stream().anyMatch(f -> matches(flow, f));
         return wanted && blacklist.stream().noneMatch(f -> matches(flow, f));
     }

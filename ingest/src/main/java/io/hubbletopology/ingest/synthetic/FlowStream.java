@@ -37,6 +37,12 @@ final class FlowStream {
                     }
                     Flow flow = ring.get(cursor);
                     if (flow == null) {
+                        // Overwritten while we were sending the previous one: that is a loss too.
+                        long now = ring.oldest();
+                        if (cursor < now) {
+                            send(SimulatedHubbleServer.lost(now - cursor));
+                            cursor = now - 1;
+                        }
                         continue;
                     }
                     if (request.hasUntil() && nanos(flow.getTime()) > nanos(request.getUntil())) {

@@ -3,7 +3,11 @@ package io.hubbletopology.ingest.synthetic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +20,14 @@ import org.slf4j.LoggerFactory;
 
 import io.grpc.Server;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.hubbletopology.hubble.flow.Flow;
@@ -33,7 +44,8 @@ import io.hubbletopology.hubble.observer.ServerStatusResponse;
  * over a real socket. Flows come from a generator at a set rate into a ring buffer like Hubble's; each
  * {@code GetFlows} call is served from it: {@code since} or the last {@code number} flows first, then new flows
  * while {@code follow} is set. A client that falls further behind than the ring holds gets a
- * {@code lost_events} response, as from a real Hubble.
+ * {@code lost_events} response, as from a real Hubble. It listens on TCP or a unix socket, plaintext, TLS or
+ * mTLS, and can refuse {@code since} with {@code follow} as some Hubble versions do.
  *
  * <pre>{@code
  * try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().flowsPerSecond(200).start()) {
@@ -59,23 +71,62 @@ public final class SimulatedHubbleServer implements AutoCloseable {
     private final AtomicInteger followers = new AtomicInteger();
     private final AtomicLong emitted = new AtomicLong();
     private final long startNanos = System.nanoTime();
+    private final List<GetFlowsRequest> requests = new CopyOnWriteArrayList<>();
+    private final boolean refuseSinceWithFollow;
+    private final EventLoopGroup socketLoop;
     private volatile boolean running = true;
     private volatile boolean paused;
 
     private SimulatedHubbleServer(Builder b) throws IOException {
         this.ring = new FlowRing(b.ringCapacity);
+        b.preload.forEach(ring::add);
+        this.emitted.set(b.preload.size());
         this.source = b.source;
         this.flowsPerSecond = b.flowsPerSecond;
         this.maxFlows = b.maxFlows;
         this.paused = b.startPaused;
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(b.host, b.port))
-                .addService(new Observer())
-                .build()
-                .start();
+        this.refuseSinceWithFollow = b.refuseSinceWithFollow;
+        NettyServerBuilder builder;
+        if (b.unixSocket != null) {
+            socketLoop = new EpollEventLoopGroup(1);
+            builder = NettyServerBuilder.forAddress(new DomainSocketAddress(b.unixSocket.toString()))
+                    .channelType(EpollServerDomainSocketChannel.class)
+                    .bossEventLoopGroup(socketLoop)
+                    .workerEventLoopGroup(socketLoop);
+        } else {
+            socketLoop = null;
+            builder = NettyServerBuilder.forAddress(new InetSocketAddress(b.host, b.port));
+        }
+        if (b.certChain != null) {
+            SslContextBuilder ssl = GrpcSslContexts.forServer(b.certChain.toFile(), b.privateKey.toFile());
+            if (b.clientCa != null) {
+                ssl.trustManager(b.clientCa.toFile()).clientAuth(ClientAuth.REQUIRE);
+            }
+            builder.sslContext(ssl.build());
+        }
+        this.server = builder.addService(new Observer()).build().start();
         this.generator = new Thread(this::generate, "hubble-sim-generator");
         this.generator.setDaemon(true);
         this.generator.start();
-        log.info("Simulated Hubble server on {}:{} ({} flows/s)", b.host, port(), flowsPerSecond);
+        log.info("Simulated Hubble server on {} ({} flows/s{})", b.unixSocket != null ? "unix://" + b.unixSocket : b.host + ":" + port(),
+                flowsPerSecond, b.certChain == null ? "" : b.clientCa == null ? ", TLS" : ", mTLS");
+    }
+
+    /** Every GetFlows request received so far, in order: what a client asked for, filters included. */
+    public List<GetFlowsRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** The flows the ring holds now, oldest first: to start another server "after a restart" with them. */
+    public List<Flow> ringContents() {
+        List<Flow> flows = new ArrayList<>();
+        for (long seq = ring.oldest(), end = ring.next(); seq < end; seq++) {
+            Flow f = ring.get(seq);
+            if (f != null) {
+                flows.add(f);
+            }
+        }
+        return flows;
     }
 
     public static Builder builder() {
@@ -106,7 +157,7 @@ public final class SimulatedHubbleServer implements AutoCloseable {
         long produced = 0;
         long tick = Duration.ofMillis(10).toNanos();
         long start = System.nanoTime();
-        while (running && (maxFlows <= 0 || produced < maxFlows)) {
+        while (running && (maxFlows <= 0 || emitted.get() < maxFlows)) {
             if (paused) {
                 sleepNanos(tick);
                 start = System.nanoTime();
@@ -141,6 +192,11 @@ public final class SimulatedHubbleServer implements AutoCloseable {
 
         @Override
         public void getFlows(GetFlowsRequest request, StreamObserver<GetFlowsResponse> responses) {
+            requests.add(request);
+            if (refuseSinceWithFollow && request.hasSince() && request.getFollow()) {
+                responses.onError(Status.INVALID_ARGUMENT.withDescription("since cannot be combined with follow").asRuntimeException());
+                return;
+            }
             if (request.getFirst() && request.getFollow()) {
                 responses.onError(Status.INVALID_ARGUMENT.withDescription("first cannot be combined with follow").asRuntimeException());
                 return;
@@ -193,6 +249,9 @@ public final class SimulatedHubbleServer implements AutoCloseable {
         try {
             server.awaitTermination(5, TimeUnit.SECONDS);
             generator.join(2_000);
+            if (socketLoop != null) {
+                socketLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -207,6 +266,43 @@ public final class SimulatedHubbleServer implements AutoCloseable {
         private int ringCapacity = 4095;
         private boolean startPaused;
         private LongFunction<Flow> source;
+        private Path unixSocket;
+        private Path certChain;
+        private Path privateKey;
+        private Path clientCa;
+        private boolean refuseSinceWithFollow;
+        private List<Flow> preload = List.of();
+
+        /** Listen on a unix domain socket (Linux, epoll) instead of TCP, like the local agent's hubble.sock. */
+        public Builder unixSocket(Path path) {
+            this.unixSocket = path;
+            return this;
+        }
+
+        /** Serve TLS with this PEM certificate chain and PKCS#8 key. */
+        public Builder tls(Path certificateChain, Path key) {
+            this.certChain = certificateChain;
+            this.privateKey = key;
+            return this;
+        }
+
+        /** Require a client certificate signed by this PEM CA (mTLS); needs {@link #tls}. */
+        public Builder requireClientCertificate(Path ca) {
+            this.clientCa = ca;
+            return this;
+        }
+
+        /** Answer INVALID_ARGUMENT to since with follow, as some Hubble versions do (cilium/hubble#363). */
+        public Builder refuseSinceWithFollow() {
+            this.refuseSinceWithFollow = true;
+            return this;
+        }
+
+        /** Flows the ring holds at start, e.g. another server's {@link #ringContents()}; they count as emitted. */
+        public Builder preload(List<Flow> flows) {
+            this.preload = List.copyOf(flows);
+            return this;
+        }
 
         public Builder host(String h) {
             this.host = h;
@@ -227,7 +323,7 @@ public final class SimulatedHubbleServer implements AutoCloseable {
             return this;
         }
 
-        /** Stop after this many flows; 0 (the default) generates forever. */
+        /** Stop once this many flows (preloaded ones included) are in the ring; 0 (the default) generates forever. */
         public Builder maxFlows(long n) {
             this.maxFlows = n;
             return this;

@@ -51,16 +51,25 @@ public final class SysfsLinkSource implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final Runnable onChange;
     private long lastSnapshotNanos;
     private boolean rootMissingLogged;
+    private volatile boolean readable;
 
     public SysfsLinkSource(Path root, String node, Duration pollInterval, Duration snapshotInterval,
                            Consumer<LinkStateRecord> sink) {
-        this(root, node, pollInterval, snapshotInterval, sink, Clock.systemUTC());
+        this(root, node, pollInterval, snapshotInterval, sink, () -> { }, Clock.systemUTC());
+    }
+
+    /** @param onChange called for every change seen (added, changed, removed), e.g. to count it */
+    public SysfsLinkSource(Path root, String node, Duration pollInterval, Duration snapshotInterval,
+                           Consumer<LinkStateRecord> sink, Runnable onChange) {
+        this(root, node, pollInterval, snapshotInterval, sink, onChange, Clock.systemUTC());
     }
 
     SysfsLinkSource(Path root, String node, Duration pollInterval, Duration snapshotInterval,
-                    Consumer<LinkStateRecord> sink, Clock clock) {
+                    Consumer<LinkStateRecord> sink, Runnable onChange, Clock clock) {
+        this.onChange = onChange;
         this.root = root;
         this.node = node;
         this.pollInterval = pollInterval;
@@ -103,6 +112,7 @@ public final class SysfsLinkSource implements AutoCloseable {
                 last.put(current.getInterface(), current);
                 if (changed) {
                     changes.incrementAndGet();
+                    onChange.run();
                 }
                 sink.accept(current.toBuilder()
                         .setCause(changed ? LinkEventCause.LINK_CHANGED : LinkEventCause.LINK_SNAPSHOT).build());
@@ -112,6 +122,7 @@ public final class SysfsLinkSource implements AutoCloseable {
             if (!present.contains(gone)) {
                 last.remove(gone);
                 changes.incrementAndGet();
+                onChange.run();
                 sink.accept(LinkStateRecord.newBuilder().setNodeName(node).setInterface(gone)
                         .setObservedUnixNanos(observed).setRemoved(true).setCause(LinkEventCause.LINK_REMOVED).build());
             }
@@ -120,9 +131,12 @@ public final class SysfsLinkSource implements AutoCloseable {
 
     private List<Path> interfaces() {
         try (Stream<Path> entries = Files.list(root)) {
+            List<Path> found = entries.sorted().toList();
             rootMissingLogged = false;
-            return entries.sorted().toList();
+            readable = true;
+            return found;
         } catch (IOException e) {
+            readable = false;
             if (!rootMissingLogged) {
                 log.warn("Cannot list interfaces under {}: {}", root, e.toString());
                 rootMissingLogged = true;
@@ -138,6 +152,11 @@ public final class SysfsLinkSource implements AutoCloseable {
         LinkStateRecord.Builder y = b.toBuilder().setObservedUnixNanos(0).setCounters(LinkCounters.getDefaultInstance())
                 .setCause(LinkEventCause.LINK_CAUSE_UNKNOWN);
         return x.build().equals(y.build());
+    }
+
+    /** True when the last poll could list the interfaces. */
+    public boolean readable() {
+        return readable;
     }
 
     public long changes() {

@@ -1,0 +1,78 @@
+package io.hubbletopology.ingest.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.hubbletopology.broker.SharedKafka;
+import io.hubbletopology.ingest.IngestAgent;
+import io.hubbletopology.ingest.IngestConfig;
+import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
+import io.hubbletopology.ingest.synthetic.SyntheticCluster;
+import io.hubbletopology.topics.TopicNames;
+
+/** The agent's health and metrics port, over HTTP as the kubelet and Prometheus use it. */
+@Timeout(90)
+class HealthServerIT {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static double metric(String body, String name) {
+        return body.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void livenessReadinessAndPrometheusMetrics() throws Exception {
+        TopicNames topics = TopicNames.prefixed("health-it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(4)::next)
+                .flowsPerSecond(500).maxFlows(500).startPaused().start()) {
+            Map<String, String> settings = new HashMap<>(IngestConfig.topicOverrides(topics));
+            settings.putAll(Map.of(IngestConfig.BOOTSTRAP_SERVERS.name(), SharedKafka.bootstrapServers(),
+                    IngestConfig.HUBBLE_ADDR.name(), "127.0.0.1:" + hubble.port(), IngestConfig.HEALTH_PORT.name(), "0",
+                    IngestConfig.HEALTH_HOST.name(), "127.0.0.1", IngestConfig.NODE_NAME.name(), "health-it",
+                    IngestConfig.INCLUDE_REPLIES.name(), "true"));
+            try (IngestAgent agent = new IngestAgent(IngestConfig.of(settings))) {
+                agent.start();
+                int port = agent.healthPort();
+                assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/readyz").statusCode() == 200);
+                assertThat(get(port, "/readyz").body()).contains("\"kafka_topics\":true", "\"hubble\":true", "\"sysfs\":true");
+
+                hubble.resume();
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        metric(get(port, "/metrics").body(), "hubble_topology_ingest_flows_published_total") == 500);
+                String metrics = get(port, "/metrics").body();
+                assertThat(metric(metrics, "hubble_topology_ingest_flows_read_total")).isEqualTo(500);
+                assertThat(metric(metrics, "hubble_topology_ingest_link_changes_total")).isPositive();
+                assertThat(metric(metrics, "hubble_topology_ingest_send_latency_seconds_count")).isGreaterThanOrEqualTo(500);
+                assertThat(metrics).contains("hubble_topology_ingest_records_dropped_total", "hubble_topology_ingest_lost_events_total",
+                        "hubble_topology_ingest_hubble_reconnects_total", "hubble_topology_ingest_producer_errors_total",
+                        "hubble_topology_ingest_flows_filtered_total{reason=\"duplicate\"}", "jvm_memory_used_bytes");
+
+                // Hubble goes away: no longer ready, still alive.
+                hubble.close();
+                await().atMost(Duration.ofSeconds(10)).until(() -> get(port, "/readyz").statusCode() == 503);
+                assertThat(get(port, "/readyz").body()).contains("\"hubble\":false");
+                assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
+            }
+        }
+    }
+}
