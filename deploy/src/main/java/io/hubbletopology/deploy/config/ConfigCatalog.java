@@ -45,7 +45,8 @@ public final class ConfigCatalog {
     }
 
     private static CommandLine command(String role) {
-        Map<String, CommandLine> roles = new CommandLine(new Main()).getSubcommands();
+        // Uninterpolated, so the defaults read "${env:NAME:-...}" rather than the value of NAME here.
+        Map<String, CommandLine> roles = new CommandLine(new Main()).setInterpolateVariables(false).getSubcommands();
         CommandLine command = roles.get(role);
         if (command == null) {
             throw new IllegalArgumentException("the jar has no role '" + role + "'; it has " + roles.keySet());
