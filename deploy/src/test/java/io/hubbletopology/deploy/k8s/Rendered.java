@@ -18,9 +18,9 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 /** One kustomization rendered by kubectl and read strictly into the Kubernetes API types. */
-record Rendered(String kustomization, List<Object> objects) {
+public record Rendered(String kustomization, List<Object> objects) {
 
-    static Rendered of(String kustomization) throws Exception {
+    public static Rendered of(String kustomization) throws Exception {
         List<Object> objects = new ArrayList<>();
         for (JsonNode node : Kustomize.render(kustomization)) {
             objects.add(StrictKubernetesTypes.parse(node));
@@ -28,11 +28,11 @@ record Rendered(String kustomization, List<Object> objects) {
         return new Rendered(kustomization, objects);
     }
 
-    <T> Stream<T> all(Class<T> type) {
+    public <T> Stream<T> all(Class<T> type) {
         return objects.stream().filter(type::isInstance).map(type::cast);
     }
 
-    <T> T only(Class<T> type) {
+    public <T> T only(Class<T> type) {
         List<T> found = all(type).toList();
         if (found.size() != 1) {
             throw new AssertionError(kustomization + ": expected one " + type.getSimpleName() + ", found " + found.size());
