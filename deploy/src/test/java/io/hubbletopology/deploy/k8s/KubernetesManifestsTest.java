@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,20 +66,8 @@ class KubernetesManifestsTest {
     private static final Pattern ENV_IN_CONFIG = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern DEPENDENT_VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
-    static Stream<Rendered> renders() throws Exception {
-        List<Rendered> all = new ArrayList<>();
-        for (String k : Kustomize.KUSTOMIZATIONS) {
-            all.add(Rendered.of(k));
-        }
-        return all.stream();
-    }
-
-    static Stream<Rendered> applications() throws Exception {
-        return renders().filter(r -> r.kustomization().startsWith("overlays/"));
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("renders")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyKustomization")
     void everyKustomizationRendersIntoValidKubernetesObjects(Rendered rendered) {
         // Rendered.of already parsed each object strictly; an empty render would pass that vacuously.
         assertThat(rendered.objects()).isNotEmpty();
@@ -107,7 +94,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("applications")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
     void everyContainerHasProbesOnADeclaredPortAndRequestsWithinLimits(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             for (Container c : w.pod().getContainers()) {
@@ -130,7 +117,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("applications")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
     void everyPodRunsAsNonRootWithoutPrivilegesOnAReadOnlyRoot(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             PodSecurityContext pod = w.pod().getSecurityContext();
@@ -162,7 +149,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("applications")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
     void hostPathsAreFewAndMountedReadOnly(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             Set<String> hostVolumes = new HashSet<>();
@@ -183,7 +170,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("applications")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
     void aReadOnlyRootLeavesAWritableTmpAndNoMountSitsInsideAnother(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             for (Container c : w.containers()) {
@@ -207,7 +194,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("applications")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
     void everyEnvironmentVariableSetIsOneTheRoleReads(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             for (Container c : w.pod().getContainers()) {
@@ -236,7 +223,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("applications")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
     void everyContainerArgumentIsAnOptionOfItsRole(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             for (Container c : w.pod().getContainers()) {
@@ -264,7 +251,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("applications")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
     void theConfigFileEachRoleIsGivenIsMountedFromARenderedConfigMap(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             for (Container c : w.pod().getContainers()) {

@@ -28,6 +28,20 @@ public record Rendered(String kustomization, List<Object> objects) {
         return new Rendered(kustomization, objects);
     }
 
+    /** Every kustomization an operator may apply, rendered: for parameterized tests. */
+    static Stream<Rendered> everyKustomization() throws Exception {
+        List<Rendered> all = new ArrayList<>();
+        for (String k : Kustomize.KUSTOMIZATIONS) {
+            all.add(of(k));
+        }
+        return all.stream();
+    }
+
+    /** The overlays that deploy the roles (not the Strimzi topics). */
+    static Stream<Rendered> everyOverlay() throws Exception {
+        return everyKustomization().filter(r -> r.kustomization().startsWith("overlays/"));
+    }
+
     public <T> Stream<T> all(Class<T> type) {
         return objects.stream().filter(type::isInstance).map(type::cast);
     }

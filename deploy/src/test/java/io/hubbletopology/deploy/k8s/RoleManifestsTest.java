@@ -3,7 +3,6 @@ package io.hubbletopology.deploy.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,18 +30,8 @@ import io.hubbletopology.topics.TopicNames;
 /** What each role needs from its manifest to work on a real node, in every overlay. */
 class RoleManifestsTest {
 
-    static Stream<Rendered> applications() throws Exception {
-        List<Rendered> all = new ArrayList<>();
-        for (String k : Kustomize.KUSTOMIZATIONS) {
-            if (k.startsWith("overlays/")) {
-                all.add(Rendered.of(k));
-            }
-        }
-        return all.stream();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("applications")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
     void ingestRunsOnEveryNodeAndSeesTheHostsLinksAndTheCiliumSocket(Rendered rendered) {
         DaemonSet ds = rendered.ingest();
         PodSpec pod = ds.getSpec().getTemplate().getSpec();
@@ -76,7 +65,7 @@ class RoleManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("applications")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
     void processorIsAStatefulSetThatPeersFindAndClientsReach(Rendered rendered) {
         StatefulSet sts = rendered.processor();
         PodSpec pod = sts.getSpec().getTemplate().getSpec();
