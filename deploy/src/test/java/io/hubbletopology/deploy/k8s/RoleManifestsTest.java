@@ -123,6 +123,18 @@ class RoleManifestsTest {
         });
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
+    void bothRolesCreateMissingTopicsAlike(Rendered rendered) {
+        // Whichever role starts first creates hubble.flows and hubble.links; the other uses them as they are.
+        Container ingest = rendered.ingest().getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container processor = rendered.processor().getSpec().getTemplate().getSpec().getContainers().get(0);
+        for (String option : List.of("--partitions", "--replication-factor")) {
+            assertThat(Rendered.arg(ingest, option)).as(rendered + " ingest " + option).isPresent()
+                    .isEqualTo(Rendered.arg(processor, option));
+        }
+    }
+
     @Test
     void productionRunsStandbysOnSeparateNodes() throws Exception {
         StatefulSet sts = Rendered.of("overlays/production").processor();
