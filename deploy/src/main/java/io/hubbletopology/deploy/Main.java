@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hubble-topology", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Turns Cilium Hubble flows and Linux link states into a live, queryable, historical topology on Kafka.%n",
-        subcommands = {DemoCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class,
+        subcommands = {DemoCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class, io.hubbletopology.deploy.cli.HubbleSimCommand.class,
                 CommandLine.HelpCommand.class},
         commandListHeading = "%nRoles:%n")
 public final class Main implements Runnable {
