@@ -8,7 +8,10 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.deploy.Main;
+import io.hubbletopology.ingest.IngestConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -17,9 +20,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * (Kubernetes manifests, the local cluster script) can be checked against the code instead of against a
  * list that drifts.
  *
- * <p>Today the roles read the environment through their command-line options' defaults
- * ({@code defaultValue = "${env:NAME:-...}"}), so the catalog reads them off the picocli model of each role.
- * The config classes' {@code keys()} (each {@code ConfigKey} has an env name) join here as they land.
+ * <p>A role reads the environment through its config class's keys (each {@link ConfigKey} names its
+ * variable) and through its command-line options' defaults ({@code defaultValue = "${env:NAME:-...}"}),
+ * read off the picocli model of the role. Both are listed.
  *
  * <pre>{@code
  * Set<String> env = ConfigCatalog.envVars("ingest");   // [DISCOVERY_MODE, HUBBLE_ADDR, KAFKA_BOOTSTRAP_SERVERS, NODE_NAME]
@@ -41,7 +44,22 @@ public final class ConfigCatalog {
         for (OptionSpec option : command(role).getCommandSpec().options()) {
             envReferences(option.defaultValue()).forEach(names::add);
         }
+        for (ConfigKey<?> key : keys(role)) {
+            if (key.env() != null) {
+                names.add(key.env());
+            }
+        }
         return names;
+    }
+
+    /** The settings a role reads from its YAML file, environment and options, in the order the reference lists them. */
+    public static List<ConfigKey<?>> keys(String role) {
+        command(role);
+        return switch (role) {
+            case "ingest" -> IngestConfig.keys();
+            case "processor" -> ApiSettings.keys();
+            default -> List.of();
+        };
     }
 
     private static CommandLine command(String role) {

@@ -60,7 +60,6 @@ class KubernetesManifestsTest {
      * outlive its reason.
      */
     private static final Map<String, Set<String>> PENDING_OPTIONS = Map.of(
-            "ingest", Set.of("--config", "--health-port"),
             "processor", Set.of("--config"));
 
     private static final Pattern ENV_IN_CONFIG = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
