@@ -16,6 +16,7 @@
 #   --kafka-port P        KAFKA_PORT, default 9092
 #   --api-port-base P     API_PORT_BASE, default 8080: processor i serves its API on P+i
 #   --hubble-port-base P  HUBBLE_PORT_BASE, default 4245: agent j's simulated Hubble listens on P+j
+#   --health-port-base P  HEALTH_PORT_BASE, default 9090: agent j serves /healthz, /readyz, /metrics on P+j
 #   --partitions P        PARTITIONS, default 6: the ceiling on processor instances that get work
 #   --flows-per-second R  FLOWS_PER_SECOND, default 100 per simulated Hubble
 #
@@ -33,6 +34,7 @@ jar="${JAR:-$repo/deploy/target/hubble-topology.jar}"
 kafka_port="${KAFKA_PORT:-9092}"
 api_port_base="${API_PORT_BASE:-8080}"
 hubble_port_base="${HUBBLE_PORT_BASE:-4245}"
+health_port_base="${HEALTH_PORT_BASE:-9090}"
 partitions="${PARTITIONS:-6}"
 flows_per_second="${FLOWS_PER_SECOND:-100}"
 java="${JAVA:-java}"
@@ -65,6 +67,7 @@ while (($#)); do
         --kafka-port) kafka_port="${2:?--kafka-port needs a port}"; shift 2 ;;
         --api-port-base) api_port_base="${2:?--api-port-base needs a port}"; shift 2 ;;
         --hubble-port-base) hubble_port_base="${2:?--hubble-port-base needs a port}"; shift 2 ;;
+        --health-port-base) health_port_base="${2:?--health-port-base needs a port}"; shift 2 ;;
         --partitions) partitions="${2:?--partitions needs a number}"; shift 2 ;;
         --flows-per-second) flows_per_second="${2:?--flows-per-second needs a rate}"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
@@ -154,9 +157,9 @@ up() {
     fi
     local ports=("$kafka_port")
     for ((i = 0; i < processors; i++)); do ports+=($((api_port_base + i))); done
-    for ((j = 0; j < agents; j++)); do ports+=($((hubble_port_base + j))); done
+    for ((j = 0; j < agents; j++)); do ports+=($((hubble_port_base + j)) $((health_port_base + j))); done
     for p in "${ports[@]}"; do
-        port_in_use "$p" && die "port $p is in use; choose others (--kafka-port, --api-port-base, --hubble-port-base)"
+        port_in_use "$p" && die "port $p is in use; choose others (--kafka-port, --api-port-base, --hubble-port-base, --health-port-base)"
     done
 
     mkdir -p "$run_dir/logs"
@@ -187,7 +190,7 @@ up() {
     done
     for ((j = 0; j < agents; j++)); do
         start "ingest-$j" - 256m ingest --bootstrap-servers "$kafka" --hubble-addr "127.0.0.1:$((hubble_port_base + j))" \
-            --node-name "local-node-$j" --partitions "$partitions" --replication-factor 1
+            --node-name "local-node-$j" --health-port "$((health_port_base + j))" --partitions "$partitions" --replication-factor 1
     done
 
     for ((i = 0; i < processors; i++)); do

@@ -44,9 +44,11 @@ class LocalClusterIT {
         int kafkaPort = freePort();
         int apiBase = freePortPair();
         int hubbleBase = freePortPair();
+        int healthBase = freePortPair();
         List<String> options = List.of("--run-dir", runDir.toString(), "--jar", JAR.toAbsolutePath().toString(),
                 "--processors", "2", "--agents", "2", "--kafka-port", String.valueOf(kafkaPort),
-                "--api-port-base", String.valueOf(apiBase), "--hubble-port-base", String.valueOf(hubbleBase));
+                "--api-port-base", String.valueOf(apiBase), "--hubble-port-base", String.valueOf(hubbleBase),
+                "--health-port-base", String.valueOf(healthBase));
         List<Long> started = new ArrayList<>();
         try {
             Result up = script("up", options, 300);

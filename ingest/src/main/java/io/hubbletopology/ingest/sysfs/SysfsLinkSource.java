@@ -86,6 +86,10 @@ public final class SysfsLinkSource implements AutoCloseable {
         try {
             poll();
         } catch (RuntimeException e) {
+            if (scheduler.isShutdown() || Thread.currentThread().isInterrupted()) {
+                // Stopping: a send cut short by the interrupt is expected, not an error.
+                return;
+            }
             log.error("Reading link states under {} failed; next poll in {} ms", root, pollInterval.toMillis(), e);
         }
     }
