@@ -88,7 +88,7 @@ public final class ApiServer implements AutoCloseable {
         TimeRange range = TimeRange.parse(ctx.queryParam("last"), ctx.queryParam("from"), ctx.queryParam("to"),
                 DEFAULT_RANGE, clock);
         requireRunning();
-        send(ctx, 200, TopologyView.topology(processor.queries().topology(range.from(), range.to()).values(), range));
+        send(ctx, 200, TopologyView.topology(processor.queries().topology(range.from(), range.to()), range));
     }
 
     private void links(Context ctx) {
