@@ -1,0 +1,108 @@
+package io.hubbletopology.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.hubbletopology.broker.SharedKafka;
+import io.hubbletopology.topics.TopicNames;
+
+/**
+ * With exactly_once_v2, a processor killed with SIGKILL in the middle of a stream of flows and started
+ * again leaves figures that add up to exactly the flows sent: nothing lost, nothing counted twice.
+ */
+class ExactlyOnceRestartIT {
+
+    private static final int FLOWS = 60_000;
+    private static final int EDGES = 40;
+
+    @Test
+    @Timeout(240)
+    void edgeCountsEqualTheFlowsSentAfterAHardKillAndRestart(@TempDir Path dir) throws Exception {
+        String kafka = SharedKafka.bootstrapServers();
+        String prefix = "eos-it-" + System.nanoTime() + ".";
+        TopicNames topics = TopicNames.prefixed(prefix);
+        List<String> settings = List.of("kafka.bootstrap_servers=" + kafka, "processor.application_id=" + prefix + "app",
+                "processor.state_dir=" + dir.resolve("state"), "processor.exactly_once=true",
+                "processor.commit_interval=100ms", "processor.window.grace=30m", "processor.window.retention=2h",
+                "topics.flows=" + topics.flows(), "topics.links=" + topics.links(), "topics.dead_letter=" + topics.deadLetter(),
+                "topics.edge_updates=" + topics.edgeUpdates(), "topics.link_changes=" + topics.linkChanges(),
+                "topics.workload_changes=" + topics.workloadChanges());
+
+        Process first = startChild(settings, dir, "first");
+        AtomicInteger sent = new AtomicInteger();
+        long base = System.currentTimeMillis() - Duration.ofMinutes(3).toMillis();
+        Thread feeder = new Thread(() -> {
+            try (KafkaProducer<String, byte[]> producer = FlowFeed.producer(kafka)) {
+                for (int i = 0; i < FLOWS; i++) {
+                    // Three minutes of flows, in time order: three windows per edge.
+                    FlowFeed.send(producer, topics.flows(), FlowFeed.flow(i, EDGES, base + i * 3L));
+                    sent.incrementAndGet();
+                    if (i % 1_000 == 999) {
+                        Thread.sleep(100);
+                    }
+                }
+                producer.flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "flow-feeder");
+        Process second = null;
+        try (FlowFeed.EdgeTotals totals = new FlowFeed.EdgeTotals(kafka, awaitTopic(kafka, topics.edgeUpdates()))) {
+            feeder.start();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> totals.flows() > 0);
+            first.destroyForcibly();
+            assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            long atKill = totals.flows();
+            assertThat(atKill).as("killed in the middle of the stream").isLessThan(FLOWS);
+
+            second = startChild(settings, dir, "second");
+            feeder.join(120_000);
+            assertThat(sent.get()).isEqualTo(FLOWS);
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> totals.flows() >= FLOWS);
+            // Nothing more arrives later either: exactly the flows sent.
+            Thread.sleep(2_000);
+            assertThat(totals.flows()).isEqualTo(FLOWS);
+            assertThat(totals.latest().values().stream().map(u -> u.stats().edgeKey()).distinct()).hasSize(EDGES);
+            assertThat(totals.edgesInOnePartition()).as("every update of an edge is in one partition").isTrue();
+        } finally {
+            feeder.interrupt();
+            first.destroyForcibly();
+            if (second != null) {
+                second.destroyForcibly();
+                second.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The processor creates its topics; the test reads the output once it exists. */
+    private static String awaitTopic(String kafka, String topic) {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers", kafka))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> admin.listTopics().names().get().contains(topic));
+        }
+        return topic;
+    }
+
+    private static Process startChild(List<String> settings, Path dir, String name) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+                ProcessorChild.class.getName()));
+        command.addAll(settings);
+        Path logs = Files.createDirectories(Path.of("target", "it-processes"));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(logs.resolve("eos-" + name + ".log").toFile()).start();
+    }
+}

@@ -1,0 +1,106 @@
+package io.hubbletopology.processor;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.hubbletopology.hubble.flow.Verdict;
+import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.processor.model.EdgeUpdate;
+import io.hubbletopology.processor.model.ModelJson;
+import io.hubbletopology.records.EndpointRef;
+import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.records.L4Protocol;
+
+/** Test flows in and edge figures out, over a real broker. */
+final class FlowFeed {
+
+    private FlowFeed() {
+    }
+
+    /** A flow of one of {@code edges} distinct edges: client-i to server-(i % edges), port 8000 + i % edges. */
+    static FlowRecord flow(int i, int edges, long timeMs) {
+        int e = i % edges;
+        return FlowRecord.newBuilder().setTimeUnixNanos(timeMs * 1_000_000L).setNodeName("node-" + (e % 3))
+                .setVerdict(i % 10 == 0 ? Verdict.DROPPED : Verdict.FORWARDED)
+                .setSource(EndpointRef.newBuilder().setNamespace("load").setPod("client-" + e + "-0"))
+                .setDestination(EndpointRef.newBuilder().setNamespace("load").setPod("server-" + e + "-0"))
+                .setProtocol(L4Protocol.TCP).setDestinationPort(8000 + e).build();
+    }
+
+    static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    static void send(KafkaProducer<String, byte[]> producer, String topic, FlowRecord flow) {
+        producer.send(new ProducerRecord<>(topic, null, flow.getTimeUnixNanos() / 1_000_000L, EdgeKeys.of(flow), flow.toByteArray()));
+    }
+
+    /**
+     * Reads the edge updates topic (committed records only) and keeps the latest update per key, as
+     * compaction would; their flows summed are the figures downstream consumers see.
+     */
+    static final class EdgeTotals implements AutoCloseable {
+        private final KafkaConsumer<String, String> consumer;
+        private final Map<String, EdgeUpdate> latest = new HashMap<>();
+        private final Map<String, Integer> partitionOfEdge = new HashMap<>();
+        private boolean edgesInOnePartition = true;
+
+        EdgeTotals(String bootstrap, String topic) {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        }
+
+        long flows() {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                try {
+                    EdgeUpdate update = ModelJson.MAPPER.readValue(r.value(), EdgeUpdate.class);
+                    latest.put(r.key(), update);
+                    Integer before = partitionOfEdge.putIfAbsent(update.stats().edgeKey(), r.partition());
+                    edgesInOnePartition &= before == null || before == r.partition();
+                } catch (Exception e) {
+                    throw new AssertionError("not an edge update: " + r.value(), e);
+                }
+            }
+            return latest.values().stream().mapToLong(u -> u.stats().flows()).sum();
+        }
+
+        Map<String, EdgeUpdate> latest() {
+            return latest;
+        }
+
+        boolean edgesInOnePartition() {
+            return edgesInOnePartition;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}
