@@ -24,6 +24,7 @@ import io.hubbletopology.records.FlowRecord;
 final class WorkloadSightings extends ContextualProcessor<String, FlowRecord, String, WorkloadSighting> {
 
     private static final int REMEMBERED_WORKLOADS = 10_000;
+    private static final int REMEMBERED_PODS = 50_000;
 
     private final long refreshMs;
     private final Map<String, Passed> passed = new LinkedHashMap<>(256, 0.75f, true) {
@@ -32,6 +33,20 @@ final class WorkloadSightings extends ContextualProcessor<String, FlowRecord, St
             return size() > REMEMBERED_WORKLOADS;
         }
     };
+    // The fast path: most flows come from pods passed on moments ago with the same security identity (which
+    // changes whenever the pod's labels do), so there is no need to name the workload or read the labels again.
+    private final Map<PodRef, PodPassed> pods = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PodRef, PodPassed> eldest) {
+            return size() > REMEMBERED_PODS;
+        }
+    };
+
+    private record PodRef(String cluster, String namespace, String pod) {
+    }
+
+    private record PodPassed(int identity, long timeMs) {
+    }
 
     /** What was last passed on for one workload. */
     private static final class Passed {
@@ -55,6 +70,11 @@ final class WorkloadSightings extends ContextualProcessor<String, FlowRecord, St
         if (endpoint.getPod().isEmpty()) {
             return;
         }
+        PodRef pod = new PodRef(endpoint.getCluster(), endpoint.getNamespace(), endpoint.getPod());
+        PodPassed seen = pods.get(pod);
+        if (seen != null && seen.identity() == endpoint.getIdentity() && timeMs < seen.timeMs() + refreshMs) {
+            return;
+        }
         GraphNode node = EndpointNames.of(endpoint);
         if (node.kind() != GraphNode.Kind.WORKLOAD) {
             return;
@@ -65,6 +85,7 @@ final class WorkloadSightings extends ContextualProcessor<String, FlowRecord, St
         boolean news = last == null || !last.pods.contains(endpoint.getPod()) || !last.labels.equals(labels)
                 || timeMs >= last.timeMs + refreshMs;
         if (!news) {
+            pods.put(pod, new PodPassed(endpoint.getIdentity(), last.timeMs));
             return;
         }
         if (last == null) {
@@ -74,6 +95,7 @@ final class WorkloadSightings extends ContextualProcessor<String, FlowRecord, St
         last.pods.add(endpoint.getPod());
         last.labels = labels;
         last.timeMs = Math.max(last.timeMs, timeMs);
+        pods.put(pod, new PodPassed(endpoint.getIdentity(), last.timeMs));
         int slash = node.name().indexOf('/');
         context().forward(record.withKey(id).withValue(new WorkloadSighting(id, node.cluster(), node.namespace(),
                 node.name().substring(0, slash), node.name().substring(slash + 1), labels, endpoint.getPod(), timeMs)));
