@@ -40,7 +40,6 @@ import io.hubbletopology.processor.model.EdgeStats;
 import io.hubbletopology.processor.model.EdgeUpdate;
 import io.hubbletopology.processor.model.LinkState;
 import io.hubbletopology.processor.model.Workload;
-import io.hubbletopology.records.EdgeAggregate;
 
 /**
  * Questions about the topology, answered from this instance's state stores with interactive queries v2, so
@@ -149,13 +148,13 @@ public final class TopologyQueries {
 
     /** Every edge's figures per window, for the windows that overlap {@code [from, to]}, in the given scope. */
     public List<EdgeUpdate> edgeWindows(Instant from, Instant to, Scope scope) {
-        Query<KeyValueIterator<Windowed<String>, ValueAndTimestamp<EdgeAggregate>>> query =
+        Query<KeyValueIterator<Windowed<String>, ValueAndTimestamp<Object>>> query =
                 WindowRangeQuery.withWindowStartRange(firstOverlappingStart(from), to);
         List<EdgeUpdate> windows = new ArrayList<>();
-        for (KeyValueIterator<Windowed<String>, ValueAndTimestamp<EdgeAggregate>> it : run(Store.EDGES, query, scope)) {
+        for (KeyValueIterator<Windowed<String>, ValueAndTimestamp<Object>> it : run(Store.EDGES, query, scope)) {
             try (it) {
                 while (it.hasNext()) {
-                    KeyValue<Windowed<String>, ValueAndTimestamp<EdgeAggregate>> kv = it.next();
+                    KeyValue<Windowed<String>, ValueAndTimestamp<Object>> kv = it.next();
                     windows.add(EdgeUpdate.of(kv.key.window().startTime(), kv.key.window().endTime(),
                             EdgeFigures.stats(kv.value.value())));
                 }
@@ -172,15 +171,15 @@ public final class TopologyQueries {
      */
     public List<EdgeUpdate> edgeSeries(String edgeKey, Instant from, Instant to) {
         Duration size = config.windowSize();
-        Query<WindowStoreIterator<ValueAndTimestamp<EdgeAggregate>>> query =
+        Query<WindowStoreIterator<ValueAndTimestamp<Object>>> query =
                 WindowKeyQuery.withKeyAndWindowStartRange(edgeKey, firstOverlappingStart(from), to);
         KeyQueryMetadata where = keyMetadata(Store.EDGES, edgeKey);
         Scope scope = where.partition() >= 0 ? Scope.of(Set.of(where.partition()), true) : Scope.ACTIVE;
         List<EdgeUpdate> series = new ArrayList<>();
-        for (WindowStoreIterator<ValueAndTimestamp<EdgeAggregate>> it : run(Store.EDGES, query, scope, true)) {
+        for (WindowStoreIterator<ValueAndTimestamp<Object>> it : run(Store.EDGES, query, scope, true)) {
             try (it) {
                 while (it.hasNext()) {
-                    KeyValue<Long, ValueAndTimestamp<EdgeAggregate>> kv = it.next();
+                    KeyValue<Long, ValueAndTimestamp<Object>> kv = it.next();
                     Instant start = Instant.ofEpochMilli(kv.key);
                     series.add(EdgeUpdate.of(start, start.plus(size), EdgeFigures.stats(kv.value.value())));
                 }

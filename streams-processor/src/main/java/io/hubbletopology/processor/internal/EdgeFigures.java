@@ -1,8 +1,6 @@
 package io.hubbletopology.processor.internal;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,7 +11,7 @@ import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.model.EndpointNames;
 import io.hubbletopology.model.GraphNode;
 import io.hubbletopology.processor.model.EdgeStats;
-import io.hubbletopology.records.EdgeAggregate;
+import io.hubbletopology.records.L4Protocol;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.L7Record;
 import io.hubbletopology.records.TcpFlag;
@@ -34,97 +32,98 @@ public final class EdgeFigures {
     private EdgeFigures() {
     }
 
-    /** The figures of a window without any flow yet. */
-    public static EdgeAggregate empty() {
-        return EdgeAggregate.getDefaultInstance();
+    /** The figures of a window without any flow yet: a new instance every time, the aggregation changes it. */
+    static EdgeTally empty() {
+        return new EdgeTally();
     }
 
-    /** The figures with one more flow counted. */
-    public static EdgeAggregate add(EdgeAggregate figures, FlowRecord flow) {
-        EdgeAggregate.Builder b = figures.toBuilder();
+    /** The figures with one more flow counted (the same instance, changed). */
+    static EdgeTally add(EdgeTally t, FlowRecord flow) {
         long time = flow.getTimeUnixNanos();
-        if (figures.getFlows() == 0) {
+        if (t.flows == 0) {
             GraphNode source = EndpointNames.of(flow.getSource());
             GraphNode destination = EndpointNames.of(flow.getDestination());
-            b.setSrc(source.id()).setDst(destination.id())
-                    .setSrcNamespace(source.namespace()).setDstNamespace(destination.namespace())
-                    .setProtocol(flow.getProtocol()).setPort(flow.getDestinationPort())
-                    .setFirstSeenUnixNanos(time).setLastSeenUnixNanos(time);
+            t.setNames(source.id(), destination.id(), source.namespace(), destination.namespace());
+            t.protocol = flow.getProtocolValue();
+            t.port = flow.getDestinationPort();
+            t.firstSeenNanos = time;
+            t.lastSeenNanos = time;
         } else {
-            b.setFirstSeenUnixNanos(Math.min(figures.getFirstSeenUnixNanos(), time))
-                    .setLastSeenUnixNanos(Math.max(figures.getLastSeenUnixNanos(), time));
+            t.firstSeenNanos = Math.min(t.firstSeenNanos, time);
+            t.lastSeenNanos = Math.max(t.lastSeenNanos, time);
         }
-        b.setFlows(figures.getFlows() + 1);
-        b.putVerdicts(flow.getVerdictValue(), figures.getVerdictsOrDefault(flow.getVerdictValue(), 0) + 1);
+        t.flows++;
+        t.verdicts.add(flow.getVerdictValue());
         if (flow.getDropReasonValue() != 0) {
-            b.putDropReasons(flow.getDropReasonValue(), figures.getDropReasonsOrDefault(flow.getDropReasonValue(), 0) + 1);
+            t.dropReasons.add(flow.getDropReasonValue());
         }
         if ((flow.getTcpFlags() & SYN) != 0) {
-            b.setTcpSyn(figures.getTcpSyn() + 1);
+            t.tcpSyn++;
         }
         if ((flow.getTcpFlags() & RST) != 0) {
-            b.setTcpRst(figures.getTcpRst() + 1);
+            t.tcpRst++;
         }
         if (flow.hasL7()) {
-            addL7(figures, b, flow.getL7());
+            addL7(t, flow.getL7());
         }
-        if (flow.getEncrypted()) {
-            b.setEncrypted(true);
+        t.encrypted |= flow.getEncrypted();
+        if (!flow.getNodeName().isEmpty()) {
+            t.addNode(flow.getNodeName());
         }
-        addNode(figures, b, flow.getNodeName());
-        return b.build();
+        return t;
     }
 
-    private static void addL7(EdgeAggregate figures, EdgeAggregate.Builder b, L7Record l7) {
+    private static void addL7(EdgeTally t, L7Record l7) {
         boolean response = l7.getType() == L7FlowType.RESPONSE;
         if (l7.hasHttp()) {
             int code = l7.getHttp().getCode();
             if (code > 0) {
-                int statusClass = code / 100;
-                b.putHttpStatusClasses(statusClass, figures.getHttpStatusClassesOrDefault(statusClass, 0) + 1);
+                t.addStatusClass(code / 100);
             } else if (!response) {
-                b.setHttpRequests(figures.getHttpRequests() + 1);
+                t.httpRequests++;
             }
         } else if (l7.hasDns()) {
             if (l7.getDns().getRcode() != 0) {
-                b.setDnsFailures(figures.getDnsFailures() + 1);
+                t.dnsFailures++;
             } else if (!response) {
-                b.setDnsQueries(figures.getDnsQueries() + 1);
+                t.dnsQueries++;
             }
         }
         if (l7.getLatencyNs() > 0) {
-            b.setLatencyCount(figures.getLatencyCount() + 1)
-                    .setLatencySumNs(figures.getLatencySumNs() + l7.getLatencyNs())
-                    .setLatencyMaxNs(Math.max(figures.getLatencyMaxNs(), l7.getLatencyNs()));
-        }
-    }
-
-    private static void addNode(EdgeAggregate figures, EdgeAggregate.Builder b, String node) {
-        if (node.isEmpty()) {
-            return;
-        }
-        List<String> nodes = figures.getNodesList();
-        int at = Collections.binarySearch(nodes, node);
-        if (at < 0) {
-            List<String> sorted = new ArrayList<>(nodes);
-            sorted.add(-at - 1, node);
-            b.clearNodes().addAllNodes(sorted);
+            t.latencyCount++;
+            t.latencySumNs += l7.getLatencyNs();
+            t.latencyMaxNs = Math.max(t.latencyMaxNs, l7.getLatencyNs());
         }
     }
 
     /** The stored figures as the model reads them. */
-    public static EdgeStats stats(EdgeAggregate a) {
+    static EdgeStats stats(EdgeTally t) {
         Map<String, Long> verdicts = new TreeMap<>();
-        a.getVerdictsMap().forEach((number, n) -> verdicts.put(verdictName(number), n));
+        for (int i = 0; i < t.verdicts.size; i++) {
+            verdicts.merge(verdictName(t.verdicts.codes[i]), t.verdicts.counts[i], Long::sum);
+        }
         Map<String, Long> dropReasons = new TreeMap<>();
-        a.getDropReasonsMap().forEach((number, n) -> dropReasons.put(dropReasonName(number), n));
+        for (int i = 0; i < t.dropReasons.size; i++) {
+            dropReasons.merge(dropReasonName(t.dropReasons.codes[i]), t.dropReasons.counts[i], Long::sum);
+        }
         Map<String, Long> status = new TreeMap<>();
-        a.getHttpStatusClassesMap().forEach((cls, n) -> status.put(cls + "xx", n));
-        return new EdgeStats(a.getSrc(), a.getDst(), a.getSrcNamespace(), a.getDstNamespace(), a.getProtocol().name(),
-                a.getPort(), a.getFlows(), verdicts, dropReasons, new EdgeStats.Tcp(a.getTcpSyn(), a.getTcpRst()),
-                new EdgeStats.Http(a.getHttpRequests(), status), new EdgeStats.Dns(a.getDnsQueries(), a.getDnsFailures()),
-                new EdgeStats.Latency(a.getLatencyCount(), a.getLatencySumNs(), a.getLatencyMaxNs()), a.getEncrypted(),
-                a.getNodesList(), instant(a.getFirstSeenUnixNanos()), instant(a.getLastSeenUnixNanos()));
+        for (int c = 0; c < t.httpStatusClasses.length; c++) {
+            if (t.httpStatusClasses[c] > 0) {
+                status.put(c + "xx", t.httpStatusClasses[c]);
+            }
+        }
+        L4Protocol protocol = L4Protocol.forNumber(t.protocol);
+        String[] names = t.names();
+        return new EdgeStats(names[0], names[1], names[2], names[3], protocol == null ? String.valueOf(t.protocol) : protocol.name(),
+                t.port, t.flows, verdicts, dropReasons, new EdgeStats.Tcp(t.tcpSyn, t.tcpRst),
+                new EdgeStats.Http(t.httpRequests, status), new EdgeStats.Dns(t.dnsQueries, t.dnsFailures),
+                new EdgeStats.Latency(t.latencyCount, t.latencySumNs, t.latencyMaxNs), t.encrypted,
+                List.of(t.nodes), instant(t.firstSeenNanos), instant(t.lastSeenNanos));
+    }
+
+    /** Reads a stored value (as IQv2 hands it out) as the model reads it. */
+    public static EdgeStats stats(Object stored) {
+        return stats((EdgeTally) stored);
     }
 
     /** Hubble's name of a verdict; a number we do not know stays a number (proto3 enums are open). */

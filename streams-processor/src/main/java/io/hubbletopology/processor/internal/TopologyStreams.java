@@ -30,7 +30,6 @@ import io.hubbletopology.processor.model.LinkState;
 import io.hubbletopology.processor.model.Workload;
 import io.hubbletopology.processor.serde.JsonSerde;
 import io.hubbletopology.processor.serde.ProtoSerde;
-import io.hubbletopology.records.EdgeAggregate;
 import io.hubbletopology.records.FlowRecord;
 
 /**
@@ -74,9 +73,9 @@ public final class TopologyStreams {
                 .groupByKey(Grouped.with(Serdes.String(), ProtoSerde.flows()))
                 .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
                 .aggregate(EdgeFigures::empty, (edge, flow, figures) -> EdgeFigures.add(figures, flow), Named.as("edge-figures"),
-                        Materialized.<String, EdgeAggregate, WindowStore<Bytes, byte[]>>as(EDGES_STORE)
+                        Materialized.<String, EdgeTally, WindowStore<Bytes, byte[]>>as(EDGES_STORE)
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(ProtoSerde.edgeAggregates())
+                                .withValueSerde(EdgeTally.serde())
                                 .withRetention(config.windowRetention()))
                 .toStream(Named.as("edge-changes"))
                 .filter((window, figures) -> figures != null, Named.as("edge-present"))

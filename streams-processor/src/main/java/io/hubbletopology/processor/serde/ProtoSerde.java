@@ -9,7 +9,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 
-import io.hubbletopology.records.EdgeAggregate;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.LinkStateRecord;
 
@@ -28,10 +27,6 @@ public final class ProtoSerde<T extends MessageLite> implements Serde<T> {
 
     public static ProtoSerde<LinkStateRecord> links() {
         return new ProtoSerde<>(LinkStateRecord.parser());
-    }
-
-    public static ProtoSerde<EdgeAggregate> edgeAggregates() {
-        return new ProtoSerde<>(EdgeAggregate.parser());
     }
 
     @Override

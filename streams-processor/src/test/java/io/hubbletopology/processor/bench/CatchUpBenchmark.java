@@ -38,7 +38,8 @@ import io.hubbletopology.topics.TopicNames;
 
 /**
  * How fast the processor catches up with a backlog of flows, next to a plain KafkaConsumer reading the same
- * topic from the same broker in the same run (the ceiling: reading without doing anything).
+ * topic from the same broker in the same run (the ceiling: reading without doing anything), and, for reference,
+ * a consumer that decodes every flow and does nothing else.
  * <p>
  * Pre-loads N synthetic flows (the ingest's simulated cluster, non-reply flows as the ingest publishes by
  * default, 10 minutes of event time), then: (1) a plain consumer reads them all (bytes, no decoding);
@@ -73,13 +74,15 @@ public final class CatchUpBenchmark {
 
             // The machine is shared: the plain consumer runs before and after the processor, and every rate is
             // also given per CPU-second of the threads doing the work, which other load does not distort.
-            Rates before = plainConsumer(kafka, topics.flows(), flows);
+            Rates before = plainConsumer(kafka, topics.flows(), flows, false);
             System.out.printf("plain KafkaConsumer (before): %s%n", before);
             Rates processor = processor(kafka, topics, dir.resolve("state"), exactlyOnce, threads);
             System.out.printf("processor (%s, %d stream thread(s)): %s; %,.0f records/s including start-up%n",
                     exactlyOnce ? "exactly_once_v2" : "at_least_once", threads, processor, processor.withStartUp());
-            Rates after = plainConsumer(kafka, topics.flows(), flows);
+            Rates after = plainConsumer(kafka, topics.flows(), flows, false);
             System.out.printf("plain KafkaConsumer (after): %s%n", after);
+            Rates decoding = plainConsumer(kafka, topics.flows(), flows, true);
+            System.out.printf("for reference, a KafkaConsumer that also decodes each FlowRecord: %s%n", decoding);
             double consumerWall = (before.wall() + after.wall()) / 2;
             double consumerCpu = (before.perCpuSecond() + after.perCpuSecond()) / 2;
             System.out.printf("ratio processor / plain consumer: %.2f by wall clock, %.2f per CPU-second%n",
@@ -142,13 +145,13 @@ public final class CatchUpBenchmark {
         return sum;
     }
 
-    private static Rates plainConsumer(String kafka, String topic, int n) throws Exception {
+    private static Rates plainConsumer(String kafka, String topic, int n, boolean decode) throws Exception {
         Rates[] result = new Rates[1];
         Exception[] failure = new Exception[1];
         // Its own thread (and the consumer's own background threads, named after its client id) to measure CPU.
         Thread t = new Thread(() -> {
             try {
-                result[0] = plainConsumerOnThisThread(kafka, topic, n);
+                result[0] = plainConsumerOnThisThread(kafka, topic, n, decode);
             } catch (Exception e) {
                 failure[0] = e;
             }
@@ -161,7 +164,7 @@ public final class CatchUpBenchmark {
         return result[0];
     }
 
-    private static Rates plainConsumerOnThisThread(String kafka, String topic, int n) {
+    private static Rates plainConsumerOnThisThread(String kafka, String topic, int n, boolean decode) throws Exception {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
@@ -177,7 +180,7 @@ public final class CatchUpBenchmark {
             while (read < n) {
                 for (var r : consumer.poll(Duration.ofMillis(500))) {
                     read++;
-                    checksum += r.value().length;
+                    checksum += decode ? FlowRecord.parseFrom(r.value()).getDestinationPort() : r.value().length;
                 }
             }
             double rate = read / seconds(start);

@@ -42,7 +42,6 @@ import io.hubbletopology.processor.model.ModelJson;
 import io.hubbletopology.processor.model.Workload;
 import io.hubbletopology.processor.serde.ProtoSerde;
 import io.hubbletopology.records.DnsRecord;
-import io.hubbletopology.records.EdgeAggregate;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.HttpRecord;
@@ -108,14 +107,14 @@ class TopologyStreamsTest {
 
     /** The stored figures of every edge window, by edge destination and window start. */
     private Map<String, EdgeStats> windows() {
-        WindowStore<String, ValueAndTimestamp<EdgeAggregate>> store = driver.getTimestampedWindowStore(TopologyStreams.EDGES_STORE);
+        WindowStore<String, ValueAndTimestamp<EdgeTally>> store = driver.getTimestampedWindowStore(TopologyStreams.EDGES_STORE);
         try (var it = store.fetchAll(Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
             return toMap(it);
         }
     }
 
     private static Map<String, EdgeStats> toMap(
-            org.apache.kafka.streams.state.KeyValueIterator<org.apache.kafka.streams.kstream.Windowed<String>, ValueAndTimestamp<EdgeAggregate>> it) {
+            org.apache.kafka.streams.state.KeyValueIterator<org.apache.kafka.streams.kstream.Windowed<String>, ValueAndTimestamp<EdgeTally>> it) {
         Map<String, EdgeStats> out = new java.util.TreeMap<>();
         it.forEachRemaining(kv -> {
             EdgeStats s = EdgeFigures.stats(kv.value.value());
@@ -247,7 +246,7 @@ class TopologyStreamsTest {
         send(flow("x", "y", 53, Verdict.FORWARDED, T0 + 5).setSource(web)
                 .setDestination(EndpointRef.newBuilder().setIdentity(16777300).setIp("8.8.8.8")));
 
-        WindowStore<String, ValueAndTimestamp<EdgeAggregate>> store = driver.getTimestampedWindowStore(TopologyStreams.EDGES_STORE);
+        WindowStore<String, ValueAndTimestamp<EdgeTally>> store = driver.getTimestampedWindowStore(TopologyStreams.EDGES_STORE);
         List<String> edges = new java.util.ArrayList<>();
         try (var it = store.fetchAll(Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
             it.forEachRemaining(kv -> edges.add(EdgeFigures.stats(kv.value.value()).edgeKey()));
