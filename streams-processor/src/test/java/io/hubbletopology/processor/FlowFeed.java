@@ -25,6 +25,7 @@ import io.hubbletopology.processor.model.ModelJson;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.L4Protocol;
+import io.hubbletopology.topics.TopicNames;
 
 /** Test flows in and edge figures out, over a real broker. */
 final class FlowFeed {
@@ -40,6 +41,14 @@ final class FlowFeed {
                 .setSource(EndpointRef.newBuilder().setNamespace("load").setPod("client-" + e + "-0"))
                 .setDestination(EndpointRef.newBuilder().setNamespace("load").setPod("server-" + e + "-0"))
                 .setProtocol(L4Protocol.TCP).setDestinationPort(8000 + e).build();
+    }
+
+    /** The processor's topic keys for a set of topic names, e.g. {@code TopicNames.prefixed("my-test.")}. */
+    static Map<String, String> topicSettings(TopicNames topics) {
+        return Map.of("topics.flows", topics.flows(), "topics.links", topics.links(),
+                "topics.lost_events", topics.lostEvents(), "topics.dead_letter", topics.deadLetter(),
+                "topics.edge_updates", topics.edgeUpdates(), "topics.link_changes", topics.linkChanges(),
+                "topics.workload_changes", topics.workloadChanges());
     }
 
     static KafkaProducer<String, byte[]> producer(String bootstrap) {

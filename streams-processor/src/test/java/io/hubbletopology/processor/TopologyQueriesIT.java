@@ -57,9 +57,7 @@ class TopologyQueriesIT {
                 "processor.application_id", prefix + "app", "processor.application_server", "127.0.0.1:18080",
                 "processor.state_dir", dir.toString(), "processor.commit_interval", "100ms",
                 "processor.window.grace", "1h", "processor.window.retention", "6h"));
-        settings.putAll(Map.of("topics.flows", topics.flows(), "topics.links", topics.links(),
-                "topics.dead_letter", topics.deadLetter(), "topics.edge_updates", topics.edgeUpdates(),
-                "topics.link_changes", topics.linkChanges(), "topics.workload_changes", topics.workloadChanges()));
+        settings.putAll(FlowFeed.topicSettings(topics));
         ProcessorConfig config = ProcessorConfig.from(ConfigValues.of(settings));
 
         long now = System.currentTimeMillis();
