@@ -45,7 +45,10 @@ public final class TopologyProcessor implements AutoCloseable {
         this.config = config;
     }
 
-    /** Creates missing input topics, then starts the stream threads; returns without waiting for RUNNING. */
+    /**
+     * Creates the missing topics (inputs, outputs, dead letters), then starts the stream threads; returns without
+     * waiting for RUNNING.
+     */
     public synchronized void start() {
         provisionTopics();
         streams = new KafkaStreams(TopologyStreams.build(config, counters), streamsProperties(config));
@@ -100,11 +103,6 @@ public final class TopologyProcessor implements AutoCloseable {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
         }
         return p;
-    }
-
-    /** What the processor left out of the figures since it started. */
-    public ProcessingCounters counters() {
-        return counters;
     }
 
     /** The query facade over this instance's stores. */
