@@ -16,6 +16,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.topics.TopicNames;
@@ -27,6 +29,7 @@ import io.hubbletopology.topics.TopicNames;
  */
 class ExactlyOnceRestartIT {
 
+    private static final Logger log = LoggerFactory.getLogger(ExactlyOnceRestartIT.class);
     private static final int FLOWS = 20_000;
     private static final int EDGES = 40;
 
@@ -47,6 +50,7 @@ class ExactlyOnceRestartIT {
                 "processor.window.grace=30m", "processor.window.retention=2h"));
         FlowFeed.topicSettings(topics).forEach((k, v) -> settings.add(k + "=" + v));
 
+        FlowFeed.createTopic(kafka, topics.flows(), 3);
         Process first = startChild(settings, dir, "first");
         AtomicInteger sent = new AtomicInteger();
         long base = System.currentTimeMillis() - Duration.ofMinutes(3).toMillis();
@@ -57,7 +61,7 @@ class ExactlyOnceRestartIT {
                     FlowFeed.send(producer, topics.flows(), FlowFeed.flow(i, EDGES, base + i * 9L));
                     sent.incrementAndGet();
                     if (i % 500 == 499) {
-                        Thread.sleep(100);
+                        Thread.sleep(400);
                     }
                 }
                 producer.flush();
@@ -74,12 +78,18 @@ class ExactlyOnceRestartIT {
             first.destroyForcibly();
             assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
             long atKill = totals.flows();
+            log.info("Killed the processor with {} flows counted, {} sent", atKill, sent.get());
             assertThat(atKill).as("killed in the middle of the stream").isLessThan(FLOWS);
 
             second = startChild(settings, dir, "second");
             feeder.join(120_000);
             assertThat(sent.get()).isEqualTo(FLOWS);
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> totals.flows() >= FLOWS);
+            log.info("All {} flows sent; waiting for the restarted processor", sent.get());
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                long counted = totals.flows();
+                log.info("{} flows counted", counted);
+                return counted >= FLOWS;
+            });
             // Nothing more arrives later either: exactly the flows sent.
             Thread.sleep(2_000);
             assertThat(totals.flows()).isEqualTo(FLOWS);

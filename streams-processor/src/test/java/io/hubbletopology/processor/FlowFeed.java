@@ -1,13 +1,19 @@
 package io.hubbletopology.processor;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -51,6 +57,18 @@ final class FlowFeed {
                 "topics.workload_changes", topics.workloadChanges());
     }
 
+    /**
+     * Creates a topic and waits until every partition has a leader: an idempotent producer that starts sending
+     * while a new partition's leadership settles can get stuck retrying a batch (OUT_OF_ORDER_SEQUENCE_NUMBER).
+     */
+    static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeTopics(List.of(topic)).allTopicNames().get()
+                    .get(topic).partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        }
+    }
+
     static KafkaProducer<String, byte[]> producer(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -78,6 +96,7 @@ final class FlowFeed {
             Properties p = new Properties();
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
             consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
@@ -85,18 +104,27 @@ final class FlowFeed {
             consumer.seekToBeginning(partitions);
         }
 
+        /** Reads what has been committed so far (until a poll comes back empty) and sums the latest figures. */
         long flows() {
-            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                try {
-                    EdgeUpdate update = ModelJson.MAPPER.readValue(r.value(), EdgeUpdate.class);
-                    latest.put(r.key(), update);
-                    Integer before = partitionOfEdge.putIfAbsent(update.stats().edgeKey(), r.partition());
-                    edgesInOnePartition &= before == null || before == r.partition();
-                } catch (Exception e) {
-                    throw new AssertionError("not an edge update: " + r.value(), e);
+            ConsumerRecords<String, String> records;
+            do {
+                records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<String, String> r : records) {
+                    add(r);
                 }
-            }
+            } while (!records.isEmpty());
             return latest.values().stream().mapToLong(u -> u.stats().flows()).sum();
+        }
+
+        private void add(ConsumerRecord<String, String> r) {
+            try {
+                EdgeUpdate update = ModelJson.MAPPER.readValue(r.value(), EdgeUpdate.class);
+                latest.put(r.key(), update);
+                Integer before = partitionOfEdge.putIfAbsent(update.stats().edgeKey(), r.partition());
+                edgesInOnePartition &= before == null || before == r.partition();
+            } catch (Exception e) {
+                throw new AssertionError("not an edge update: " + r.value(), e);
+            }
         }
 
         Map<String, EdgeUpdate> latest() {
