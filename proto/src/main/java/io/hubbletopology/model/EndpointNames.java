@@ -10,9 +10,12 @@ import io.hubbletopology.records.EndpointRef;
 /**
  * Names a flow's endpoint the way operators think of it. The rules, in order:
  * <ol>
- *   <li>A pod: its workload, {@code kind/name} from Hubble's workloads; else derived from the pod name
- *       (a Deployment's {@code name-<replicaset hash>-<suffix>}, a StatefulSet's {@code name-<ordinal>},
- *       a DaemonSet's or Job's {@code name-<suffix>}); else the {@code app} label; else the pod itself.</li>
+ *   <li>A pod: its workload, {@code kind/name} from Hubble's workloads (kind lower-cased); else derived from
+ *       the pod name: a CronJob's {@code name-<8-digit schedule time>-<suffix>} is {@code cronjob/name}, a
+ *       Deployment's {@code name-<replicaset hash>-<suffix>} {@code deployment/name}, a StatefulSet's
+ *       {@code name-<ordinal>} {@code statefulset/name}; else the {@code app} label, else the
+ *       {@code app.kubernetes.io/name} label ({@code app/<value>}); else a DaemonSet's or Job's
+ *       {@code name-<5-character suffix>} is {@code daemonset/name}; else {@code pod/<pod name>}.</li>
  *   <li>No pod, a reserved security identity (1 host, 2 world, 4 health, 6 remote-node, 7 kube-apiserver,
  *       8 ingress, ...) or a {@code reserved:} label: that identity's name, except that world is named by DNS
  *       when Hubble resolved a name.</li>
@@ -24,6 +27,8 @@ import io.hubbletopology.records.EndpointRef;
 public final class EndpointNames {
 
     // A ReplicaSet's pod-template hash, then the pod's random suffix.
+    // A CronJob's Job is named after the scheduled time in minutes since the epoch (8 digits), then the pod suffix.
+    private static final Pattern CRONJOB_POD = Pattern.compile("^(.+)-\\d{8}-[a-z0-9]{5}$");
     private static final Pattern DEPLOYMENT_POD = Pattern.compile("^(.+)-[a-z0-9]{6,10}-[a-z0-9]{5}$");
     private static final Pattern STATEFUL_POD = Pattern.compile("^(.+)-\\d+$");
     private static final Pattern SUFFIXED_POD = Pattern.compile("^(.+)-[a-z0-9]{5}$");
@@ -56,6 +61,10 @@ public final class EndpointNames {
             return kind + "/" + endpoint.getWorkloadName();
         }
         String pod = endpoint.getPod();
+        var cronJob = CRONJOB_POD.matcher(pod);
+        if (cronJob.matches()) {
+            return "cronjob/" + cronJob.group(1);
+        }
         var deployment = DEPLOYMENT_POD.matcher(pod);
         if (deployment.matches() && hasDigit(pod.substring(deployment.end(1)))) {
             return "deployment/" + deployment.group(1);
@@ -65,6 +74,9 @@ public final class EndpointNames {
             return "statefulset/" + stateful.group(1);
         }
         String app = label(endpoint.getLabelsList(), "app");
+        if (app == null) {
+            app = label(endpoint.getLabelsList(), "app.kubernetes.io/name");
+        }
         if (app != null) {
             return "app/" + app;
         }

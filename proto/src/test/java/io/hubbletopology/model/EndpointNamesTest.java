@@ -24,6 +24,7 @@ class EndpointNamesTest {
         "frontend-7d4b9c5f8-x2x9k, deployment/frontend",
         "postgres-0, statefulset/postgres",
         "my-app-12, statefulset/my-app",
+        "backup-29381760-x7k2p, cronjob/backup",
         "standalone, pod/standalone"
     })
     void derivesTheWorkloadFromThePodNameWhenHubbleGivesNone(String pod, String expected) {
@@ -40,8 +41,23 @@ class EndpointNamesTest {
         assertThat(EndpointNames.of(unlabelled).name()).isEqualTo("daemonset/exporter");
     }
 
+    @Test
+    void fallsBackToTheRecommendedNameLabelWhenThereIsNoAppLabel() {
+        EndpointRef labelled = EndpointRef.newBuilder().setNamespace("ns").setPod("agent-abcde")
+                .addLabels("k8s:app.kubernetes.io/name=fluent-bit").build();
+        assertThat(EndpointNames.of(labelled).id()).isEqualTo("ns/app/fluent-bit");
+    }
+
+    @Test
+    void lowerCasesTheKindHubbleGives() {
+        EndpointRef job = EndpointRef.newBuilder().setNamespace("ops").setPod("migrate-x2x9k")
+                .setWorkloadKind("Job").setWorkloadName("migrate").build();
+        assertThat(EndpointNames.of(job).id()).isEqualTo("ops/job/migrate");
+    }
+
     @ParameterizedTest
-    @CsvSource({"1, host", "2, world", "4, health", "6, remote-node", "7, kube-apiserver", "8, ingress"})
+    @CsvSource({"1, host", "2, world", "3, unmanaged", "4, health", "5, init", "6, remote-node", "7, kube-apiserver",
+        "8, ingress"})
     void namesReservedIdentities(int identity, String name) {
         GraphNode node = EndpointNames.of(EndpointRef.newBuilder().setIdentity(identity).setIp("10.0.0.1").build());
         assertThat(node.kind()).isEqualTo(GraphNode.Kind.RESERVED);

@@ -249,7 +249,7 @@ public final class ApiServer implements AutoCloseable {
         TimeRange range = TimeRange.parse(ctx.queryParam("last"), ctx.queryParam("from"), ctx.queryParam("to"),
                 DEFAULT_RANGE, clock);
         requireRunning();
-        send(ctx, 200, TopologyView.topology(processor.queries().topology(range.from(), range.to()).values(), range));
+        send(ctx, 200, TopologyView.topology(processor.queries().topology(range.from(), range.to()), range));
     }
 
     private void links(Context ctx) {
@@ -264,7 +264,7 @@ public final class ApiServer implements AutoCloseable {
             return updates;
         }
         Instant now = clock.instant();
-        for (EdgeStats edge : processor.queries().topology(now.minus(settings.snapshotRange()), now).values()) {
+        for (EdgeStats edge : processor.queries().topology(now.minus(settings.snapshotRange()), now)) {
             updates.add(FeedMessages.edge(json.valueToTree(TopologyView.edge(edge))));
         }
         for (Object link : (List<?>) TopologyView.links(processor.queries().links()).get("links")) {

@@ -48,8 +48,8 @@ final class TopologyView {
         m.put("flows", e.flows());
         m.put("forwarded", e.forwarded());
         m.put("dropped", e.dropped());
-        m.put("first_seen", Instant.ofEpochMilli(e.firstSeenMs()).toString());
-        m.put("timestamp", Instant.ofEpochMilli(e.lastSeenMs()).toString());
+        m.put("first_seen", String.valueOf(e.firstSeen()));
+        m.put("timestamp", String.valueOf(e.lastSeen()));
         return m;
     }
 
@@ -79,7 +79,7 @@ final class TopologyView {
             m.put("node", l.node());
             m.put("mtu", l.mtu());
             m.put("mac", l.mac());
-            m.put("observed", Instant.ofEpochMilli(l.observedMs()).toString());
+            m.put("observed", String.valueOf(l.observed()));
             out.add(m);
         }
         out.sort((a, b) -> (a.get("node") + "/" + a.get("name")).compareTo(b.get("node") + "/" + b.get("name")));

@@ -2,23 +2,33 @@ package io.hubbletopology.processor;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.hubbletopology.config.ConfigException;
+import io.hubbletopology.config.ConfigKey;
+import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.topics.TopicNames;
 
 /**
- * Everything the processor needs, parsed and validated once at start.
+ * Everything the processor needs, parsed and validated once at start: {@link #from(ConfigValues)} reads every
+ * key below once, so a bad value fails there with a {@link ConfigException} naming the key.
+ *
+ * <pre>{@code
+ * ProcessorConfig config = ProcessorConfig.from(ConfigValues.load(yaml, System.getenv(), Map.of("processor.threads", "2")));
+ * }</pre>
  *
  * @param bootstrapServers   Kafka's bootstrap servers
- * @param kafkaProperties    extra Kafka client properties (SASL, SSL, ...), passed through as they are
+ * @param kafkaProperties    extra Kafka client properties (SASL, SSL, ...), from {@code kafka.properties.*}
  * @param applicationId      the Kafka Streams application id: instances with the same id share the work
  * @param applicationServer  host:port where other instances reach this one's API (Streams' application.server);
  *                           null when running alone
  * @param stateDir           where the state stores live
  * @param threads            stream threads
  * @param standbyReplicas    warm copies of each store on other instances
- * @param commitInterval     how often progress is committed (and caches flushed)
+ * @param commitInterval     how often progress is committed (and caches flushed to stores and output topics)
  * @param exactlyOnce        exactly_once_v2 processing instead of at_least_once
  * @param windowSize         the tumbling window of edge figures
  * @param windowGrace        how late a flow may arrive and still count in its window
@@ -34,28 +44,131 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
 
     public static final String DEFAULT_APPLICATION_ID = "hubble-topology";
 
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.string("kafka.bootstrap_servers",
+            "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "Kafka bootstrap servers, host:port[,host:port...].");
+    public static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("kafka.partitions", "KAFKA_PARTITIONS", "3",
+            1, 10_000, "Partitions of the topics the processor creates when they are missing.");
+    public static final ConfigKey<Integer> REPLICATION_FACTOR = ConfigKey.integer("kafka.replication_factor",
+            "KAFKA_REPLICATION_FACTOR", "1", 1, Short.MAX_VALUE,
+            "Replication factor of the topics the processor creates (also of Kafka Streams' internal topics).");
+    public static final ConfigKey<String> APPLICATION_ID = new ConfigKey<>("processor.application_id", "APPLICATION_ID",
+            DEFAULT_APPLICATION_ID, "Kafka Streams application id; instances with the same id share the work.",
+            ProcessorConfig::parseApplicationId);
+    public static final ConfigKey<String> APPLICATION_SERVER = new ConfigKey<>("processor.application_server",
+            "APPLICATION_SERVER", null, "host:port where other instances reach this one's API (e.g. pod IP and API "
+            + "port); unset when running alone.", ProcessorConfig::parseHostPort);
+    public static final ConfigKey<Path> STATE_DIR = new ConfigKey<>("processor.state_dir", "STATE_DIR", null,
+            "Where the state stores live; default: hubble-topology-state under the system temp directory.", Path::of);
+    public static final ConfigKey<Integer> THREADS = ConfigKey.integer("processor.threads", "STREAM_THREADS", "1",
+            1, 64, "Kafka Streams threads.");
+    public static final ConfigKey<Integer> STANDBY_REPLICAS = ConfigKey.integer("processor.standby_replicas",
+            "STANDBY_REPLICAS", "0", 0, 10, "Warm copies of each store kept on other instances.");
+    public static final ConfigKey<Duration> COMMIT_INTERVAL = ConfigKey.duration("processor.commit_interval",
+            "COMMIT_INTERVAL", "1s", "How often progress is committed; also how often figures reach the output topics.");
+    public static final ConfigKey<Boolean> EXACTLY_ONCE = ConfigKey.bool("processor.exactly_once", "EXACTLY_ONCE",
+            "false", "Process with exactly_once_v2 (Kafka transactions): counts survive a crash exactly. Needs "
+            + "brokers whose transaction state log fits the cluster (transaction.state.log.replication.factor).");
+    public static final ConfigKey<Duration> WINDOW_SIZE = ConfigKey.duration("processor.window.size", "WINDOW_SIZE",
+            "1m", "The tumbling window of edge figures.");
+    public static final ConfigKey<Duration> WINDOW_GRACE = ConfigKey.duration("processor.window.grace", "WINDOW_GRACE",
+            "30s", "How late a flow may arrive and still count in its window; later flows are counted as late.");
+    public static final ConfigKey<Duration> WINDOW_RETENTION = ConfigKey.duration("processor.window.retention",
+            "WINDOW_RETENTION", "24h", "How long windows are kept for queries (at least window size plus grace).");
+    public static final ConfigKey<String> FLOWS_TOPIC = topic("topics.flows", TopicNames.DEFAULT_FLOWS,
+            "Raw flows from the ingest agents.");
+    public static final ConfigKey<String> LINKS_TOPIC = topic("topics.links", TopicNames.DEFAULT_LINKS,
+            "Link states from the ingest agents.");
+    public static final ConfigKey<String> LOST_EVENTS_TOPIC = topic("topics.lost_events",
+            TopicNames.DEFAULT_LOST_EVENTS, "Gaps Hubble reported.");
+    public static final ConfigKey<String> DEAD_LETTER_TOPIC = topic("topics.dead_letter",
+            TopicNames.DEFAULT_DEAD_LETTER, "Records the processor could not use, with headers saying why and where from.");
+    public static final ConfigKey<String> EDGE_UPDATES_TOPIC = topic("topics.edge_updates",
+            TopicNames.DEFAULT_EDGE_UPDATES, "JSON edge figures per window, for downstream consumers.");
+    public static final ConfigKey<String> LINK_CHANGES_TOPIC = topic("topics.link_changes",
+            TopicNames.DEFAULT_LINK_CHANGES, "JSON link states, for downstream consumers.");
+    public static final ConfigKey<String> WORKLOAD_CHANGES_TOPIC = topic("topics.workload_changes",
+            TopicNames.DEFAULT_WORKLOAD_CHANGES, "JSON workload inventory changes, for downstream consumers.");
+
     public ProcessorConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         kafkaProperties = Map.copyOf(kafkaProperties);
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(topics, "topics");
-        if (windowRetention.compareTo(windowSize.plus(windowGrace)) < 0) {
-            throw new IllegalArgumentException("window retention (" + windowRetention
-                    + ") must be at least window size plus grace (" + windowSize.plus(windowGrace) + ")");
+        if (windowSize.isZero() || windowSize.isNegative()) {
+            throw new ConfigException(WINDOW_SIZE.name(), "invalid " + WINDOW_SIZE.name() + ": must be positive, was " + windowSize);
         }
+        if (windowRetention.compareTo(windowSize.plus(windowGrace)) < 0) {
+            throw new ConfigException(WINDOW_RETENTION.name(), "invalid " + WINDOW_RETENTION.name() + ": "
+                    + windowRetention + " is shorter than window size plus grace (" + windowSize.plus(windowGrace) + ")");
+        }
+    }
+
+    /** Every key this class reads, for the configuration reference and unknown-key warnings. */
+    public static List<ConfigKey<?>> keys() {
+        return List.of(BOOTSTRAP_SERVERS, PARTITIONS, REPLICATION_FACTOR, APPLICATION_ID, APPLICATION_SERVER, STATE_DIR,
+                THREADS, STANDBY_REPLICAS, COMMIT_INTERVAL, EXACTLY_ONCE, WINDOW_SIZE, WINDOW_GRACE, WINDOW_RETENTION,
+                FLOWS_TOPIC, LINKS_TOPIC, LOST_EVENTS_TOPIC, DEAD_LETTER_TOPIC, EDGE_UPDATES_TOPIC, LINK_CHANGES_TOPIC,
+                WORKLOAD_CHANGES_TOPIC);
+    }
+
+    /** Reads and checks every key once; throws {@link ConfigException} naming the first bad one. */
+    public static ProcessorConfig from(ConfigValues values) {
+        Path stateDir = values.get(STATE_DIR);
+        TopicNames topics = new TopicNames(values.get(FLOWS_TOPIC), values.get(LINKS_TOPIC), values.get(LOST_EVENTS_TOPIC),
+                values.get(DEAD_LETTER_TOPIC), values.get(EDGE_UPDATES_TOPIC), values.get(LINK_CHANGES_TOPIC),
+                values.get(WORKLOAD_CHANGES_TOPIC));
+        return new ProcessorConfig(values.get(BOOTSTRAP_SERVERS), new LinkedHashMap<>(values.withPrefix("kafka.properties.")),
+                values.get(APPLICATION_ID), values.get(APPLICATION_SERVER),
+                stateDir != null ? stateDir : Path.of(System.getProperty("java.io.tmpdir"), "hubble-topology-state"),
+                values.get(THREADS), values.get(STANDBY_REPLICAS), values.get(COMMIT_INTERVAL), values.get(EXACTLY_ONCE),
+                values.get(WINDOW_SIZE), values.get(WINDOW_GRACE), values.get(WINDOW_RETENTION), topics,
+                values.get(PARTITIONS), values.get(REPLICATION_FACTOR).shortValue());
     }
 
     /** Defaults for one local instance against the given Kafka. */
     public static ProcessorConfig defaults(String bootstrapServers, Path stateDir) {
-        return new ProcessorConfig(bootstrapServers, Map.of(), DEFAULT_APPLICATION_ID, null, stateDir, 1, 0,
-                Duration.ofSeconds(1), false, Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofHours(24),
-                TopicNames.defaults(), 3, (short) 1);
+        return from(ConfigValues.of(Map.of(BOOTSTRAP_SERVERS.name(), bootstrapServers,
+                STATE_DIR.name(), stateDir.toString())));
     }
 
     public ProcessorConfig withApplicationServer(String hostPort) {
         return new ProcessorConfig(bootstrapServers, kafkaProperties, applicationId, hostPort, stateDir, threads,
                 standbyReplicas, commitInterval, exactlyOnce, windowSize, windowGrace, windowRetention, topics,
                 partitions, replicationFactor);
+    }
+
+    private static ConfigKey<String> topic(String name, String defaultName, String description) {
+        return new ConfigKey<>(name, null, defaultName, description, ProcessorConfig::parseTopicName);
+    }
+
+    static String parseTopicName(String s) {
+        String name = s.trim();
+        // Kafka's own rule for topic names.
+        if (!name.matches("^[a-zA-Z0-9._-]{1,249}$") || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("'" + s + "' is not a Kafka topic name (letters, digits, '.', '_', '-')");
+        }
+        return name;
+    }
+
+    static String parseApplicationId(String s) {
+        String id = s.trim();
+        if (!id.matches("^[a-zA-Z0-9._-]{1,200}$")) {
+            throw new IllegalArgumentException("'" + s + "' may only hold letters, digits, '.', '_' and '-'");
+        }
+        return id;
+    }
+
+    static String parseHostPort(String s) {
+        String v = s.trim();
+        if (v.isEmpty()) {
+            return null;
+        }
+        int colon = v.lastIndexOf(':');
+        if (colon <= 0 || v.substring(0, colon).isBlank() || v.substring(0, colon).contains(" ")) {
+            throw new IllegalArgumentException("'" + s + "' is not host:port");
+        }
+        ConfigKey.parseInt(v.substring(colon + 1), 1, 65535);
+        return v;
     }
 }

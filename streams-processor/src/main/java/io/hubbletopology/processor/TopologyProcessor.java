@@ -7,14 +7,17 @@ import java.util.Properties;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.hubbletopology.processor.internal.DeadLetters;
 import io.hubbletopology.processor.internal.TopologyStreams;
+import io.hubbletopology.topics.TopicNames;
 import io.hubbletopology.topics.TopicProvisioner;
 
 /**
@@ -30,8 +33,11 @@ import io.hubbletopology.topics.TopicProvisioner;
 public final class TopologyProcessor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TopologyProcessor.class);
+    /** Long enough for someone to notice and look; the dead-letter topic is for reading, not for keeping. */
+    private static final java.time.Duration DEAD_LETTER_RETENTION = java.time.Duration.ofDays(7);
 
     private final ProcessorConfig config;
+    private final ProcessingCounters counters = new ProcessingCounters();
     private KafkaStreams streams;
     private TopologyQueries queries;
 
@@ -39,16 +45,19 @@ public final class TopologyProcessor implements AutoCloseable {
         this.config = config;
     }
 
-    /** Creates missing input topics, then starts the stream threads; returns without waiting for RUNNING. */
+    /**
+     * Creates the missing topics (inputs, outputs, dead letters), then starts the stream threads; returns without
+     * waiting for RUNNING.
+     */
     public synchronized void start() {
         provisionTopics();
-        streams = new KafkaStreams(TopologyStreams.build(config), streamsProperties());
+        streams = new KafkaStreams(TopologyStreams.build(config, counters), streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("A stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
-        queries = new TopologyQueries(streams);
+        queries = new TopologyQueries(streams, config, counters);
         streams.start();
         log.info("Processor {} started against Kafka {}", config.applicationId(), config.bootstrapServers());
     }
@@ -58,13 +67,23 @@ public final class TopologyProcessor implements AutoCloseable {
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         try (Admin admin = Admin.create(adminProps)) {
             TopicProvisioner provisioner = new TopicProvisioner(admin, config.partitions(), config.replicationFactor());
+            TopicNames topics = config.topics();
             provisioner.ensure(List.of(
-                    provisioner.stream(config.topics().flows(), config.windowRetention().toMillis()),
-                    provisioner.compacted(config.topics().links())), 30_000);
+                    provisioner.stream(topics.flows(), config.windowRetention().toMillis()),
+                    provisioner.compacted(topics.links()),
+                    provisioner.stream(topics.deadLetter(), DEAD_LETTER_RETENTION.toMillis()),
+                    // One record per edge and window: compaction keeps a window's final figures, retention
+                    // drops windows the stores no longer hold either.
+                    new NewTopic(topics.edgeUpdates(), config.partitions(), config.replicationFactor()).configs(Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                            TopicConfig.RETENTION_MS_CONFIG, String.valueOf(config.windowRetention().toMillis()))),
+                    provisioner.compacted(topics.linkChanges()),
+                    provisioner.compacted(topics.workloadChanges())), 30_000);
         }
     }
 
-    Properties streamsProperties() {
+    /** The Kafka Streams settings of a configuration (also what tests hand to TopologyTestDriver). */
+    public static Properties streamsProperties(ProcessorConfig config) {
         Properties p = new Properties();
         p.putAll(config.kafkaProperties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -76,8 +95,10 @@ public final class TopologyProcessor implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 config.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        p.put("processing.exception.handler.global.enabled", true);
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         if (config.applicationServer() != null) {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
         }

@@ -8,7 +8,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.deploy.cli.ProcessorOptions;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.deploy.Main;
 import io.hubbletopology.ingest.IngestConfig;
@@ -57,7 +57,7 @@ public final class ConfigCatalog {
         command(role);
         return switch (role) {
             case "ingest" -> IngestConfig.keys();
-            case "processor" -> ApiSettings.keys();
+            case "processor" -> ProcessorOptions.keys();
             default -> List.of();
         };
     }

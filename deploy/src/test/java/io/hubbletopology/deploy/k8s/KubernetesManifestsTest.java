@@ -59,8 +59,7 @@ class KubernetesManifestsTest {
      * {@link #pendingOptionsAreStillUnknownToTheJar} fails as soon as the jar knows one, so this list cannot
      * outlive its reason.
      */
-    private static final Map<String, Set<String>> PENDING_OPTIONS = Map.of(
-            "processor", Set.of("--config"));
+    private static final Map<String, Set<String>> PENDING_OPTIONS = Map.of();
 
     private static final Pattern ENV_IN_CONFIG = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern DEPENDENT_VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");

@@ -1,64 +1,136 @@
 package io.hubbletopology.processor.model;
 
-import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EndpointNames;
-import io.hubbletopology.model.GraphNode;
-import io.hubbletopology.records.FlowRecord;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import io.hubbletopology.model.EdgeKeys;
 
 /**
- * What one edge (source node, destination node, L4 protocol, destination port) carried in one window.
+ * What one edge (source node, destination node, L4 protocol, destination port) carried over a span of time:
+ * one window, or several summed with {@link #merge}.
  *
- * @param src          the source node's id
+ * @param src          the source node's id (see {@link io.hubbletopology.model.GraphNode#id()})
  * @param dst          the destination node's id
- * @param srcNamespace the source's namespace ("" outside the cluster's pods)
+ * @param srcNamespace the source's namespace ("" for endpoints that are not pods)
  * @param dstNamespace the destination's namespace
- * @param protocol     TCP, UDP, ICMPV4, ...
+ * @param protocol     TCP, UDP, ICMPV4, ICMPV6, SCTP or L4_UNKNOWN
  * @param port         the destination port (0 for ICMP)
  * @param flows        flows counted
- * @param forwarded    of which forwarded
- * @param dropped      of which dropped
- * @param firstSeenMs  the earliest flow time, epoch millis
- * @param lastSeenMs   the latest flow time, epoch millis
+ * @param verdicts     flows per Hubble verdict name (FORWARDED, DROPPED, ERROR, AUDIT, REDIRECTED, ...)
+ * @param dropReasons  dropped flows per Hubble drop reason name (POLICY_DENIED, ...); a number Hubble
+ *                     sent that we do not know is kept as its number
+ * @param tcp          TCP flag counts
+ * @param http         HTTP figures (from Hubble's L7 visibility)
+ * @param dns          DNS figures
+ * @param latency      L7 latency figures
+ * @param encrypted    whether any flow of the edge was encrypted (WireGuard/IPsec)
+ * @param nodes        the Kubernetes nodes that reported flows of the edge, sorted
+ * @param firstSeen    the earliest flow time
+ * @param lastSeen     the latest flow time
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonPropertyOrder({"src", "dst", "src_namespace", "dst_namespace", "protocol", "port", "flows", "verdicts",
+    "drop_reasons", "tcp", "http", "dns", "latency", "encrypted", "nodes", "first_seen", "last_seen"})
 public record EdgeStats(String src, String dst, String srcNamespace, String dstNamespace, String protocol, int port,
-                        long flows, long forwarded, long dropped, long firstSeenMs, long lastSeenMs) {
+                        long flows, Map<String, Long> verdicts, Map<String, Long> dropReasons, Tcp tcp, Http http,
+                        Dns dns, Latency latency, boolean encrypted, List<String> nodes, Instant firstSeen,
+                        Instant lastSeen) {
 
-    /** The aggregate of no flow yet: the initializer of a window. */
-    public static EdgeStats empty() {
-        return new EdgeStats("", "", "", "", "", 0, 0, 0, 0, Long.MAX_VALUE, 0);
+    public EdgeStats {
+        Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(dst, "dst");
+        verdicts = sorted(verdicts);
+        dropReasons = sorted(dropReasons);
+        tcp = tcp == null ? new Tcp(0, 0) : tcp;
+        http = http == null ? new Http(0, Map.of()) : http;
+        dns = dns == null ? new Dns(0, 0) : dns;
+        latency = latency == null ? new Latency(0, 0, 0) : latency;
+        nodes = nodes == null ? List.of() : List.copyOf(nodes);
     }
 
-    /** This aggregate with one more flow counted. */
-    public EdgeStats add(FlowRecord flow) {
-        long timeMs = flow.getTimeUnixNanos() / 1_000_000L;
-        String s = src;
-        String d = dst;
-        String sNs = srcNamespace;
-        String dNs = dstNamespace;
-        if (flows == 0) {
-            GraphNode source = EndpointNames.of(flow.getSource());
-            GraphNode destination = EndpointNames.of(flow.getDestination());
-            s = source.id();
-            d = destination.id();
-            sNs = source.namespace();
-            dNs = destination.namespace();
+    /** TCP flows with the SYN flag (connection attempts) and with the RST flag (refused or reset). */
+    public record Tcp(long syn, long rst) {
+    }
+
+    /**
+     * @param requests HTTP request flows
+     * @param status   HTTP response flows per status class: {@code 1xx} ... {@code 5xx}
+     */
+    public record Http(long requests, Map<String, Long> status) {
+        public Http {
+            status = sorted(status);
         }
-        return new EdgeStats(s, d, sNs, dNs, flow.getProtocol().name(), flow.getDestinationPort(), flows + 1,
-                forwarded + (flow.getVerdict() == Verdict.FORWARDED ? 1 : 0),
-                dropped + (flow.getVerdict() == Verdict.DROPPED ? 1 : 0),
-                Math.min(firstSeenMs, timeMs), Math.max(lastSeenMs, timeMs));
     }
 
-    /** The sum of two aggregates of the same edge (e.g. two windows). */
+    /**
+     * @param queries  DNS request flows
+     * @param failures DNS responses with a non-zero rcode (NXDOMAIN, SERVFAIL, ...)
+     */
+    public record Dns(long queries, long failures) {
+    }
+
+    /** L7 latencies Hubble measured (request to response), in nanoseconds. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Latency(long count, long sumNs, long maxNs) {
+    }
+
+    /** The edge's key, as on the flows topic: {@code <src> -> <dst> <protocol>/<port>}. */
+    @JsonIgnore
+    public String edgeKey() {
+        return EdgeKeys.of(src, dst, protocol, port);
+    }
+
+    @JsonIgnore
+    public long forwarded() {
+        return verdicts.getOrDefault("FORWARDED", 0L);
+    }
+
+    @JsonIgnore
+    public long dropped() {
+        return verdicts.getOrDefault("DROPPED", 0L);
+    }
+
+    /** The sum of two spans of the same edge (e.g. consecutive windows, or the same window from two sources). */
     public EdgeStats merge(EdgeStats other) {
-        if (flows == 0) {
-            return other;
-        }
-        if (other.flows == 0) {
-            return this;
-        }
+        TreeSet<String> allNodes = new TreeSet<>(nodes);
+        allNodes.addAll(other.nodes);
         return new EdgeStats(src, dst, srcNamespace, dstNamespace, protocol, port, flows + other.flows,
-                forwarded + other.forwarded, dropped + other.dropped, Math.min(firstSeenMs, other.firstSeenMs),
-                Math.max(lastSeenMs, other.lastSeenMs));
+                sum(verdicts, other.verdicts), sum(dropReasons, other.dropReasons),
+                new Tcp(tcp.syn + other.tcp.syn, tcp.rst + other.tcp.rst),
+                new Http(http.requests + other.http.requests, sum(http.status, other.http.status)),
+                new Dns(dns.queries + other.dns.queries, dns.failures + other.dns.failures),
+                new Latency(latency.count + other.latency.count, latency.sumNs + other.latency.sumNs,
+                        Math.max(latency.maxNs, other.latency.maxNs)),
+                encrypted || other.encrypted, List.copyOf(allNodes), earliest(firstSeen, other.firstSeen),
+                latest(lastSeen, other.lastSeen));
+    }
+
+    /** An unmodifiable copy in key order, so the JSON reads the same every time. */
+    static Map<String, Long> sorted(Map<String, Long> m) {
+        return m == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(m));
+    }
+
+    private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> out = new TreeMap<>(a);
+        b.forEach((k, v) -> out.merge(k, v, Long::sum));
+        return out;
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isBefore(b) ? a : b;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 }

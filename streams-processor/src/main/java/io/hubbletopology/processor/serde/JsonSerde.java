@@ -7,14 +7,14 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** A serde for our value records, as JSON. */
+import io.hubbletopology.processor.model.ModelJson;
+
+/** A serde for our value records, as JSON in the form of {@link ModelJson}. */
 public final class JsonSerde<T> implements Serde<T> {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper MAPPER = ModelJson.MAPPER;
 
     private final Class<T> type;
 

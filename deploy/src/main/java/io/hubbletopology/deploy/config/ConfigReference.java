@@ -1,0 +1,47 @@
+package io.hubbletopology.deploy.config;
+
+import java.util.List;
+
+import io.hubbletopology.config.ConfigKey;
+
+/**
+ * The configuration reference (docs/configuration.md), rendered from the config classes' keys so that the
+ * document and the code cannot drift: {@code ConfigReferenceTest} fails when they differ.
+ */
+public final class ConfigReference {
+
+    private ConfigReference() {
+    }
+
+    public static String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Configuration reference\n\n")
+                .append("Generated from the config classes (`ConfigCatalog.keys(role)`); `ConfigReferenceTest` fails when this page\n")
+                .append("and the code differ (it writes the current text to `deploy/target/configuration.md`).\n\n")
+                .append("Each role reads its settings from a YAML file (`--config FILE`, dotted keys below as nested mappings), then\n")
+                .append("the environment, then its command-line options, the later winning. A bad value stops the role at start with\n")
+                .append("one line naming the key, exit code 2. Durations are written `500ms`, `1s`, `5m`, `2h` or `1d` (a bare number is\n")
+                .append("seconds); lists are comma-separated (or YAML lists). Any Kafka client property passes through as\n")
+                .append("`kafka.properties.<name>` (e.g. `kafka.properties.security.protocol: SASL_SSL`).\n");
+        for (String role : ConfigCatalog.DEPLOYED_ROLES) {
+            md.append("\n## ").append(role).append("\n\n");
+            md.append("| key | environment | default | meaning |\n|---|---|---|---|\n");
+            for (ConfigKey<?> key : ConfigCatalog.keys(role)) {
+                md.append("| `").append(key.name()).append("` | ")
+                        .append(key.env() == null ? "" : "`" + key.env() + "`").append(" | ")
+                        .append(key.defaultValue() == null || key.defaultValue().isEmpty() ? "" : "`" + key.defaultValue() + "`").append(" | ")
+                        .append(key.description().replace("|", "\\|").replace("\n", " ")).append(" |\n");
+            }
+        }
+        return md.toString();
+    }
+
+    /** Prints the reference: {@code java -cp hubble-topology.jar io.hubbletopology.deploy.config.ConfigReference}. */
+    public static void main(String[] args) {
+        System.out.print(markdown());
+    }
+
+    static List<String> roles() {
+        return ConfigCatalog.DEPLOYED_ROLES;
+    }
+}

@@ -1,0 +1,143 @@
+package io.hubbletopology.processor.internal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.hubbletopology.hubble.flow.DropReason;
+import io.hubbletopology.hubble.flow.L7FlowType;
+import io.hubbletopology.hubble.flow.Verdict;
+import io.hubbletopology.model.EndpointNames;
+import io.hubbletopology.model.GraphNode;
+import io.hubbletopology.processor.model.EdgeStats;
+import io.hubbletopology.records.L4Protocol;
+import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.records.L7Record;
+import io.hubbletopology.records.TcpFlag;
+
+/**
+ * How one flow adds to an edge's figures, and how the stored figures read as {@link EdgeStats}.
+ * <ul>
+ *   <li>HTTP: a request is an HTTP flow without a status code; a response counts in its status class.</li>
+ *   <li>DNS: a query is a DNS flow that is not a response; a failure is a response with a non-zero rcode.</li>
+ *   <li>Latency: every L7 flow for which Hubble measured one (responses).</li>
+ * </ul>
+ */
+public final class EdgeFigures {
+
+    private static final int SYN = TcpFlag.TCP_SYN_VALUE;
+    private static final int RST = TcpFlag.TCP_RST_VALUE;
+
+    private EdgeFigures() {
+    }
+
+    /** The figures of a window without any flow yet: a new instance every time, the aggregation changes it. */
+    static EdgeTally empty() {
+        return new EdgeTally();
+    }
+
+    /** The figures with one more flow counted (the same instance, changed). */
+    static EdgeTally add(EdgeTally t, FlowRecord flow) {
+        long time = flow.getTimeUnixNanos();
+        if (t.flows == 0) {
+            GraphNode source = EndpointNames.of(flow.getSource());
+            GraphNode destination = EndpointNames.of(flow.getDestination());
+            t.setNames(source.id(), destination.id(), source.namespace(), destination.namespace());
+            t.protocol = flow.getProtocolValue();
+            t.port = flow.getDestinationPort();
+            t.firstSeenNanos = time;
+            t.lastSeenNanos = time;
+        } else {
+            t.firstSeenNanos = Math.min(t.firstSeenNanos, time);
+            t.lastSeenNanos = Math.max(t.lastSeenNanos, time);
+        }
+        t.flows++;
+        t.verdicts.add(flow.getVerdictValue());
+        if (flow.getDropReasonValue() != 0) {
+            t.dropReasons.add(flow.getDropReasonValue());
+        }
+        if ((flow.getTcpFlags() & SYN) != 0) {
+            t.tcpSyn++;
+        }
+        if ((flow.getTcpFlags() & RST) != 0) {
+            t.tcpRst++;
+        }
+        if (flow.hasL7()) {
+            addL7(t, flow.getL7());
+        }
+        t.encrypted |= flow.getEncrypted();
+        if (!flow.getNodeName().isEmpty()) {
+            t.addNode(flow.getNodeName());
+        }
+        return t;
+    }
+
+    private static void addL7(EdgeTally t, L7Record l7) {
+        boolean response = l7.getType() == L7FlowType.RESPONSE;
+        if (l7.hasHttp()) {
+            int code = l7.getHttp().getCode();
+            if (code > 0) {
+                t.addStatusClass(code / 100);
+            } else if (!response) {
+                t.httpRequests++;
+            }
+        } else if (l7.hasDns()) {
+            if (l7.getDns().getRcode() != 0) {
+                t.dnsFailures++;
+            } else if (!response) {
+                t.dnsQueries++;
+            }
+        }
+        if (l7.getLatencyNs() > 0) {
+            t.latencyCount++;
+            t.latencySumNs += l7.getLatencyNs();
+            t.latencyMaxNs = Math.max(t.latencyMaxNs, l7.getLatencyNs());
+        }
+    }
+
+    /** The stored figures as the model reads them. */
+    static EdgeStats stats(EdgeTally t) {
+        Map<String, Long> verdicts = new TreeMap<>();
+        for (int i = 0; i < t.verdicts.size; i++) {
+            verdicts.merge(verdictName(t.verdicts.codes[i]), t.verdicts.counts[i], Long::sum);
+        }
+        Map<String, Long> dropReasons = new TreeMap<>();
+        for (int i = 0; i < t.dropReasons.size; i++) {
+            dropReasons.merge(dropReasonName(t.dropReasons.codes[i]), t.dropReasons.counts[i], Long::sum);
+        }
+        Map<String, Long> status = new TreeMap<>();
+        for (int c = 0; c < t.httpStatusClasses.length; c++) {
+            if (t.httpStatusClasses[c] > 0) {
+                status.put(c + "xx", t.httpStatusClasses[c]);
+            }
+        }
+        L4Protocol protocol = L4Protocol.forNumber(t.protocol);
+        String[] names = t.names();
+        return new EdgeStats(names[0], names[1], names[2], names[3], protocol == null ? String.valueOf(t.protocol) : protocol.name(),
+                t.port, t.flows, verdicts, dropReasons, new EdgeStats.Tcp(t.tcpSyn, t.tcpRst),
+                new EdgeStats.Http(t.httpRequests, status), new EdgeStats.Dns(t.dnsQueries, t.dnsFailures),
+                new EdgeStats.Latency(t.latencyCount, t.latencySumNs, t.latencyMaxNs), t.encrypted,
+                List.of(t.nodes), instant(t.firstSeenNanos), instant(t.lastSeenNanos));
+    }
+
+    /** Reads a stored value (as IQv2 hands it out) as the model reads it. */
+    public static EdgeStats stats(Object stored) {
+        return stats((EdgeTally) stored);
+    }
+
+    /** Hubble's name of a verdict; a number we do not know stays a number (proto3 enums are open). */
+    static String verdictName(int number) {
+        Verdict v = Verdict.forNumber(number);
+        return v == null ? String.valueOf(number) : v.name();
+    }
+
+    static String dropReasonName(int number) {
+        DropReason r = DropReason.forNumber(number);
+        return r == null ? String.valueOf(number) : r.name();
+    }
+
+    static Instant instant(long unixNanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(unixNanos, 1_000_000_000L), Math.floorMod(unixNanos, 1_000_000_000L));
+    }
+}

@@ -1,0 +1,205 @@
+package io.hubbletopology.processor.internal;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The running figures of one edge in one window, as the window store keeps them. Read, added to and written
+ * back for every flow, so it is a plain mutable object with a compact binary form of its own (the store's
+ * cache holds bytes): no maps, and the node names stay undecoded bytes until someone asks for them. Every
+ * instance is owned by one aggregation step; nothing shares it.
+ * <p>
+ * Binary form, version 1 (big-endian): version byte; names (int length, UTF-8 {@code src\0dst\0srcNs\0dstNs});
+ * protocol and port (int each); flows, first and last seen (nanos), TCP SYN and RST, HTTP requests, DNS queries
+ * and failures, latency count, sum and max (long each); encrypted (byte); verdicts and drop reasons (short
+ * count, then int code and long count each); HTTP status classes (short count, long each); nodes (short count,
+ * then short length and UTF-8 each). A new version adds fields at the end and bumps the version byte.
+ */
+final class EdgeTally {
+
+    private static final byte VERSION = 1;
+    private static final int STATUS_CLASSES = 10;
+
+    byte[] names = new byte[0];
+    int protocol;
+    int port;
+    long flows;
+    long firstSeenNanos;
+    long lastSeenNanos;
+    long tcpSyn;
+    long tcpRst;
+    long httpRequests;
+    long dnsQueries;
+    long dnsFailures;
+    long latencyCount;
+    long latencySumNs;
+    long latencyMaxNs;
+    boolean encrypted;
+    final Counts verdicts = new Counts();
+    final Counts dropReasons = new Counts();
+    long[] httpStatusClasses = new long[STATUS_CLASSES];
+    String[] nodes = new String[0];
+
+    /** A few counts by code, in the order first seen: an edge sees one to a handful of codes. */
+    static final class Counts {
+        int size;
+        int[] codes = new int[2];
+        long[] counts = new long[2];
+
+        void add(int code) {
+            for (int i = 0; i < size; i++) {
+                if (codes[i] == code) {
+                    counts[i]++;
+                    return;
+                }
+            }
+            put(code, 1);
+        }
+
+        void put(int code, long count) {
+            if (size == codes.length) {
+                codes = Arrays.copyOf(codes, size * 2);
+                counts = Arrays.copyOf(counts, size * 2);
+            }
+            codes[size] = code;
+            counts[size] = count;
+            size++;
+        }
+    }
+
+    void setNames(String src, String dst, String srcNamespace, String dstNamespace) {
+        names = (src + '\0' + dst + '\0' + srcNamespace + '\0' + dstNamespace).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** src, dst, src namespace, dst namespace. */
+    String[] names() {
+        String[] parts = new String(names, StandardCharsets.UTF_8).split("\0", -1);
+        return parts.length == 4 ? parts : new String[] {"", "", "", ""};
+    }
+
+    void addStatusClass(int statusClass) {
+        httpStatusClasses[Math.min(Math.max(statusClass, 0), STATUS_CLASSES - 1)]++;
+    }
+
+    void addNode(String node) {
+        int at = Arrays.binarySearch(nodes, node);
+        if (at < 0) {
+            int insert = -at - 1;
+            String[] grown = new String[nodes.length + 1];
+            System.arraycopy(nodes, 0, grown, 0, insert);
+            grown[insert] = node;
+            System.arraycopy(nodes, insert, grown, insert + 1, nodes.length - insert);
+            nodes = grown;
+        }
+    }
+
+    static Serde<EdgeTally> serde() {
+        return new TallySerde();
+    }
+
+    private static final class TallySerde implements Serde<EdgeTally> {
+        @Override
+        public Serializer<EdgeTally> serializer() {
+            return (topic, t) -> t == null ? null : write(t);
+        }
+
+        @Override
+        public Deserializer<EdgeTally> deserializer() {
+            return (topic, bytes) -> {
+                if (bytes == null) {
+                    return null;
+                }
+                try {
+                    return read(ByteBuffer.wrap(bytes));
+                } catch (BufferUnderflowException | IllegalArgumentException e) {
+                    throw new SerializationException("not an edge tally: " + e);
+                }
+            };
+        }
+    }
+
+    static byte[] write(EdgeTally t) {
+        byte[][] nodeBytes = new byte[t.nodes.length][];
+        int size = 1 + 4 + t.names.length + 8 + 11 * 8 + 1 + 2 + 12 * (t.verdicts.size + t.dropReasons.size) + 2
+                + 2 + 8 * STATUS_CLASSES + 2;
+        for (int i = 0; i < t.nodes.length; i++) {
+            nodeBytes[i] = t.nodes[i].getBytes(StandardCharsets.UTF_8);
+            size += 2 + nodeBytes[i].length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size);
+        b.put(VERSION).putInt(t.names.length).put(t.names).putInt(t.protocol).putInt(t.port);
+        b.putLong(t.flows).putLong(t.firstSeenNanos).putLong(t.lastSeenNanos).putLong(t.tcpSyn).putLong(t.tcpRst)
+                .putLong(t.httpRequests).putLong(t.dnsQueries).putLong(t.dnsFailures).putLong(t.latencyCount)
+                .putLong(t.latencySumNs).putLong(t.latencyMaxNs).put((byte) (t.encrypted ? 1 : 0));
+        writeCounts(b, t.verdicts);
+        writeCounts(b, t.dropReasons);
+        b.putShort((short) STATUS_CLASSES);
+        for (long n : t.httpStatusClasses) {
+            b.putLong(n);
+        }
+        b.putShort((short) nodeBytes.length);
+        for (byte[] node : nodeBytes) {
+            b.putShort((short) node.length).put(node);
+        }
+        return Arrays.copyOf(b.array(), b.position());
+    }
+
+    static EdgeTally read(ByteBuffer b) {
+        byte version = b.get();
+        if (version != VERSION) {
+            throw new IllegalArgumentException("unknown version " + version);
+        }
+        EdgeTally t = new EdgeTally();
+        t.names = new byte[b.getInt()];
+        b.get(t.names);
+        t.protocol = b.getInt();
+        t.port = b.getInt();
+        t.flows = b.getLong();
+        t.firstSeenNanos = b.getLong();
+        t.lastSeenNanos = b.getLong();
+        t.tcpSyn = b.getLong();
+        t.tcpRst = b.getLong();
+        t.httpRequests = b.getLong();
+        t.dnsQueries = b.getLong();
+        t.dnsFailures = b.getLong();
+        t.latencyCount = b.getLong();
+        t.latencySumNs = b.getLong();
+        t.latencyMaxNs = b.getLong();
+        t.encrypted = b.get() != 0;
+        readCounts(b, t.verdicts);
+        readCounts(b, t.dropReasons);
+        int classes = b.getShort();
+        t.httpStatusClasses = new long[Math.max(classes, STATUS_CLASSES)];
+        for (int i = 0; i < classes; i++) {
+            t.httpStatusClasses[i] = b.getLong();
+        }
+        t.nodes = new String[b.getShort()];
+        for (int i = 0; i < t.nodes.length; i++) {
+            byte[] node = new byte[b.getShort()];
+            b.get(node);
+            t.nodes[i] = new String(node, StandardCharsets.UTF_8);
+        }
+        return t;
+    }
+
+    private static void writeCounts(ByteBuffer b, Counts c) {
+        b.putShort((short) c.size);
+        for (int i = 0; i < c.size; i++) {
+            b.putInt(c.codes[i]).putLong(c.counts[i]);
+        }
+    }
+
+    private static void readCounts(ByteBuffer b, Counts c) {
+        int n = b.getShort();
+        for (int i = 0; i < n; i++) {
+            c.put(b.getInt(), b.getLong());
+        }
+    }
+}
