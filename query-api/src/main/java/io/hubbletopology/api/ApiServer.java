@@ -36,6 +36,8 @@ import io.hubbletopology.api.flows.FlowRoutes;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.processor.TopologyQueries;
 import io.hubbletopology.processor.model.EdgeStats;
+import io.hubbletopology.processor.model.ModelJson;
+import io.hubbletopology.api.cluster.ClusterQueries;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
@@ -62,13 +64,15 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     /** What {@code /topology} covers when asked without a range. */
     public static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
-    private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/metrics");
+    private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/metrics", "/api/v1/openapi.json");
     private static final Set<String> KNOWN_ROUTES = Set.of("/health", "/ready", "/metrics", "/topology", "/links",
-            "/api/v1/topology", "/api/v1/links", "/api/v1/flows", "/ws/topology", "/ws/flows");
+            "/api/v1/topology", "/api/v1/edges", "/api/v1/links", "/api/v1/workloads", "/api/v1/namespaces", "/api/v1/flows",
+            "/api/v1/openapi.json", "/internal/v1/edges", "/internal/v1/links", "/internal/v1/workloads", "/internal/v1/series",
+            "/ws/topology", "/ws/flows");
 
     private final ApiSettings settings;
     private final TopologyProcessor processor;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = ModelJson.MAPPER;
     private final Clock clock = Clock.systemUTC();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AccessControl access;
@@ -98,6 +102,10 @@ public final class ApiServer implements AutoCloseable {
 
     public synchronized void start() {
         Map<String, Object> kafka = kafkaProperties();
+        ClusterQueries cluster = new ClusterQueries(processor.queries(), settings.peerTimeout(),
+                settings.tokens().isEmpty() ? null : settings.tokens().get(0), settings.keystore() == null ? "http" : "https",
+                java.net.http.HttpClient.newBuilder().connectTimeout(settings.peerTimeout()).build());
+        TopologyRoutes rest = new TopologyRoutes(processor, cluster, clock);
         flows = new FlowRoutes(kafka, processor.config().topics().flows(), flowTail, registry, clock);
         LiveEndpoint flowsLive = flows.liveEndpoint(access::allows, settings.allowedOrigins(), settings.heartbeat());
         LiveEndpoint live = new LiveEndpoint(feed, access::allows, settings.allowedOrigins(), settings.heartbeat(),
@@ -118,10 +126,19 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/health", this::health);
             config.routes.get("/ready", this::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
-            config.routes.get("/topology", this::topology);
-            config.routes.get("/api/v1/topology", this::topology);
-            config.routes.get("/links", this::links);
-            config.routes.get("/api/v1/links", this::links);
+            config.routes.get("/topology", ctx -> send(ctx, 200, rest.oldTopology(ctx)));
+            config.routes.get("/api/v1/topology", ctx -> send(ctx, 200, rest.topology(ctx)));
+            config.routes.get("/api/v1/edges", ctx -> send(ctx, 200, rest.edgeSeries(ctx)));
+            config.routes.get("/links", ctx -> send(ctx, 200, rest.links(ctx)));
+            config.routes.get("/api/v1/links", ctx -> send(ctx, 200, rest.links(ctx)));
+            config.routes.get("/api/v1/workloads", ctx -> send(ctx, 200, rest.workloads(ctx)));
+            config.routes.get("/api/v1/namespaces", ctx -> send(ctx, 200, rest.namespaces(ctx)));
+            config.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json")
+                    .result(getClass().getResourceAsStream("/openapi.json")));
+            config.routes.get(ClusterQueries.INTERNAL + "edges", ctx -> send(ctx, 200, rest.internalEdges(ctx)));
+            config.routes.get(ClusterQueries.INTERNAL + "links", ctx -> send(ctx, 200, rest.internalLinks(ctx)));
+            config.routes.get(ClusterQueries.INTERNAL + "workloads", ctx -> send(ctx, 200, rest.internalWorkloads(ctx)));
+            config.routes.get(ClusterQueries.INTERNAL + "series", ctx -> send(ctx, 200, rest.internalSeries(ctx)));
             config.routes.get("/api/v1/flows", ctx -> send(ctx, 200, flows.query(ctx)));
             config.routes.ws("/ws/topology", live::configure);
             config.routes.ws("/ws/flows", flowsLive::configure);
@@ -212,7 +229,7 @@ public final class ApiServer implements AutoCloseable {
     private void beforeRequest(Context ctx) {
         ctx.attribute("started", System.nanoTime());
         String path = ctx.path();
-        boolean api = path.equals("/topology") || path.equals("/links") || path.startsWith("/api/");
+        boolean api = path.equals("/topology") || path.equals("/links") || path.startsWith("/api/") || path.startsWith("/internal/");
         if (api && !OPEN_PATHS.contains(path) && !access.allows(ctx.header("Authorization"), ctx.queryParam("token"))) {
             send(ctx, 401, error("unauthorized", "a valid bearer token is required", null));
             ctx.skipRemainingHandlers();
@@ -243,18 +260,6 @@ public final class ApiServer implements AutoCloseable {
     private void ready(Context ctx) {
         boolean ready = processor.running();
         send(ctx, ready ? 200 : 503, Map.of("status", ready ? "ready" : "starting", "streams", processor.state().name()));
-    }
-
-    private void topology(Context ctx) {
-        TimeRange range = TimeRange.parse(ctx.queryParam("last"), ctx.queryParam("from"), ctx.queryParam("to"),
-                DEFAULT_RANGE, clock);
-        requireRunning();
-        send(ctx, 200, TopologyView.topology(processor.queries().topology(range.from(), range.to()), range));
-    }
-
-    private void links(Context ctx) {
-        requireRunning();
-        send(ctx, 200, TopologyView.links(processor.queries().links()));
     }
 
     /** What a new live client sees first: the edges of the snapshot range and every link state. */

@@ -1,0 +1,209 @@
+package io.hubbletopology.api;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.hubbletopology.api.cluster.Answer;
+import io.hubbletopology.api.cluster.ClusterQueries;
+import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.processor.TopologyProcessor;
+import io.hubbletopology.processor.TopologyQueries;
+import io.hubbletopology.processor.TopologyQueries.Store;
+import io.hubbletopology.processor.model.EdgeStats;
+import io.hubbletopology.processor.model.EdgeUpdate;
+import io.hubbletopology.processor.model.LinkState;
+import io.hubbletopology.processor.model.ModelJson;
+import io.hubbletopology.processor.model.Workload;
+import io.javalin.http.Context;
+
+/**
+ * The REST answers, each for the whole cluster ({@link ClusterQueries}): the old agent's {@code /topology} and
+ * {@code /links} in its shapes, the versioned {@code /api/v1} paths, and the per-instance parts other
+ * instances ask for under {@code /internal/v1}. Every answer that merges instances carries {@code partial}
+ * and, when true, {@code missing}: which instance and partitions could not be asked, and why.
+ */
+final class TopologyRoutes {
+
+    private final TopologyProcessor processor;
+    private final ClusterQueries cluster;
+    private final Clock clock;
+
+    TopologyRoutes(TopologyProcessor processor, ClusterQueries cluster, Clock clock) {
+        this.processor = processor;
+        this.cluster = cluster;
+        this.clock = clock;
+    }
+
+    private TimeRange range(Context ctx) {
+        return TimeRange.parse(ctx.queryParam("last"), ctx.queryParam("from"), ctx.queryParam("to"), ApiServer.DEFAULT_RANGE, clock);
+    }
+
+    /** GET /topology: the old agent's shape, {"links": [...]} with src, dst, state. */
+    Map<String, Object> oldTopology(Context ctx) {
+        TimeRange range = range(ctx);
+        TopologyFilter filter = TopologyFilter.parse(ctx::queryParam);
+        requireRunning();
+        Answer<List<EdgeStats>> answer = cluster.topology(range.from(), range.to());
+        Map<String, Object> body = TopologyView.topology(filter.apply(answer.value()), range);
+        return withCompleteness(body, answer);
+    }
+
+    /** GET /api/v1/topology: every figure of every edge, and the nodes. */
+    Map<String, Object> topology(Context ctx) {
+        TimeRange range = range(ctx);
+        TopologyFilter filter = TopologyFilter.parse(ctx::queryParam);
+        requireRunning();
+        Answer<List<EdgeStats>> answer = cluster.topology(range.from(), range.to());
+        List<EdgeStats> edges = filter.apply(answer.value());
+        edges.sort((a, b) -> Long.compare(b.flows(), a.flows()));
+        Map<String, Map<String, Object>> nodes = new TreeMap<>();
+        List<Object> links = new ArrayList<>();
+        for (EdgeStats e : edges) {
+            ObjectNode edge = ModelJson.MAPPER.valueToTree(e);
+            edge.put("state", TopologyView.state(e));
+            edge.put("key", e.edgeKey());
+            links.add(edge);
+            nodes.computeIfAbsent(e.src(), id -> node(id, e.srcNamespace()));
+            nodes.computeIfAbsent(e.dst(), id -> node(id, e.dstNamespace()));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("from", range.from().toString());
+        body.put("to", range.to().toString());
+        body.put("group_by", filter.groupBy().name().toLowerCase());
+        body.put("nodes", new ArrayList<>(nodes.values()));
+        body.put("links", links);
+        return withCompleteness(body, answer);
+    }
+
+    /** GET /api/v1/edges: one edge's figures per window (its time series). */
+    Map<String, Object> edgeSeries(Context ctx) {
+        TimeRange range = range(ctx);
+        String src = required(ctx, "src");
+        String dst = required(ctx, "dst");
+        String protocol = ctx.queryParam("protocol") == null ? "TCP" : ctx.queryParam("protocol").trim().toUpperCase();
+        int port;
+        try {
+            port = Integer.parseInt(required(ctx, "port").trim());
+        } catch (NumberFormatException e) {
+            throw new BadParameterException("port", "'" + ctx.queryParam("port") + "' is not a port number");
+        }
+        requireRunning();
+        String key = EdgeKeys.of(src, dst, protocol, port);
+        Answer<List<EdgeUpdate>> answer = cluster.edgeSeries(key, range.from(), range.to());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("key", key);
+        body.put("from", range.from().toString());
+        body.put("to", range.to().toString());
+        body.put("windows", answer.value());
+        return withCompleteness(body, answer);
+    }
+
+    /** GET /links and /api/v1/links, filtered by node and state. */
+    Map<String, Object> links(Context ctx) {
+        String node = ctx.queryParam("node");
+        String state = ctx.queryParam("state");
+        requireRunning();
+        Answer<List<LinkState>> answer = cluster.links();
+        List<LinkState> kept = answer.value().stream()
+                .filter(l -> node == null || node.equals(l.node()))
+                .filter(l -> state == null || state.equalsIgnoreCase(l.state()))
+                .toList();
+        return withCompleteness(new LinkedHashMap<>(TopologyView.links(kept)), answer);
+    }
+
+    /** GET /api/v1/workloads, filtered by namespace. */
+    Map<String, Object> workloads(Context ctx) {
+        String namespace = ctx.queryParam("namespace");
+        requireRunning();
+        Answer<List<Workload>> answer = cluster.workloads();
+        List<Workload> kept = answer.value().stream()
+                .filter(w -> namespace == null || namespace.equals(w.namespace()))
+                .sorted((a, b) -> a.id().compareTo(b.id()))
+                .toList();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("workloads", kept);
+        return withCompleteness(body, answer);
+    }
+
+    /** GET /api/v1/namespaces: every namespace with its workloads' count. */
+    Map<String, Object> namespaces(Context ctx) {
+        requireRunning();
+        Answer<List<Workload>> answer = cluster.workloads();
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Workload w : answer.value()) {
+            if (w.namespace() != null && !w.namespace().isEmpty()) {
+                counts.merge(w.namespace(), 1, Integer::sum);
+            }
+        }
+        List<Map<String, Object>> namespaces = new ArrayList<>();
+        counts.forEach((name, n) -> namespaces.add(Map.of("name", name, "workloads", n)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("namespaces", namespaces);
+        return withCompleteness(body, answer);
+    }
+
+    // ---- this instance's part, for the other instances
+
+    Object internalEdges(Context ctx) {
+        Instant from = TimeRange.instant("from", required(ctx, "from"));
+        Instant to = TimeRange.instant("to", required(ctx, "to"));
+        return cluster.localPart(Store.EDGES, scope -> processor.queries().topology(from, to, scope));
+    }
+
+    Object internalLinks(Context ctx) {
+        return cluster.localPart(Store.LINKS, scope -> processor.queries().links(scope));
+    }
+
+    Object internalWorkloads(Context ctx) {
+        return cluster.localPart(Store.WORKLOADS, scope -> processor.queries().workloads(scope));
+    }
+
+    Object internalSeries(Context ctx) {
+        Instant from = TimeRange.instant("from", required(ctx, "from"));
+        Instant to = TimeRange.instant("to", required(ctx, "to"));
+        String key = required(ctx, "key");
+        return new ClusterQueries.Part<>(List.of(), processor.queries().edgeSeries(key, from, to));
+    }
+
+    // ---- helpers
+
+    private void requireRunning() {
+        if (!processor.running()) {
+            throw new TopologyQueries.StoreUnavailableException("*", "Kafka Streams is " + processor.state());
+        }
+    }
+
+    private static String required(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            throw new BadParameterException(name, "is required");
+        }
+        return value;
+    }
+
+    private static Map<String, Object> node(String id, String namespace) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("namespace", namespace);
+        m.put("kind", id.startsWith("reserved:") ? "reserved" : id.startsWith("dns:") ? "dns" : id.startsWith("ip:") ? "ip"
+                : namespace == null || namespace.isEmpty() ? "other" : "workload");
+        return m;
+    }
+
+    private static Map<String, Object> withCompleteness(Map<String, Object> body, Answer<?> answer) {
+        body.put("partial", answer.partial());
+        if (answer.partial()) {
+            body.put("missing", answer.missing());
+        }
+        return body;
+    }
+
+}

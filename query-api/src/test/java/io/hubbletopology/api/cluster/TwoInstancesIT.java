@@ -1,0 +1,154 @@
+package io.hubbletopology.api.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hubbletopology.api.ApiServer;
+import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.broker.SharedKafka;
+import io.hubbletopology.hubble.flow.Verdict;
+import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.processor.ProcessorConfig;
+import io.hubbletopology.processor.TopologyProcessor;
+import io.hubbletopology.records.EndpointRef;
+import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.records.L4Protocol;
+import io.hubbletopology.topics.TopicNames;
+
+/**
+ * Two processor instances of one application on the real broker, each with its own API port: each answers
+ * with the whole cluster's topology, equal to what was sent. When one stops answering, the other says its
+ * answer is partial and which instance and partitions are missing; once the rebalance has moved them, the
+ * full answer again.
+ */
+class TwoInstancesIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int FLOWS = 1_200;
+
+    @Test
+    @Timeout(240)
+    void eachInstanceAnswersForTheWholeClusterAndSaysWhenItCannot(@TempDir Path dir) throws Exception {
+        String kafka = SharedKafka.bootstrapServers();
+        TopicNames topics = TopicNames.prefixed("two-it.");
+        int portA = freePort();
+        int portB = freePort();
+        TopologyProcessor a = new TopologyProcessor(config(kafka, topics, dir.resolve("a"), portA));
+        TopologyProcessor b = new TopologyProcessor(config(kafka, topics, dir.resolve("b"), portB));
+        ApiServer apiA = new ApiServer(new ApiSettings("127.0.0.1", portA, "both"), a);
+        ApiServer apiB = new ApiServer(new ApiSettings("127.0.0.1", portB, "both"), b);
+        try {
+            a.start();
+            b.start();
+            apiA.start();
+            apiB.start();
+
+            Map<String, Long> expected = new TreeMap<>();
+            long now = System.currentTimeMillis();
+            try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka), new StringSerializer(),
+                    new ByteArraySerializer())) {
+                for (int i = 0; i < FLOWS; i++) {
+                    FlowRecord flow = FlowRecord.newBuilder().setTimeUnixNanos((now + i) * 1_000_000L).setVerdict(Verdict.FORWARDED)
+                            .setSource(EndpointRef.newBuilder().setNamespace("ns" + (i % 5)).setPod("client-" + (i % 8) + "-0"))
+                            .setDestination(EndpointRef.newBuilder().setNamespace("ns" + (i % 3)).setPod("server-" + (i % 6) + "-0"))
+                            .setProtocol(L4Protocol.TCP).setDestinationPort(8000 + i % 4).build();
+                    String key = EdgeKeys.of(flow);
+                    expected.merge(key, 1L, Long::sum);
+                    producer.send(new ProducerRecord<>(topics.flows(), null, now + i, key, flow.toByteArray()));
+                }
+                producer.flush();
+            }
+            assertThat(expected.size()).as("edges spread over the partitions").isGreaterThan(20);
+
+            for (int port : new int[] {portA, portB}) {
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    JsonNode t = topology(port);
+                    return t != null && !t.path("partial").asBoolean(true) && total(t) == FLOWS;
+                });
+                assertThat(edgeCounts(topology(port))).as("instance on " + port).isEqualTo(expected);
+            }
+            // Both instances hold part of the work: otherwise this would prove nothing about merging.
+            assertThat(a.queries().localPartitions(io.hubbletopology.processor.TopologyQueries.Store.EDGES).activePartitions()).isNotEmpty();
+            assertThat(b.queries().localPartitions(io.hubbletopology.processor.TopologyQueries.Store.EDGES).activePartitions()).isNotEmpty();
+
+            // B stops answering (its API is gone) while the group still assigns it partitions.
+            apiB.close();
+            JsonNode partial = topology(portA);
+            assertThat(partial.path("partial").asBoolean()).isTrue();
+            assertThat(partial.path("missing").get(0).path("instance").asText()).isEqualTo("127.0.0.1:" + portB);
+            assertThat(partial.path("missing").get(0).path("partitions")).isNotEmpty();
+            assertThat(total(partial)).isLessThan(FLOWS);
+
+            // B leaves the group; after the rebalance, A holds every partition and the answer is whole again.
+            b.close();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                JsonNode t = topology(portA);
+                return t != null && !t.path("partial").asBoolean(true) && total(t) == FLOWS;
+            });
+            assertThat(edgeCounts(topology(portA))).isEqualTo(expected);
+        } finally {
+            apiA.close();
+            apiB.close();
+            a.close();
+            b.close();
+        }
+    }
+
+    private static ProcessorConfig config(String kafka, TopicNames topics, Path stateDir, int apiPort) {
+        return new ProcessorConfig(kafka, Map.of("session.timeout.ms", 10_000), "two-it", "127.0.0.1:" + apiPort, stateDir, 1, 0,
+                Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 4, (short) 1);
+    }
+
+    private static JsonNode topology(int port) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/topology?last=1h"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static long total(JsonNode topology) {
+        long sum = 0;
+        for (JsonNode link : topology.path("links")) {
+            sum += link.path("flows").asLong();
+        }
+        return sum;
+    }
+
+    private static Map<String, Long> edgeCounts(JsonNode topology) {
+        Map<String, Long> counts = new TreeMap<>();
+        topology.path("links").forEach(l -> counts.put(l.path("key").asText(), l.path("flows").asLong()));
+        return counts;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+}
