@@ -1,0 +1,192 @@
+package io.hubbletopology.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hubbletopology.broker.SharedKafka;
+import io.hubbletopology.hubble.flow.DropReason;
+import io.hubbletopology.hubble.flow.Verdict;
+import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.processor.ProcessorConfig;
+import io.hubbletopology.processor.TopologyProcessor;
+import io.hubbletopology.records.EndpointRef;
+import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.records.L4Protocol;
+import io.hubbletopology.records.LinkStateRecord;
+import io.hubbletopology.topics.TopicNames;
+
+/** The versioned API over known flows and link states: filters, grouping, one edge's series, inventory, OpenAPI. */
+@Timeout(120)
+class RestApiIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final TopicNames TOPICS = TopicNames.prefixed("rest-it.");
+    @TempDir
+    static Path dir;
+    private static TopologyProcessor processor;
+    private static ApiServer api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String kafka = SharedKafka.bootstrapServers();
+        processor = new TopologyProcessor(new ProcessorConfig(kafka, Map.of(), "rest-it", null, dir.resolve("state"), 1, 0,
+                Duration.ofMillis(100), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), TOPICS, 2, (short) 1));
+        processor.start();
+        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor);
+        api.start();
+        long now = System.currentTimeMillis();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka), new StringSerializer(),
+                new ByteArraySerializer())) {
+            // shop/web -> shop/cart TCP/8080: 5 forwarded; shop/web -> data/db TCP/5432: 3 dropped;
+            // data/db -> kube-system/dns UDP/53: 2 forwarded.
+            for (int i = 0; i < 5; i++) {
+                send(producer, flow("shop", "web-0", "shop", "cart-0", L4Protocol.TCP, 8080, Verdict.FORWARDED, now + i));
+            }
+            for (int i = 0; i < 3; i++) {
+                send(producer, flow("shop", "web-0", "data", "db-0", L4Protocol.TCP, 5432, Verdict.DROPPED, now + i));
+            }
+            for (int i = 0; i < 2; i++) {
+                send(producer, flow("data", "db-0", "kube-system", "dns-0", L4Protocol.UDP, 53, Verdict.FORWARDED, now + i));
+            }
+            LinkStateRecord eth0 = LinkStateRecord.newBuilder().setNodeName("n1").setInterface("eth0").setOperstate("up")
+                    .setCarrier(1).setObservedUnixNanos(now * 1_000_000L).build();
+            LinkStateRecord veth = eth0.toBuilder().setInterface("veth1").setOperstate("lowerlayerdown").clearCarrier().build();
+            producer.send(new ProducerRecord<>(TOPICS.links(), "n1/eth0", eth0.toByteArray()));
+            producer.send(new ProducerRecord<>(TOPICS.links(), "n1/veth1", veth.toByteArray()));
+            producer.flush();
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            JsonNode t = get("/api/v1/topology?last=1h");
+            return t.path("links").size() == 3 && get("/api/v1/links").path("links").size() == 2
+                    && get("/api/v1/workloads").path("workloads").size() >= 4;
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+        processor.close();
+    }
+
+    private static FlowRecord flow(String srcNs, String srcPod, String dstNs, String dstPod, L4Protocol protocol, int port,
+                                   Verdict verdict, long timeMs) {
+        FlowRecord.Builder f = FlowRecord.newBuilder().setTimeUnixNanos(timeMs * 1_000_000L).setVerdict(verdict)
+                .setSource(EndpointRef.newBuilder().setNamespace(srcNs).setPod(srcPod).addLabels("k8s:app=" + srcPod))
+                .setDestination(EndpointRef.newBuilder().setNamespace(dstNs).setPod(dstPod))
+                .setProtocol(protocol).setDestinationPort(port).setNodeName("n1");
+        if (verdict == Verdict.DROPPED) {
+            f.setDropReason(DropReason.POLICY_DENIED);
+        }
+        return f.build();
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, FlowRecord f) {
+        producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKeys.of(f), f.toByteArray()));
+    }
+
+    static JsonNode get(String pathAndQuery) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + pathAndQuery)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode body = JSON.readTree(r.body());
+        if (body.isObject()) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("http_status", r.statusCode());
+        }
+        return body;
+    }
+
+    private static List<String> keys(JsonNode topology) {
+        List<String> keys = new ArrayList<>();
+        topology.path("links").forEach(l -> keys.add(l.path("key").asText()));
+        return keys;
+    }
+
+    @Test
+    void filtersByNamespaceVerdictProtocolAndMinimumFlows() throws Exception {
+        assertThat(keys(get("/api/v1/topology?last=1h&namespace=kube-system")))
+                .containsExactly("data/statefulset/db -> kube-system/statefulset/dns UDP/53");
+        assertThat(keys(get("/api/v1/topology?last=1h&verdict=dropped")))
+                .containsExactly("shop/statefulset/web -> data/statefulset/db TCP/5432");
+        assertThat(keys(get("/api/v1/topology?last=1h&protocol=udp"))).hasSize(1);
+        assertThat(keys(get("/api/v1/topology?last=1h&min_flows=4")))
+                .containsExactly("shop/statefulset/web -> shop/statefulset/cart TCP/8080");
+        JsonNode dropped = get("/api/v1/topology?last=1h&verdict=dropped").path("links").get(0);
+        assertThat(dropped.path("state").asText()).isEqualTo("dropped");
+        assertThat(dropped.path("drop_reasons").path("POLICY_DENIED").asLong()).isEqualTo(3);
+        assertThat(get("/api/v1/topology?last=1h").path("partial").asBoolean()).isFalse();
+    }
+
+    @Test
+    void groupsWorkloadsIntoTheirNamespaces() throws Exception {
+        JsonNode grouped = get("/api/v1/topology?last=1h&group_by=namespace");
+        assertThat(keys(grouped)).containsExactlyInAnyOrder("shop -> shop TCP/8080", "shop -> data TCP/5432", "data -> kube-system UDP/53");
+        assertThat(get("/api/v1/topology?group_by=pods").path("parameter").asText()).isEqualTo("group_by");
+        assertThat(get("/api/v1/topology?group_by=pods").path("http_status").asInt()).isEqualTo(400);
+    }
+
+    @Test
+    void answersOneEdgesTimeSeries() throws Exception {
+        JsonNode series = get("/api/v1/edges?last=1h&src=" + enc("shop/statefulset/web") + "&dst=" + enc("shop/statefulset/cart")
+                + "&protocol=TCP&port=8080");
+        long flows = 0;
+        for (JsonNode w : series.path("windows")) {
+            flows += w.path("flows").asLong();
+            assertThat(w.has("window_start")).isTrue();
+        }
+        assertThat(flows).isEqualTo(5);
+        assertThat(get("/api/v1/edges?src=a&dst=b").path("parameter").asText()).isEqualTo("port");
+    }
+
+    @Test
+    void listsLinksWorkloadsAndNamespaces() throws Exception {
+        JsonNode down = get("/api/v1/links?state=lowerlayerdown");
+        assertThat(down.path("links")).hasSize(1);
+        assertThat(down.path("links").get(0).path("name").asText()).isEqualTo("veth1");
+        assertThat(down.path("links").get(0).path("carrier").isNull()).isTrue();
+        assertThat(get("/links?node=n1").path("links")).hasSize(2);
+        assertThat(get("/links?node=elsewhere").path("links")).isEmpty();
+
+        JsonNode shop = get("/api/v1/workloads?namespace=shop");
+        assertThat(shop.path("workloads").findValuesAsText("id")).contains("shop/statefulset/web", "shop/statefulset/cart");
+        JsonNode namespaces = get("/api/v1/namespaces");
+        assertThat(namespaces.path("namespaces").findValuesAsText("name")).contains("shop", "data", "kube-system");
+    }
+
+    @Test
+    void servesItsOpenApiDescription() throws Exception {
+        JsonNode doc = get("/api/v1/openapi.json");
+        assertThat(doc.path("openapi").asText()).startsWith("3.");
+        assertThat(doc.path("paths").has("/api/v1/topology")).isTrue();
+        assertThat(doc.path("paths").has("/api/v1/flows")).isTrue();
+        assertThat(doc.path("paths").has("/topology")).isTrue();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
