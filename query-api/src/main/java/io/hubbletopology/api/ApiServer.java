@@ -85,6 +85,7 @@ public final class ApiServer implements AutoCloseable {
     private final LiveFeed flowTail;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private TopicFollower outputs;
+    private ClusterQueries cluster;
     private FlowRoutes flows;
     private Javalin app;
 
@@ -105,6 +106,8 @@ public final class ApiServer implements AutoCloseable {
         ClusterQueries cluster = new ClusterQueries(processor.queries(), settings.peerTimeout(),
                 settings.tokens().isEmpty() ? null : settings.tokens().get(0), settings.keystore() == null ? "http" : "https",
                 java.net.http.HttpClient.newBuilder().connectTimeout(settings.peerTimeout()).build());
+        this.cluster = cluster;
+        processor.bindMetrics(registry);
         TopologyRoutes rest = new TopologyRoutes(processor, cluster, clock);
         flows = new FlowRoutes(kafka, processor.config().topics().flows(), flowTail, registry, clock);
         LiveEndpoint flowsLive = flows.liveEndpoint(access::allows, settings.allowedOrigins(), settings.heartbeat());
@@ -269,10 +272,11 @@ public final class ApiServer implements AutoCloseable {
             return updates;
         }
         Instant now = clock.instant();
-        for (EdgeStats edge : processor.queries().topology(now.minus(settings.snapshotRange()), now)) {
+        // The whole cluster's state, as a REST client would get it: a new client sees everything at once.
+        for (EdgeStats edge : cluster.topology(now.minus(settings.snapshotRange()), now).value()) {
             updates.add(FeedMessages.edge(json.valueToTree(TopologyView.edge(edge))));
         }
-        for (Object link : (List<?>) TopologyView.links(processor.queries().links()).get("links")) {
+        for (Object link : (List<?>) TopologyView.links(cluster.links().value()).get("links")) {
             updates.add(FeedMessages.link(json.valueToTree(link)));
         }
         return updates;

@@ -89,6 +89,7 @@ class ApiServerIT {
         assertThat(metrics).contains("hubble_topology_ws_clients{feed=\"topology\"}").contains("hubble_topology_ws_clients{feed=\"flows\"}");
         assertThat(metrics).contains("hubble_topology_ws_messages_sent_total");
         assertThat(metrics).contains("jvm_memory_used_bytes{area=\"heap\"").contains("process_cpu_usage");
+        assertThat(metrics).contains("kafka_stream_").contains("hubble_topology_late_flows").contains("hubble_topology_dead_lettered_records");
     }
 
     @Test

@@ -12,6 +12,9 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,6 +106,18 @@ public final class TopologyProcessor implements AutoCloseable {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
         }
         return p;
+    }
+
+    /**
+     * Publishes Kafka Streams' own metrics (threads, tasks, stores, clients) and the processor's counts of late
+     * and dead-lettered flows to a registry; call after {@link #start()}.
+     */
+    public void bindMetrics(MeterRegistry registry) {
+        new KafkaStreamsMetrics(streams).bindTo(registry);
+        Gauge.builder("hubble_topology_late_flows", this, p -> p.queries().lateFlows())
+                .description("Flows left out of every figure because they came after their window's grace period").register(registry);
+        Gauge.builder("hubble_topology_dead_lettered_records", this, p -> p.queries().droppedRecords())
+                .description("Records sent to the dead-letter topic (undecodable or unusable)").register(registry);
     }
 
     /** The query facade over this instance's stores. */
