@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.live.WsClient;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.Verdict;

@@ -215,6 +215,25 @@ class LiveFeedIT {
     }
 
     @Test
+    void refusesBrowserOriginsOutsideTheAllowList() throws Exception {
+        try (ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, "both")
+                .withAllowedOrigins(List.of("https://topology.example")), processor)) {
+            guarded.start();
+            String url = "ws://127.0.0.1:" + guarded.port() + "/ws/topology";
+            WsClient elsewhere = WsClient.connectWithOrigin(url, "https://evil.example");
+            assertThat(elsewhere.closeCode.get(5, TimeUnit.SECONDS)).isEqualTo(1008);
+            assertThat(elsewhere.closeReason).contains("origin not allowed");
+            WsClient allowed = WsClient.connectWithOrigin(url, "https://topology.example");
+            try {
+                await().atMost(Duration.ofSeconds(5)).until(() -> guarded.feed().clientCount() == 1);
+                assertThat(allowed.closeCode).isNotDone();
+            } finally {
+                allowed.close();
+            }
+        }
+    }
+
+    @Test
     void disconnectsAClientThatFloodsTheServer() throws Exception {
         WsClient noisy = WsClient.connect(ws(""), TOKEN);
         for (int i = 0; i < 50 && !noisy.closeCode.isDone(); i++) {

@@ -14,13 +14,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** A WebSocket client for tests: collects messages, or (not reading) lets them pile up in the network. */
-final class WsClient implements WebSocket.Listener {
+public final class WsClient implements WebSocket.Listener {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final List<JsonNode> messages = new CopyOnWriteArrayList<>();
-    final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    volatile String closeReason;
+    public final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+    public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    public volatile String closeReason;
     private final boolean reads;
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
@@ -29,20 +29,32 @@ final class WsClient implements WebSocket.Listener {
         this.reads = reads;
     }
 
-    static WsClient connect(String url, String bearer) throws Exception {
+    public static WsClient connect(String url, String bearer) throws Exception {
         return connect(url, bearer, true);
     }
 
     /** A client that never reads after the handshake: the server's sends stall once the buffers are full. */
-    static WsClient connectNotReading(String url) throws Exception {
+    public static WsClient connectNotReading(String url) throws Exception {
         return connect(url, null, false);
     }
 
+    /** A browser's client: it says which page (origin) opened it. */
+    public static WsClient connectWithOrigin(String url, String origin) throws Exception {
+        return connect(url, null, true, origin);
+    }
+
     private static WsClient connect(String url, String bearer, boolean reads) throws Exception {
+        return connect(url, bearer, reads, null);
+    }
+
+    private static WsClient connect(String url, String bearer, boolean reads, String origin) throws Exception {
         WsClient client = new WsClient(reads);
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (bearer != null) {
             builder.header("Authorization", "Bearer " + bearer);
+        }
+        if (origin != null) {
+            builder.header("Origin", origin);
         }
         client.socket = builder.buildAsync(URI.create(url), client).get(10, TimeUnit.SECONDS);
         return client;
@@ -83,22 +95,22 @@ final class WsClient implements WebSocket.Listener {
     }
 
     /** A client that did not read starts reading: what piled up arrives, then the close frame if there was one. */
-    void startReading() {
+    public void startReading() {
         socket.request(Long.MAX_VALUE);
     }
 
-    void send(String text) {
+    public void send(String text) {
         socket.sendText(text, true).join();
     }
 
-    void close() {
+    public void close() {
         if (!socket.isOutputClosed()) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }
         socket.abort();
     }
 
-    long countOfType(String type) {
+    public long countOfType(String type) {
         return messages.stream().filter(m -> type.equals(m.path("type").asText())).count();
     }
 }
