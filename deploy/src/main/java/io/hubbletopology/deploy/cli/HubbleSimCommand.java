@@ -3,10 +3,8 @@ package io.hubbletopology.deploy.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import io.hubbletopology.deploy.roles.Role;
 import io.hubbletopology.deploy.roles.RoleRunner;
-import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
+import io.hubbletopology.deploy.roles.SimulatedHubbleRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,35 +46,8 @@ public final class HubbleSimCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be within 0..65535, was " + port);
         }
-        SimulatedHubble hubble = new SimulatedHubble();
+        SimulatedHubbleRole hubble = new SimulatedHubbleRole(host, port, flowsPerSecond, seed);
         return new RoleRunner().run(List.of(hubble), () ->
-                System.out.println("Simulated Hubble serving on " + host + ":" + hubble.server.port() + ". Ctrl-C stops it."));
-    }
-
-    private final class SimulatedHubble implements Role {
-
-        private SimulatedHubbleServer server;
-
-        @Override
-        public String name() {
-            return "hubble-sim";
-        }
-
-        @Override
-        public void start() {
-            server = SimulatedHubbleServer.builder()
-                    .host(host)
-                    .port(port)
-                    .flowsPerSecond(flowsPerSecond)
-                    .source(new SyntheticCluster(seed)::next)
-                    .start();
-        }
-
-        @Override
-        public void stop() {
-            if (server != null) {
-                server.close();
-            }
-        }
+                System.out.println("Simulated Hubble serving on " + hubble.address() + ". Ctrl-C stops it."));
     }
 }

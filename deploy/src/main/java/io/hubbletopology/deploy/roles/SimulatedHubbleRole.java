@@ -6,11 +6,20 @@ import io.hubbletopology.ingest.synthetic.SyntheticCluster;
 /** The demo's Hubble: a simulated cluster served over Hubble's real gRPC protocol on loopback. */
 public final class SimulatedHubbleRole implements Role {
 
+    private final String host;
+    private final int port;
     private final double flowsPerSecond;
     private final long seed;
     private SimulatedHubbleServer server;
 
+    /** On loopback, on a free port. */
     public SimulatedHubbleRole(double flowsPerSecond, long seed) {
+        this("127.0.0.1", 0, flowsPerSecond, seed);
+    }
+
+    public SimulatedHubbleRole(String host, int port, double flowsPerSecond, long seed) {
+        this.host = host;
+        this.port = port;
         this.flowsPerSecond = flowsPerSecond;
         this.seed = seed;
     }
@@ -23,13 +32,15 @@ public final class SimulatedHubbleRole implements Role {
     @Override
     public void start() {
         server = SimulatedHubbleServer.builder()
+                .host(host)
+                .port(port)
                 .flowsPerSecond(flowsPerSecond)
                 .source(new SyntheticCluster(seed)::next)
                 .start();
     }
 
     public String address() {
-        return "127.0.0.1:" + server.port();
+        return host + ":" + server.port();
     }
 
     @Override
