@@ -206,7 +206,7 @@ public final class ApiBenchmark {
             long live = server.heapUsed();
             System.out.printf("Server heap after a full GC (jcmd GC.run), %,d clients gone: %.0f MB%n", clients, live / 1e6);
             List<String> problems = server.problems();
-            System.out.printf("Server alive at the end: %s; log lines at WARN/ERROR or with an exception: %d%n", server.alive(), problems.size());
+            System.out.printf("Server alive at the end: %s; log lines at WARN/ERROR or with an exception once ready: %d%n", server.alive(), problems.size());
             problems.stream().limit(10).forEach(p -> System.out.println("  " + p));
             double p99 = many.latencies().percentileMillis(0.99);
             System.out.printf("Aim %,d clients within a %s heap: %s (server alive, heap max %.0f MB, %d clients evicted)%n", clients,

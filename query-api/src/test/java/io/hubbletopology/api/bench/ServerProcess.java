@@ -25,6 +25,7 @@ final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private final List<String> command;
+    private int linesAtReady;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private ServerProcess(Process process, Path log, int port, List<String> command) {
@@ -63,6 +64,7 @@ final class ServerProcess implements AutoCloseable {
             }
             // The follower logs this once it sits at the end of every partition: later updates reach the clients.
             if (Files.readString(log).contains("Following [") && status("/ready") == 200) {
+                linesAtReady = Files.readAllLines(log).size();
                 return;
             }
             Thread.sleep(500);
@@ -131,10 +133,11 @@ final class ServerProcess implements AutoCloseable {
         jcmd.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** The log lines at WARN or ERROR, and any exception or OutOfMemoryError. */
+    /** The log lines since the server was ready at WARN or ERROR, or naming an exception or OutOfMemoryError. */
     List<String> problems() throws IOException {
         List<String> found = new ArrayList<>();
-        for (String line : Files.readAllLines(log)) {
+        List<String> lines = Files.readAllLines(log);
+        for (String line : lines.subList(Math.min(linesAtReady, lines.size()), lines.size())) {
             if (line.contains(" WARN ") || line.contains(" ERROR ") || line.contains("Exception") || line.contains("OutOfMemoryError")) {
                 found.add(line);
             }
