@@ -218,7 +218,7 @@ public final class ApiBenchmark {
     }
 
     /** One fan-out run's figures. */
-    record FanOutResult(int clients, long published, long delivered, long other, Latencies latencies, Map<Integer, Long> closes,
+    record FanOutResult(int clients, long published, long reachedFeed, long delivered, long other, Latencies latencies, Map<Integer, Long> closes,
                         long evicted, long refused, double coalesced, long heapMax, long heapEnd, double connectSeconds) {
     }
 
@@ -227,7 +227,8 @@ public final class ApiBenchmark {
         String evictedMetric = "hubble_topology_ws_clients_evicted_total{feed=\"topology\"";
         String refusedMetric = "hubble_topology_ws_clients_refused_total{feed=\"topology\"";
         String coalescedMetric = "hubble_topology_ws_messages_coalesced_total{feed=\"topology\"";
-        Map<String, Double> before = server.metrics(evictedMetric, refusedMetric, coalescedMetric);
+        String feedMetric = "hubble_topology_ws_updates_published_total{feed=\"topology\"";
+        Map<String, Double> before = server.metrics(evictedMetric, refusedMetric, coalescedMetric, feedMetric);
         long connecting = System.nanoTime();
         try (LiveClients live = LiveClients.connect(server.liveFeed(), clients)) {
             double connectSeconds = (System.nanoTime() - connecting) / 1e9;
@@ -246,8 +247,8 @@ public final class ApiBenchmark {
             sampler.shutdownNow();
             long heapEnd = server.heapUsed();
             heapMax.accumulateAndGet(heapEnd, Math::max);
-            Map<String, Double> after = server.metrics(evictedMetric, refusedMetric, coalescedMetric);
-            return new FanOutResult(clients, published, live.delivered(), live.otherMessages(), live.latencies(), live.closes(),
+            Map<String, Double> after = server.metrics(evictedMetric, refusedMetric, coalescedMetric, feedMetric);
+            return new FanOutResult(clients, published, (long) (after.get(feedMetric) - before.get(feedMetric)), live.delivered(), live.otherMessages(), live.latencies(), live.closes(),
                     (long) (after.get(evictedMetric) - before.get(evictedMetric)), (long) (after.get(refusedMetric) - before.get(refusedMetric)),
                     after.get(coalescedMetric) - before.get(coalescedMetric), heapMax.get(), heapEnd, connectSeconds);
         }
@@ -268,11 +269,13 @@ public final class ApiBenchmark {
                     r.connectSeconds());
         }
         for (FanOutResult r : results) {
-            System.out.printf("  %,d clients: closes by the server %s, refused %d, other messages %d%n", r.clients(), r.closes(),
-                    r.refused(), r.other());
+            System.out.printf("  %,d clients: %,d of the %,d published updates reached the server's feed by the end (the rest still"
+                    + " in Kafka, unread by its follower); closes by the server %s, refused %d, other messages %d%n", r.clients(),
+                    r.reachedFeed(), r.published(), r.closes(), r.refused(), r.other());
         }
         System.out.println("  expected = published x clients; the server coalesces a slow client's queued updates of the same edge,"
-                + " so delivered may be lower without loss of the latest state. Heap: jvm_memory_used_bytes{area=\"heap\"} from the"
+                + " so delivered may be lower without loss of the latest state; delivered counts what arrived up to 30 s after the"
+                + " last publish. Heap: jvm_memory_used_bytes{area=\"heap\"} from the"
                 + " server's /metrics, sampled every second (garbage included).");
     }
 
