@@ -38,7 +38,7 @@ import io.hubbletopology.records.L4Protocol;
  * run (the baseline: the fastest any scan of the topic can go).
  *
  * <pre>
- * mvn -q -pl query-api -am -Pbench verify -DskipTests -Dbench=FlowQueryBenchmark -Dbench.args="10000 15 3"
+ * mvn -q -o -pl query-api -am -Pbench verify -DskipTests -Dbench.skipCatchUp=true -Dbench=FlowQueryBenchmark -Dbench.args="10000 15 3"
  * </pre>
  * Arguments: flows per second of history, minutes of history, partitions.
  */
