@@ -3,6 +3,7 @@ package io.hubbletopology.api.live;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 import org.eclipse.jetty.websocket.api.Callback;
@@ -10,8 +11,9 @@ import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * One connected live client. Updates wait in a bounded queue that keeps only the latest update per key
- * (an edge, an interface), and go out one at a time: the next is sent when the previous send completed, so
- * Jetty's own outgoing queue never grows for a slow client. When the queue is full, a topology client is
+ * (an edge, an interface), and go out one at a time on the feed's sender threads: the next is sent when the
+ * previous send completed, so Jetty's own outgoing queue never grows for a slow client, and whoever offers an
+ * update (the thread following the output topics) never writes to a socket itself. When the queue is full, a topology client is
  * evicted ({@link Overflow#EVICT}: it could no longer show the current state), while a flow-tail client skips
  * flows and is told how many ({@link Overflow#SKIP}). A send that does not complete in time gets the client
  * evicted by {@link LiveFeed} either way.
@@ -37,7 +39,12 @@ final class FeedClient {
     private boolean closed;
     private long skipped;
 
-    FeedClient(Session session, Predicate<FeedUpdate> filter, Overflow overflow, String address, int maxQueue, FeedMetrics metrics) {
+    private final Executor senders;
+    private boolean drainScheduled;
+
+    FeedClient(Session session, Predicate<FeedUpdate> filter, Overflow overflow, String address, int maxQueue, FeedMetrics metrics,
+               Executor senders) {
+        this.senders = senders;
         this.session = session;
         this.filter = filter;
         this.overflow = overflow;
@@ -70,8 +77,27 @@ final class FeedClient {
             return true;
         }
         pending.put(key, payload);
-        sendNext();
+        scheduleDrain();
         return true;
+    }
+
+    /** Has a sender thread send what is queued, unless one is about to or a send is in flight (its callback goes on). */
+    private void scheduleDrain() {
+        if (drainScheduled || inFlight || closed) {
+            return;
+        }
+        drainScheduled = true;
+        try {
+            senders.execute(this::drain);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The feed is closing.
+            drainScheduled = false;
+        }
+    }
+
+    private synchronized void drain() {
+        drainScheduled = false;
+        sendNext();
     }
 
     private void sendNext() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,12 @@ public final class LiveFeed implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    // Socket writes happen here, never on the thread that publishes: a slow write delays no other update.
+    private final ExecutorService senders = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+        Thread t = new Thread(r, "live-feed-sender");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** A feed whose clients are evicted when their queue overflows (the topology: updates of a key coalesce). */
     public LiveFeed(int maxClients, int maxQueue, Duration stallTimeout, MeterRegistry registry) {
@@ -74,7 +81,7 @@ public final class LiveFeed implements AutoCloseable {
             metrics.refused();
             return null;
         }
-        FeedClient client = new FeedClient(session, filter, overflow, address, maxQueue, metrics);
+        FeedClient client = new FeedClient(session, filter, overflow, address, maxQueue, metrics, senders);
         clients.put(id, client);
         return client;
     }
@@ -138,6 +145,7 @@ public final class LiveFeed implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        senders.shutdownNow();
         for (FeedClient client : clients.values()) {
             client.close(1001, "server shutting down");
         }
