@@ -84,6 +84,7 @@ public final class ApiServer implements AutoCloseable {
     });
     private final LiveFeed flowTail;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final AnswerCache answers = new AnswerCache(Duration.ofSeconds(1));
     private TopicFollower outputs;
     private ClusterQueries cluster;
     private FlowRoutes flows;
@@ -129,8 +130,8 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/health", this::health);
             config.routes.get("/ready", this::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
-            config.routes.get("/topology", ctx -> send(ctx, 200, rest.oldTopology(ctx)));
-            config.routes.get("/api/v1/topology", ctx -> send(ctx, 200, rest.topology(ctx)));
+            config.routes.get("/topology", ctx -> sendJson(ctx, answers.get(rest.cacheKey(ctx), () -> write(rest.oldTopology(ctx)))));
+            config.routes.get("/api/v1/topology", ctx -> sendJson(ctx, answers.get(rest.cacheKey(ctx), () -> write(rest.topology(ctx)))));
             config.routes.get("/api/v1/edges", ctx -> send(ctx, 200, rest.edgeSeries(ctx)));
             config.routes.get("/links", ctx -> send(ctx, 200, rest.links(ctx)));
             config.routes.get("/api/v1/links", ctx -> send(ctx, 200, rest.links(ctx)));
@@ -296,6 +297,18 @@ public final class ApiServer implements AutoCloseable {
             body.put("parameter", parameter);
         }
         return body;
+    }
+
+    private String write(Object body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an answer that cannot be written as JSON", e);
+        }
+    }
+
+    private static void sendJson(Context ctx, String body) {
+        ctx.status(200).contentType("application/json").result(body);
     }
 
     private void send(Context ctx, int status, Object body) {

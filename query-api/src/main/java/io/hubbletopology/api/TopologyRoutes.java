@@ -46,6 +46,14 @@ final class TopologyRoutes {
         return TimeRange.parse(ctx.queryParam("last"), ctx.queryParam("from"), ctx.queryParam("to"), ApiServer.DEFAULT_RANGE, clock);
     }
 
+    /**
+     * The cache key of a topology question: its path and parameters, with "now" taken to the second, so that
+     * clients asking for the last N minutes within the same second share one answer.
+     */
+    String cacheKey(Context ctx) {
+        return ctx.path() + "?" + ctx.queryString() + "@" + clock.instant().getEpochSecond();
+    }
+
     /** GET /topology: the old agent's shape, {"links": [...]} with src, dst, state. */
     Map<String, Object> oldTopology(Context ctx) {
         TimeRange range = range(ctx);
