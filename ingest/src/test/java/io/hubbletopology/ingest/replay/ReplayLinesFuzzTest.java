@@ -23,7 +23,7 @@ import io.hubbletopology.ingest.testing.Mutations;
  */
 class ReplayLinesFuzzTest {
 
-    private static final int ITERATIONS = 30_000;
+    private static final int ITERATIONS = 15_000;
     private static final long SEED = 7_001;
 
     @Test

@@ -91,6 +91,11 @@ final class WsClient implements WebSocket.Listener {
         socket.sendText(text, true).join();
     }
 
+    /** Sends without waiting: a frame the server refuses may never complete on this side. */
+    void sendAsync(String text) {
+        socket.sendText(text, true);
+    }
+
     void close() {
         if (!socket.isOutputClosed()) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");

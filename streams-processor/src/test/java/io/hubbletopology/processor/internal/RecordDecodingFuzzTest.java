@@ -60,7 +60,7 @@ class RecordDecodingFuzzTest {
         List<byte[]> seeds = List.of(flow(1, T0).toByteArray(), link(2).toByteArray());
         var flows = ProtoSerde.flows().deserializer();
         var links = ProtoSerde.links().deserializer();
-        for (int i = 0; i < 100_000; i++) {
+        for (int i = 0; i < 50_000; i++) {
             byte[] bytes = i % 5 == 0 ? randomBytes(random, random.nextInt(300)) : mutate(seeds.get(i % 2), random);
             for (var decoder : List.of(flows, links)) {
                 try {
