@@ -10,13 +10,13 @@ import io.hubbletopology.ingest.synthetic.SyntheticCluster;
 import io.hubbletopology.model.EndpointNames;
 
 /** What the topology must show for the first N flows of a simulated cluster, computed from the flows themselves. */
-final class ExpectedTopology {
+public final class ExpectedTopology {
 
     private ExpectedTopology() {
     }
 
     /** Flow counts per "src -> dst protocol/port" of the non-reply flows among the first n flows of the seed. */
-    static Map<String, Long> nonReplyEdgeCounts(long seed, int n) {
+    public static Map<String, Long> nonReplyEdgeCounts(long seed, int n) {
         SyntheticCluster cluster = new SyntheticCluster(seed);
         Map<String, Long> counts = new TreeMap<>();
         for (int i = 0; i < n; i++) {
@@ -33,7 +33,7 @@ final class ExpectedTopology {
     }
 
     /** The same shape from a topology answer of the API. */
-    static Map<String, Long> edgeCounts(JsonNode topology) {
+    public static Map<String, Long> edgeCounts(JsonNode topology) {
         Map<String, Long> counts = new TreeMap<>();
         for (JsonNode link : topology.path("links")) {
             String key = link.path("src").asText() + " -> " + link.path("dst").asText() + " "

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** A small JSON client for the query API, as curl would use it. */
-final class Http {
+public final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -19,11 +19,11 @@ final class Http {
     private Http() {
     }
 
-    record Response(int status, JsonNode body) {
+    public record Response(int status, JsonNode body) {
     }
 
     /** GETs a JSON document; a refused connection is status 0 (the server is not up yet). */
-    static Response get(String url) throws InterruptedException {
+    public static Response get(String url) throws InterruptedException {
         try {
             HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -34,7 +34,7 @@ final class Http {
     }
 
     /** The sum of flows over the edges of a topology answer. */
-    static long totalFlows(JsonNode topology) {
+    public static long totalFlows(JsonNode topology) {
         long sum = 0;
         for (JsonNode link : topology.path("links")) {
             sum += link.path("flows").asLong();

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * One role of the runnable jar started as its own process, as an operator would run it; its output goes to
  * files under target/ so a failing test can be read afterwards.
  */
-final class JarProcess implements AutoCloseable {
+public final class JarProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("target", "hubble-topology.jar");
 
@@ -28,7 +28,7 @@ final class JarProcess implements AutoCloseable {
         this.err = err;
     }
 
-    static JarProcess start(String name, String heap, String... args) throws IOException {
+    public static JarProcess start(String name, String heap, String... args) throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the package phase first");
         }
@@ -46,28 +46,28 @@ final class JarProcess implements AutoCloseable {
     }
 
     /** Sends a signal (INT, TERM, KILL) as a terminal or Kubernetes would. */
-    void signal(String signal) throws IOException, InterruptedException {
+    public void signal(String signal) throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
     }
 
     /** The exit code, or -1 when the process is still running after the timeout. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
-    String stdout() throws IOException {
+    public String stdout() throws IOException {
         return Files.readString(out);
     }
 
-    String stderr() throws IOException {
+    public String stderr() throws IOException {
         return Files.readString(err);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 

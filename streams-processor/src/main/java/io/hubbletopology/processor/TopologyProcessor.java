@@ -8,6 +8,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -38,6 +39,8 @@ public final class TopologyProcessor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TopologyProcessor.class);
     /** Long enough for someone to notice and look; the dead-letter topic is for reading, not for keeping. */
     private static final java.time.Duration DEAD_LETTER_RETENTION = java.time.Duration.ofDays(7);
+    /** How long the group waits for a silent instance before its partitions move on. */
+    private static final int CRASHED_INSTANCE_TIMEOUT_MS = 10_000;
 
     private final ProcessorConfig config;
     private final ProcessingCounters counters = new ProcessingCounters();
@@ -89,6 +92,12 @@ public final class TopologyProcessor implements AutoCloseable {
     public static Properties streamsProperties(ProcessorConfig config) {
         Properties p = new Properties();
         p.putAll(config.kafkaProperties());
+        // An instance that crashed keeps its partitions until its session times out: with Kafka's 45 s default a
+        // restarted processor could not be ready within 30 s. kafka.properties.session.timeout.ms still wins.
+        if (config.kafkaProperties().keySet().stream().noneMatch(k -> k.endsWith(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))) {
+            p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, CRASHED_INSTANCE_TIMEOUT_MS);
+            p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, CRASHED_INSTANCE_TIMEOUT_MS / 4);
+        }
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());

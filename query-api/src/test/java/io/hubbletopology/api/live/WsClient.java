@@ -103,6 +103,11 @@ public final class WsClient implements WebSocket.Listener {
         socket.sendText(text, true).join();
     }
 
+    /** Sends without waiting: a frame the server refuses may never complete on this side. */
+    public void sendAsync(String text) {
+        socket.sendText(text, true);
+    }
+
     public void close() {
         if (!socket.isOutputClosed()) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");

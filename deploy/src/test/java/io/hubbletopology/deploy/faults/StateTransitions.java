@@ -1,0 +1,56 @@
+package io.hubbletopology.deploy.faults;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+
+import io.hubbletopology.processor.TopologyProcessor;
+
+/**
+ * Every state change of a processor's Kafka Streams, as the processor logs them ("Kafka Streams A -> B"):
+ * read from the log because Kafka Streams takes a single state listener and the processor holds it. Also
+ * notes a replaced stream thread, the other way a bad record could hurt without a state change showing.
+ */
+final class StateTransitions extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+
+    private final List<String> transitions = new CopyOnWriteArrayList<>();
+    private final List<String> threadFailures = new CopyOnWriteArrayList<>();
+    private final Logger logger = (Logger) LoggerFactory.getLogger(TopologyProcessor.class);
+
+    StateTransitions() {
+        logger.setLevel(Level.INFO);
+        start();
+        logger.addAppender(this);
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        String message = event.getFormattedMessage();
+        if (message.startsWith("Kafka Streams ")) {
+            transitions.add(message.substring("Kafka Streams ".length()));
+        } else if (message.contains("stream thread failed")) {
+            threadFailures.add(message);
+        }
+    }
+
+    /** "CREATED -> REBALANCING", "REBALANCING -> RUNNING", ... in order. */
+    List<String> transitions() {
+        return List.copyOf(transitions);
+    }
+
+    List<String> threadFailures() {
+        return List.copyOf(threadFailures);
+    }
+
+    @Override
+    public void close() {
+        logger.detachAppender(this);
+        stop();
+    }
+}
