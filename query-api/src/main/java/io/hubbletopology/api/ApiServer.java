@@ -84,7 +84,8 @@ public final class ApiServer implements AutoCloseable {
     });
     private final LiveFeed flowTail;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
-    private final AnswerCache answers = new AnswerCache(Duration.ofSeconds(1));
+    // Topology answers: refreshed at most every second in the background, forgotten after a minute unasked.
+    private final AnswerCache answers = new AnswerCache(Duration.ofSeconds(1), Duration.ofMinutes(1), ticks);
     private TopicFollower outputs;
     private ClusterQueries cluster;
     private FlowRoutes flows;
@@ -130,8 +131,14 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/health", this::health);
             config.routes.get("/ready", this::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
-            config.routes.get("/topology", ctx -> sendJson(ctx, answers.get(rest.cacheKey(ctx), () -> write(rest.oldTopology(ctx)))));
-            config.routes.get("/api/v1/topology", ctx -> sendJson(ctx, answers.get(rest.cacheKey(ctx), () -> write(rest.topology(ctx)))));
+            config.routes.get("/topology", ctx -> {
+                Map<String, String> params = TopologyRoutes.params(ctx);
+                sendJson(ctx, answers.get(TopologyRoutes.question("/topology", params), () -> write(rest.oldTopology(params))));
+            });
+            config.routes.get("/api/v1/topology", ctx -> {
+                Map<String, String> params = TopologyRoutes.params(ctx);
+                sendJson(ctx, answers.get(TopologyRoutes.question("/api/v1/topology", params), () -> write(rest.topology(params))));
+            });
             config.routes.get("/api/v1/edges", ctx -> send(ctx, 200, rest.edgeSeries(ctx)));
             config.routes.get("/links", ctx -> send(ctx, 200, rest.links(ctx)));
             config.routes.get("/api/v1/links", ctx -> send(ctx, 200, rest.links(ctx)));

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -42,22 +43,32 @@ final class TopologyRoutes {
         this.clock = clock;
     }
 
-    private TimeRange range(Context ctx) {
-        return TimeRange.parse(ctx.queryParam("last"), ctx.queryParam("from"), ctx.queryParam("to"), ApiServer.DEFAULT_RANGE, clock);
+    private TimeRange range(Function<String, String> param) {
+        return TimeRange.parse(param.apply("last"), param.apply("from"), param.apply("to"), ApiServer.DEFAULT_RANGE, clock);
     }
 
-    /**
-     * The cache key of a topology question: its path and parameters, with "now" taken to the second, so that
-     * clients asking for the last N minutes within the same second share one answer.
-     */
-    String cacheKey(Context ctx) {
-        return ctx.path() + "?" + ctx.queryString() + "@" + clock.instant().getEpochSecond();
+    /** A request's parameters, copied out of it: answers may be recomputed after the request is gone. */
+    static Map<String, String> params(Context ctx) {
+        Map<String, String> params = new java.util.HashMap<>();
+        ctx.queryParamMap().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                params.put(k, v.get(0));
+            }
+        });
+        return Map.copyOf(params);
+    }
+
+    /** The cache key of a topology question: its path and parameters (a token aside). */
+    static String question(String path, Map<String, String> params) {
+        Map<String, String> sorted = new TreeMap<>(params);
+        sorted.remove("token");
+        return path + "?" + sorted;
     }
 
     /** GET /topology: the old agent's shape, {"links": [...]} with src, dst, state. */
-    Map<String, Object> oldTopology(Context ctx) {
-        TimeRange range = range(ctx);
-        TopologyFilter filter = TopologyFilter.parse(ctx::queryParam);
+    Map<String, Object> oldTopology(Map<String, String> params) {
+        TimeRange range = range(params::get);
+        TopologyFilter filter = TopologyFilter.parse(params::get);
         requireRunning();
         Answer<List<EdgeStats>> answer = cluster.topology(range.from(), range.to());
         Map<String, Object> body = TopologyView.topology(filter.apply(answer.value()), range);
@@ -65,9 +76,9 @@ final class TopologyRoutes {
     }
 
     /** GET /api/v1/topology: every figure of every edge, and the nodes. */
-    Map<String, Object> topology(Context ctx) {
-        TimeRange range = range(ctx);
-        TopologyFilter filter = TopologyFilter.parse(ctx::queryParam);
+    Map<String, Object> topology(Map<String, String> params) {
+        TimeRange range = range(params::get);
+        TopologyFilter filter = TopologyFilter.parse(params::get);
         requireRunning();
         Answer<List<EdgeStats>> answer = cluster.topology(range.from(), range.to());
         List<EdgeStats> edges = filter.apply(answer.value());
@@ -93,7 +104,7 @@ final class TopologyRoutes {
 
     /** GET /api/v1/edges: one edge's figures per window (its time series). */
     Map<String, Object> edgeSeries(Context ctx) {
-        TimeRange range = range(ctx);
+        TimeRange range = range(ctx::queryParam);
         String src = required(ctx, "src");
         String dst = required(ctx, "dst");
         String protocol = ctx.queryParam("protocol") == null ? "TCP" : ctx.queryParam("protocol").trim().toUpperCase();

@@ -95,6 +95,11 @@ class TwoInstancesIT {
 
             // B stops answering (its API is gone) while the group still assigns it partitions.
             apiB.close();
+            // Answers are refreshed in the background at most every second: the next ones say what is missing.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                JsonNode t = topology(portA);
+                return t != null && t.path("partial").asBoolean(false);
+            });
             JsonNode partial = topology(portA);
             assertThat(partial.path("partial").asBoolean()).isTrue();
             assertThat(partial.path("missing").get(0).path("instance").asText()).isEqualTo("127.0.0.1:" + portB);
