@@ -84,12 +84,10 @@ class LiveMapBrowserIT {
 
                 String stats = browser.findElement(By.id("stats")).getText();
                 assertThat(stats).matches("\\d+ workloads, \\d+ edges");
-                List<String> interfaces = browser.findElements(By.cssSelector("#links tbody tr td:nth-child(2)"))
-                        .stream().map(e -> e.getText()).toList();
+                List<String> interfaces = texts(browser, "#links tbody tr td:nth-child(2)");
                 assertThat(interfaces).contains("lo");
                 assertThat(browser.findElements(By.cssSelector("#edges tbody tr.dropped"))).as("drops stand out").isNotEmpty();
-                List<String> namespaces = browser.findElements(By.cssSelector("#namespace option")).stream()
-                        .map(e -> e.getAttribute("value")).toList();
+                List<String> namespaces = texts(browser, "#namespace option");
                 assertThat(namespaces).contains("shop", "data", "payments");
 
                 // The live flows panel fills from /ws/flows, drops highlighted.
@@ -105,8 +103,7 @@ class LiveMapBrowserIT {
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300))
                         .until(() -> b.findElement(By.id("edge-flows")).isDisplayed()
                                 && !b.findElements(By.cssSelector("#edge-flows tbody tr")).isEmpty());
-                assertThat(browser.findElements(By.cssSelector("#edge-flows tbody tr td:nth-child(4)")))
-                        .allSatisfy(td -> assertThat(td.getText()).startsWith("DROPPED"));
+                assertThat(texts(browser, "#edge-flows tbody tr td:nth-child(4)")).allSatisfy(t -> assertThat(t).startsWith("DROPPED"));
 
                 Path shot = Path.of("target", "live-map.png");
                 Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
@@ -119,6 +116,17 @@ class LiveMapBrowserIT {
                 processor.stop();
             }
         }
+    }
+
+    /**
+     * The texts (or option values) of the elements a selector matches, read in one go inside the page: the page
+     * redraws its tables twice a second, so elements found one call earlier may be gone.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> texts(WebDriver browser, String css) {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.value !== undefined && e.tagName === 'OPTION'"
+                        + " ? e.value : e.textContent);", css);
     }
 
     /** Where the frontend-to-postgres edge (always dropped by policy) is drawn, relative to the map's top left. */
