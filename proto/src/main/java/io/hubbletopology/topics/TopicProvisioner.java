@@ -62,6 +62,7 @@ public final class TopicProvisioner {
             if (missing.isEmpty()) {
                 return;
             }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
             for (var entry : admin.createTopics(missing).values().entrySet()) {
                 try {
                     entry.getValue().get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -72,12 +73,36 @@ public final class TopicProvisioner {
                     }
                 }
             }
+            awaitLeaders(missing, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicProvisioningException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new TopicProvisioningException("cannot create topics " + names(topics) + ": " + cause, cause);
+        }
+    }
+
+    /**
+     * A created topic is usable only once every partition has a leader: producing to it earlier sees no leader
+     * and, with idempotence, can retry until its delivery timeout. Waits for that, within the deadline.
+     */
+    private void awaitLeaders(List<NewTopic> topics, long deadlineNanos)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<String> names = names(topics);
+        while (true) {
+            boolean ready = true;
+            long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+            for (var description : admin.describeTopics(names).allTopicNames().get(left, TimeUnit.MILLISECONDS).values()) {
+                ready &= description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() - deadlineNanos > 0) {
+                throw new TimeoutException("partitions of " + names + " have no leader yet");
+            }
+            Thread.sleep(100);
         }
     }
 

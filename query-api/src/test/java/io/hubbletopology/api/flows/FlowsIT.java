@@ -82,6 +82,7 @@ class FlowsIT {
         t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         String[] namespaces = {"shop", "data", "payments"};
         String[] nodes = {"node-a", "node-b"};
+        List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
         for (int i = 0; i < COUNT; i++) {
             boolean dropped = i % 7 == 0;
             FlowRecord.Builder flow = FlowRecord.newBuilder()
@@ -99,9 +100,13 @@ class FlowsIT {
                     .setIsReply(i % 3 == 0);
             FlowRecord f = flow.build();
             sent.add(f);
-            producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKeys.of(f), f.toByteArray()));
+            sends.add(producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKeys.of(f),
+                    f.toByteArray())));
         }
         producer.flush();
+        for (var send : sends) {
+            send.get(30, TimeUnit.SECONDS);
+        }
         await().atMost(Duration.ofSeconds(60)).until(() -> processor.running() && api.flowTailFollowing());
     }
 
