@@ -2,9 +2,6 @@ package io.hubbletopology.deploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +20,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.hubbletopology.broker.SharedKafka;
-import io.hubbletopology.deploy.Main;
 import io.hubbletopology.records.FlowRecord;
 
 /** The {@code ingest} command as an operator runs it: bad settings stop it with exit 2, a replay ends with 0. */
@@ -33,33 +29,18 @@ class IngestCommandIT {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String stderr) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.execute(args);
-            return new Run(code, err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(original);
-        }
-    }
-
     @Test
     void anInvalidValueStopsTheAgentWithOneLineNamingTheKeyAndExitCode2() throws Exception {
-        Run badOption = run("ingest", "--poll-interval", "often");
+        CommandRun badOption = CommandRun.of("ingest", "--poll-interval", "often");
         assertThat(badOption.exitCode()).isEqualTo(2);
         assertThat(badOption.stderr().strip()).doesNotContain("\n").contains("discovery.poll_interval").contains("'often'");
 
         Path yaml = Files.writeString(dir.resolve("config.yaml"), "discovery:\n  mode: kernel\n");
-        Run badFile = run("ingest", "--config", yaml.toString());
+        CommandRun badFile = CommandRun.of("ingest", "--config", yaml.toString());
         assertThat(badFile.exitCode()).isEqualTo(2);
         assertThat(badFile.stderr().strip()).doesNotContain("\n").contains("discovery.mode").contains("kernel");
 
-        Run badTls = run("ingest", "--hubble-tls-ca", dir.resolve("missing-ca.crt").toString());
+        CommandRun badTls = CommandRun.of("ingest", "--hubble-tls-ca", dir.resolve("missing-ca.crt").toString());
         assertThat(badTls.exitCode()).isEqualTo(2);
         assertThat(badTls.stderr().strip()).doesNotContain("\n").contains("hubble.tls.ca_file");
     }
@@ -78,7 +59,7 @@ class IngestCommandIT {
         lines.add(7, "this is not json");
         Path file = Files.write(dir.resolve("flows.json"), lines);
 
-        Run replay = run("ingest", "--replay", file.toString(), "--bootstrap-servers", kafka, "--health-port", "-1",
+        CommandRun replay = CommandRun.of("ingest", "--replay", file.toString(), "--bootstrap-servers", kafka, "--health-port", "-1",
                 "--set", "kafka.topics.flows=" + flowsTopic, "--node-name", "replay-it");
         assertThat(replay.exitCode()).isEqualTo(0);
 

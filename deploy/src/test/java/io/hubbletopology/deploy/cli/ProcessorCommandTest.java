@@ -2,9 +2,6 @@ package io.hubbletopology.deploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,30 +10,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.hubbletopology.deploy.Main;
 import io.hubbletopology.processor.ProcessorConfig;
 import picocli.CommandLine;
 
 class ProcessorCommandTest {
 
-    private record Run(int exitCode, String stderr) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.execute(args);
-            return new Run(code, err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(original);
-        }
-    }
-
     @Test
     void aBadOptionValueExitsWith2AndOneLineNamingTheKey() {
-        Run run = run("processor", "--bootstrap-servers", "127.0.0.1:1", "--threads", "many");
+        CommandRun run = CommandRun.of("processor", "--bootstrap-servers", "127.0.0.1:1", "--threads", "many");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr().strip()).isEqualTo("processor: invalid processor.threads: 'many' is not a whole number");
     }
@@ -49,7 +30,7 @@ class ProcessorCommandTest {
                     size: 5m
                     retention: 2m
                 """);
-        Run run = run("processor", "--config", yaml.toString(), "--bootstrap-servers", "127.0.0.1:1");
+        CommandRun run = CommandRun.of("processor", "--config", yaml.toString(), "--bootstrap-servers", "127.0.0.1:1");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr().strip()).startsWith("processor: invalid processor.window.retention: PT2M is shorter than");
         assertThat(run.stderr().strip().lines()).hasSize(1);
