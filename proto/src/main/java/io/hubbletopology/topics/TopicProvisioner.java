@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,8 +94,16 @@ public final class TopicProvisioner {
         while (true) {
             boolean ready = true;
             long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-            for (var description : admin.describeTopics(names).allTopicNames().get(left, TimeUnit.MILLISECONDS).values()) {
-                ready &= description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            try {
+                for (var description : admin.describeTopics(names).allTopicNames().get(left, TimeUnit.MILLISECONDS).values()) {
+                    ready &= description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                }
+            } catch (ExecutionException e) {
+                // Just created: the broker may not know the topic in its metadata yet.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                ready = false;
             }
             if (ready) {
                 return;
