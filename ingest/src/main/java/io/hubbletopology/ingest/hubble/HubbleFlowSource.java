@@ -1,7 +1,6 @@
 package io.hubbletopology.ingest.hubble;
 
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -40,8 +39,9 @@ import io.hubbletopology.records.LostEventsRecord;
  * source.close();
  * }</pre>
  *
- * The stream is read on one thread with the blocking stub: when the sink blocks (Kafka is slow), gRPC flow
- * control stops the server from sending more, so memory stays bounded.
+ * The stream is read on one thread with a bounded window of responses fetched ahead ({@link FlowStreamReader}):
+ * when the sink blocks (Kafka is slow), no more are asked for and gRPC flow control stops the server from
+ * sending, so memory stays bounded.
  */
 public final class HubbleFlowSource implements AutoCloseable {
 
@@ -151,14 +151,15 @@ public final class HubbleFlowSource implements AutoCloseable {
         Context.CancellableContext context = Context.current().withCancellation();
         call = context;
         try {
+            FlowStreamReader reader = new FlowStreamReader();
             context.run(() -> {
-                ObserverGrpc.ObserverBlockingStub stub = ObserverGrpc.newBlockingStub(channel.channel());
-                probe(stub);
-                Iterator<GetFlowsResponse> responses = stub.getFlows(request);
-                while (running && responses.hasNext()) {
-                    handle(responses.next());
-                }
+                probe(ObserverGrpc.newBlockingStub(channel.channel()));
+                ObserverGrpc.newStub(channel.channel()).getFlows(request, reader);
             });
+            reader.readAll(this::handle, () -> running);
+        } catch (InterruptedException e) {
+            // Closing: run() sees the interrupt when it would back off, and stops.
+            Thread.currentThread().interrupt();
         } finally {
             context.cancel(null);
         }

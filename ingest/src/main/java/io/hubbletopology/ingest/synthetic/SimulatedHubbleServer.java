@@ -66,7 +66,8 @@ public final class SimulatedHubbleServer implements AutoCloseable {
     });
     private final Thread generator;
     private final LongFunction<Flow> source;
-    private final double flowsPerSecond;
+    private volatile double flowsPerSecond;
+    private volatile long rateChanges;
     private final long maxFlows;
     private final AtomicInteger followers = new AtomicInteger();
     private final AtomicLong emitted = new AtomicLong();
@@ -148,6 +149,18 @@ public final class SimulatedHubbleServer implements AutoCloseable {
         return followers.get();
     }
 
+    /**
+     * Changes the rate from now on, e.g. to raise the load step by step; flows not yet due at the old rate are
+     * not made up for.
+     */
+    public void flowsPerSecond(double rate) {
+        if (rate <= 0) {
+            throw new IllegalArgumentException("flowsPerSecond must be positive");
+        }
+        flowsPerSecond = rate;
+        rateChanges++;
+    }
+
     /** Starts (or resumes) generating flows. */
     public void resume() {
         paused = false;
@@ -157,7 +170,13 @@ public final class SimulatedHubbleServer implements AutoCloseable {
         long produced = 0;
         long tick = Duration.ofMillis(10).toNanos();
         long start = System.nanoTime();
+        long rateSeen = rateChanges;
         while (running && (maxFlows <= 0 || emitted.get() < maxFlows)) {
+            if (rateSeen != rateChanges) {
+                rateSeen = rateChanges;
+                start = System.nanoTime();
+                produced = 0;
+            }
             if (paused) {
                 sleepNanos(tick);
                 start = System.nanoTime();

@@ -12,11 +12,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +33,7 @@ import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.model.EdgeKeys;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
+import io.hubbletopology.processor.TopologyQueries;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.L4Protocol;
@@ -83,15 +86,12 @@ class TwoInstancesIT {
             assertThat(expected.size()).as("edges spread over the partitions").isGreaterThan(20);
 
             for (int port : new int[] {portA, portB}) {
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                    JsonNode t = topology(port);
-                    return t != null && !t.path("partial").asBoolean(true) && total(t) == FLOWS;
-                });
+                awaitWhole(port, a, b);
                 assertThat(edgeCounts(topology(port))).as("instance on " + port).isEqualTo(expected);
             }
             // Both instances hold part of the work: otherwise this would prove nothing about merging.
-            assertThat(a.queries().localPartitions(io.hubbletopology.processor.TopologyQueries.Store.EDGES).activePartitions()).isNotEmpty();
-            assertThat(b.queries().localPartitions(io.hubbletopology.processor.TopologyQueries.Store.EDGES).activePartitions()).isNotEmpty();
+            assertThat(a.queries().localPartitions(TopologyQueries.Store.EDGES).activePartitions()).isNotEmpty();
+            assertThat(b.queries().localPartitions(TopologyQueries.Store.EDGES).activePartitions()).isNotEmpty();
 
             // B stops answering (its API is gone) while the group still assigns it partitions.
             apiB.close();
@@ -108,16 +108,32 @@ class TwoInstancesIT {
 
             // B leaves the group; after the rebalance, A holds every partition and the answer is whole again.
             b.close();
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                JsonNode t = topology(portA);
-                return t != null && !t.path("partial").asBoolean(true) && total(t) == FLOWS;
-            });
+            awaitWhole(portA, a);
             assertThat(edgeCounts(topology(portA))).isEqualTo(expected);
         } finally {
             apiA.close();
             apiB.close();
             a.close();
             b.close();
+        }
+    }
+
+    /** Waits for a whole answer; when it does not come, says what the last answer and each instance held. */
+    private static void awaitWhole(int port, TopologyProcessor... instances) {
+        AtomicReference<String> last = new AtomicReference<>("no answer yet");
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                JsonNode t = topology(port);
+                last.set(t == null ? "no 200 answer" : "partial=" + t.path("partial") + " total=" + total(t) + " missing=" + t.path("missing"));
+                return t != null && !t.path("partial").asBoolean(true) && total(t) == FLOWS;
+            });
+        } catch (ConditionTimeoutException e) {
+            StringBuilder held = new StringBuilder();
+            for (TopologyProcessor p : instances) {
+                held.append(" | ").append(p.queries().instances(TopologyQueries.Store.EDGES)).append(" local=")
+                        .append(p.queries().localPartitions(TopologyQueries.Store.EDGES));
+            }
+            throw new AssertionError("no whole answer from " + port + " (of " + FLOWS + " flows); last: " + last.get() + held, e);
         }
     }
 

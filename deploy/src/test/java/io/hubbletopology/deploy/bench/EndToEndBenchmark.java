@@ -1,0 +1,406 @@
+package io.hubbletopology.deploy.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import io.hubbletopology.deploy.JarProcess;
+import io.hubbletopology.ingest.hubble.FlowRecords;
+import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
+import io.hubbletopology.ingest.synthetic.SyntheticCluster;
+import io.hubbletopology.topics.TopicNames;
+import io.hubbletopology.topics.TopicProvisioner;
+
+/**
+ * The end-to-end benchmark (not a test; {@code mvn verify} does not run it). It runs the real pipeline as an
+ * operator would on one machine: the broker, the processor with its API, and the ingest agent, each a process
+ * of the runnable jar, the agent following a simulated Hubble server (in this JVM) over gRPC on loopback. It
+ * raises the flow rate step by step and prints, per step, the offered, published and visible flows/s, the
+ * processor's consumer lag, the latency from the moment the simulated Hubble emits a probe flow to the moment
+ * a WebSocket client on {@code /ws/topology} receives the edge update that counts it, and each process's CPU
+ * and heap. Kafka's own ProducerPerformance and EndToEndLatency, run first on the same broker, are the
+ * baseline the figures are compared with.
+ *
+ * <pre>
+ * mvn -q -pl deploy -am -Pe2e-bench verify -DskipTests -Dbench.args="--rates 5000,10000,20000"
+ * </pre>
+ */
+public final class EndToEndBenchmark {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int PROBES_PER_SECOND = 50;
+    private static final Duration DRAIN = Duration.ofSeconds(10);
+
+    private final BenchSettings settings;
+    private final TopicNames topics = TopicNames.defaults();
+    private final List<ProcessMeter> meters = new ArrayList<>();
+    private final List<JarProcess> roles = new ArrayList<>();
+
+    private final PrintStream out;
+
+    EndToEndBenchmark(BenchSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** What a run measured: the baseline, then one result per step run. */
+    record Report(KafkaBaseline.Figures baseline, List<StepResult> steps) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchSettings settings;
+        try {
+            settings = BenchSettings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("e2e benchmark: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        new EndToEndBenchmark(settings, System.out).run();
+        System.exit(0);
+    }
+
+    Report run() throws Exception {
+        Path dir = Files.createTempDirectory("e2e-bench");
+        int brokerPort = freePort();
+        int apiPort = freePort();
+        int healthPort = freePort();
+        String kafka = "127.0.0.1:" + brokerPort;
+        out.printf("%n== End-to-end benchmark, %s, %d cores, %s%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                describe(settings));
+        try {
+            JarProcess broker = started(JarProcess.start("bench-broker", "1g", "broker", "--port", String.valueOf(brokerPort),
+                    "--data-dir", dir.resolve("kafka").toString()));
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+                awaitTrue("the broker to answer", Duration.ofSeconds(60), () -> answers(admin));
+                KafkaBaseline.Figures baseline = baseline(admin, kafka);
+
+                List<String> processorArgs = new ArrayList<>(List.of("processor", "--bootstrap-servers", kafka, "--api-host", "127.0.0.1",
+                        "--api-port", String.valueOf(apiPort), "--state-dir", dir.resolve("state").toString(), "--commit-interval",
+                        settings.commitInterval().toMillis() + "ms", "--partitions", String.valueOf(settings.partitions())));
+                if (settings.exactlyOnce()) {
+                    processorArgs.add("--exactly-once");
+                }
+                JarProcess processor = started(JarProcess.start("bench-processor", "1g", processorArgs.toArray(String[]::new)));
+                awaitTrue("the processor to be ready", Duration.ofSeconds(120), () -> status("http://127.0.0.1:" + apiPort + "/ready") == 200);
+
+                ProbeLedger ledger = new ProbeLedger(60_000);
+                try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().ringCapacity(65_535).startPaused()
+                        .flowsPerSecond(settings.rates().get(0)).source(new ProbeFlows(ledger, PROBES_PER_SECOND)).start()) {
+                    JarProcess ingest = started(JarProcess.start("bench-ingest", "256m", "ingest", "--mode", "hubble",
+                            "--bootstrap-servers", kafka, "--hubble-addr", "127.0.0.1:" + hubble.port(), "--node-name", "bench-node",
+                            "--include-replies", "--partitions", String.valueOf(settings.partitions()), "--health-port",
+                            String.valueOf(healthPort)));
+                    awaitTrue("the agent to follow the simulated Hubble", Duration.ofSeconds(60), () -> hubble.followers() > 0);
+                    try (FeedWatcher feed = FeedWatcher.connect("ws://127.0.0.1:" + apiPort + "/ws/topology", ledger)) {
+                        meters.add(ProcessMeter.self("hubble-sim+client"));
+                        meters.add(ProcessMeter.attach("broker", broker.pid()));
+                        meters.add(ProcessMeter.attach("processor", processor.pid()));
+                        meters.add(ProcessMeter.attach("ingest", ingest.pid()));
+                        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+                            Thread t = new Thread(r, "heap-sampler");
+                            t.setDaemon(true);
+                            return t;
+                        });
+                        sampler.scheduleAtFixedRate(this::sampleHeaps, 0, 500, TimeUnit.MILLISECONDS);
+                        hubble.resume();
+                        List<StepResult> results = steps(admin, hubble, ledger, feed, healthPort);
+                        sampler.shutdownNow();
+                        summary(results, baseline);
+                        return new Report(baseline, results);
+                    }
+                }
+            }
+        } finally {
+            for (ProcessMeter m : meters) {
+                m.close();
+            }
+            for (int i = roles.size() - 1; i >= 0; i--) {
+                JarProcess role = roles.get(i);
+                role.signal("TERM");
+                if (role.awaitExit(Duration.ofSeconds(20)) != 0) {
+                    out.println("note: " + role.name() + " did not stop cleanly; its output is in target/it-processes/");
+                }
+                role.close();
+            }
+        }
+    }
+
+    private KafkaBaseline.Figures baseline(Admin admin, String kafka) throws Exception {
+        SyntheticCluster cluster = new SyntheticCluster(42);
+        long bytes = 0;
+        int n = 10_000;
+        for (int i = 0; i < n; i++) {
+            bytes += FlowRecords.fromHubble(cluster.next(System.currentTimeMillis() * 1_000_000L + i), "bench-node").getSerializedSize();
+        }
+        int recordSize = (int) (bytes / n);
+        TopicProvisioner provisioner = new TopicProvisioner(admin, settings.partitions(), (short) 1);
+        provisioner.ensure(List.of(provisioner.stream("baseline.producer", 3_600_000L), provisioner.stream("baseline.latency", 3_600_000L)),
+                30_000);
+        out.printf("Baseline on the same broker, before the roles start: ProducerPerformance, %,d records of %d bytes (a flow "
+                + "record's average), lz4, acks=all, idempotent, linger 20 ms; EndToEndLatency, 2,000 records, acks=all%n",
+                settings.baselineRecords(), recordSize);
+        KafkaBaseline.Figures figures = KafkaBaseline.measure(kafka, "baseline.producer", "baseline.latency", recordSize,
+                settings.baselineRecords(), 2_000);
+        out.printf("  ProducerPerformance %,.0f records/s; EndToEndLatency avg %.2f ms, p50 %d ms, p99 %d ms%n%n",
+                figures.producerRecordsPerSecond(), figures.latencyAverage(), figures.latencyP50(), figures.latencyP99());
+        return figures;
+    }
+
+    /** One step's figures. Rates in flows/s, latencies in ms, CPU in cores, heap in MB. */
+    record StepResult(int offered, double emitted, double published, double visible, long lag, long lostAtHubble,
+                      ProbeLedger.Sample latency, Map<String, Double> cores, Map<String, Long> heapMb) {
+
+        boolean keptUp() {
+            return visible >= 0.95 * emitted && latency.unseen() <= latency.emitted() / 100;
+        }
+    }
+
+    private List<StepResult> steps(Admin admin, SimulatedHubbleServer hubble, ProbeLedger ledger, FeedWatcher feed, int healthPort)
+            throws Exception {
+        String cpuHeads = meters.stream().map(m -> String.format("%10s", shortName(m.name()))).collect(Collectors.joining());
+        out.printf("%9s %9s %9s %9s %9s %8s %8s %8s %6s |%s |%s%n", "offered", "emitted", "published", "visible", "lag", "p50 ms",
+                "p99 ms", "max ms", "unseen", cpuHeads.replace("  ", "  "), cpuHeads);
+        out.printf("%9s %9s %9s %9s %9s %8s %8s %8s %6s |%s |%s%n", "flows/s", "flows/s", "flows/s", "flows/s", "flows", "", "",
+                "", "probes", center("CPU, cores", cpuHeads.length()), center("heap used, max MB", cpuHeads.length()));
+        List<StepResult> results = new ArrayList<>();
+        hubble.flowsPerSecond(settings.rates().get(0));
+        Thread.sleep(settings.initialWarmup().toMillis());
+        for (int rate : settings.rates()) {
+            hubble.flowsPerSecond(rate);
+            Thread.sleep(settings.warmup().toMillis());
+            requireRolesAlive();
+            if (feed.closeReason() != null) {
+                throw new IllegalStateException("the live feed closed: " + feed.closeReason());
+            }
+            long t0 = System.nanoTime();
+            long emitted0 = hubble.emitted();
+            long published0 = endOffsets(admin);
+            long visible0 = feed.visibleFlows();
+            double lost0 = ingestMetric(healthPort, "hubble_topology_ingest_lost_events_total");
+            Map<String, Long> cpu0 = cpu();
+            meters.forEach(ProcessMeter::takeHeapMax);
+            Thread.sleep(settings.measure().toMillis());
+            long t1 = System.nanoTime();
+            long emitted1 = hubble.emitted();
+            long published1 = endOffsets(admin);
+            long visible1 = feed.visibleFlows();
+            Map<String, Long> cpu1 = cpu();
+            Map<String, Long> heap = new LinkedHashMap<>();
+            meters.forEach(m -> heap.put(m.name(), m.takeHeapMax() / (1024 * 1024)));
+            long lag = lag(admin);
+            double lost1 = ingestMetric(healthPort, "hubble_topology_ingest_lost_events_total");
+            // The step's last probes are still on their way: give them a moment before reading their latencies.
+            long drainUntil = System.nanoTime() + DRAIN.toNanos();
+            while (System.nanoTime() - drainUntil < 0 && ledger.sample(t0, t1).unseen() > 0) {
+                Thread.sleep(100);
+            }
+            double seconds = (t1 - t0) / 1e9;
+            Map<String, Double> cores = new LinkedHashMap<>();
+            cpu1.forEach((name, ns) -> cores.put(name, (ns - cpu0.get(name)) / 1e9 / seconds));
+            StepResult step = new StepResult(rate, (emitted1 - emitted0) / seconds, (published1 - published0) / seconds,
+                    (visible1 - visible0) / seconds, lag, (long) (lost1 - lost0), ledger.sample(t0, t1), cores, heap);
+            results.add(step);
+            print(step);
+            if (!step.keptUp() && !settings.allSteps()) {
+                out.println("(the pipeline fell behind at this rate: higher steps skipped; --all-steps runs them anyway)");
+                break;
+            }
+        }
+        return results;
+    }
+
+    private void print(StepResult s) {
+        String cores = s.cores().values().stream().map(c -> String.format("%10.2f", c)).collect(Collectors.joining());
+        String heap = s.heapMb().values().stream().map(h -> String.format("%10d", h)).collect(Collectors.joining());
+        ProbeLedger.Sample l = s.latency();
+        out.printf("%,9d %,9.0f %,9.0f %,9.0f %,9d %8.0f %8.0f %8.0f %6d |%s |%s%s%n", s.offered(), s.emitted(), s.published(),
+                s.visible(), s.lag(), l.percentileMillis(50), l.percentileMillis(99), l.maxMillis(), l.unseen(), cores, heap,
+                s.lostAtHubble() > 0 ? "  (Hubble's ring overflowed: " + s.lostAtHubble() + " flows lost before the agent read them)" : "");
+    }
+
+    private void summary(List<StepResult> results, KafkaBaseline.Figures baseline) {
+        out.println();
+        StepResult best = null;
+        for (StepResult r : results) {
+            if (r.keptUp() && (best == null || r.visible() > best.visible())) {
+                best = r;
+            }
+        }
+        double peak = results.stream().mapToDouble(StepResult::visible).max().orElse(0);
+        if (best != null) {
+            out.printf("Sustained end to end: %,.0f flows/s (highest step kept up with), %.1f %% of ProducerPerformance's %,.0f records/s%n",
+                    best.visible(), 100 * best.visible() / baseline.producerRecordsPerSecond(), baseline.producerRecordsPerSecond());
+            double roles = best.cores().entrySet().stream().filter(e -> !e.getKey().startsWith("hubble-sim"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+            out.printf("  at that step: %.2f cores in the broker, processor and ingest together, %,.0f flows per core-second; "
+                    + "processor %,.0f, ingest %,.0f, broker %,.0f flows per CPU-second of its own%n", roles, best.visible() / roles,
+                    best.visible() / best.cores().get("processor"), best.visible() / best.cores().get("ingest"),
+                    best.visible() / best.cores().get("broker"));
+        } else {
+            out.println("No step kept up: the first step's rate is above what this machine carries end to end.");
+        }
+        out.printf("Highest visible rate in any step: %,.0f flows/s%n", peak);
+        for (StepResult r : results) {
+            if (r.offered() == 10_000) {
+                double p99 = r.latency().percentileMillis(99);
+                out.printf("Latency at 10,000 flows/s: p50 %.0f ms, p99 %.0f ms (%.0f x EndToEndLatency's p99 of %d ms), max %.0f ms%n",
+                        r.latency().percentileMillis(50), p99, p99 / Math.max(1, baseline.latencyP99()), baseline.latencyP99(),
+                        r.latency().maxMillis());
+            }
+        }
+    }
+
+    // ---- measurements
+
+    private void sampleHeaps() {
+        for (ProcessMeter m : meters) {
+            try {
+                m.sampleHeap();
+            } catch (RuntimeException e) {
+                // A process that is going away: its last samples stand.
+            }
+        }
+    }
+
+    private Map<String, Long> cpu() {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        meters.forEach(m -> cpu.put(m.name(), m.cpuNanos()));
+        return cpu;
+    }
+
+    private long endOffsets(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+        for (TopicPartition tp : flowPartitions(admin)) {
+            latest.put(tp, OffsetSpec.latest());
+        }
+        return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+    }
+
+    private long lag(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("hubble-topology")
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        long committedSum = committed.entrySet().stream().filter(e -> e.getKey().topic().equals(topics.flows()) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+        return endOffsets(admin) - committedSum;
+    }
+
+    private List<TopicPartition> flowPartitions(Admin admin) throws Exception {
+        int partitions = admin.describeTopics(List.of(topics.flows())).allTopicNames().get(10, TimeUnit.SECONDS).get(topics.flows())
+                .partitions().size();
+        List<TopicPartition> out = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            out.add(new TopicPartition(topics.flows(), p));
+        }
+        return out;
+    }
+
+    /** A counter from the agent's Prometheus endpoint; 0 when it has none yet. */
+    private static double ingestMetric(int healthPort, String name) {
+        try {
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines().filter(l -> l.startsWith(name)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    // ---- plumbing
+
+    private JarProcess started(JarProcess role) {
+        roles.add(role);
+        return role;
+    }
+
+    private static boolean answers(Admin admin) {
+        try {
+            admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static int status(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private void awaitTrue(String what, Duration within, BooleanSupplier condition) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            requireRolesAlive();
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("gave up waiting for " + what + " after " + within.toSeconds()
+                        + " s; the roles' output is in target/it-processes/");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** A role that exits during the run ends it, with the last lines it wrote. */
+    private void requireRolesAlive() throws IOException {
+        for (JarProcess role : roles) {
+            if (!role.alive()) {
+                List<String> lines = role.stderr().lines().toList();
+                throw new IllegalStateException(role.name() + " exited; the end of its output:\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String describe(BenchSettings s) {
+        return "steps " + s.rates() + " flows/s after " + s.initialWarmup().toSeconds() + " s at the first, " + s.warmup().toSeconds() + " s warm-up + " + s.measure().toSeconds()
+                + " s measured each, " + s.partitions() + " partitions, processor commit every " + s.commitInterval().toMillis() + " ms, "
+                + (s.exactlyOnce() ? "exactly_once_v2" : "at_least_once") + ", " + PROBES_PER_SECOND + " probe flows/s";
+    }
+
+    private static String shortName(String name) {
+        return name.startsWith("hubble-sim") ? "sim+feed" : name;
+    }
+
+    private static String center(String text, int width) {
+        int pad = Math.max(0, width - text.length());
+        return " ".repeat(pad / 2) + text + " ".repeat(pad - pad / 2);
+    }
+}

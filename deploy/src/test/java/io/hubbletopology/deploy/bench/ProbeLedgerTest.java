@@ -1,0 +1,49 @@
+package io.hubbletopology.deploy.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ProbeLedgerTest {
+
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void anUpdateCountingSeveralProbesGivesEachItsOwnLatency() {
+        ProbeLedger ledger = new ProbeLedger(60_000);
+        ledger.emitted(0, 120_000, 1_000 * MS);
+        ledger.emitted(0, 120_010, 1_010 * MS);
+        ledger.emitted(0, 120_020, 1_020 * MS);
+
+        // The first update counts two probes; the third is counted by a later one.
+        ledger.counted(0, 120_000, 2, 1_100 * MS);
+        ledger.counted(0, 120_000, 2, 1_150 * MS);
+        ledger.counted(0, 120_000, 3, 1_200 * MS);
+
+        ProbeLedger.Sample sample = ledger.sample(0, 2_000 * MS);
+        assertThat(sample.emitted()).isEqualTo(3);
+        assertThat(sample.unseen()).isZero();
+        assertThat(sample.latencies()).containsExactly(90 * MS, 100 * MS, 180 * MS);
+        assertThat(sample.percentileMillis(50)).isEqualTo(100.0);
+        assertThat(sample.maxMillis()).isEqualTo(180.0);
+    }
+
+    @Test
+    void windowsAndEdgesAreCountedApart() {
+        ProbeLedger ledger = new ProbeLedger(60_000);
+        ledger.emitted(0, 59_990, 10 * MS);
+        ledger.emitted(0, 60_005, 20 * MS);
+        ledger.emitted(1, 60_006, 30 * MS);
+
+        // The new window of edge 0 has one flow: that is its first probe there, not the earlier window's.
+        ledger.counted(0, 60_000, 1, 50 * MS);
+        ledger.counted(2, 60_000, 1, 50 * MS);
+
+        ProbeLedger.Sample sample = ledger.sample(0, 100 * MS);
+        assertThat(sample.emitted()).isEqualTo(3);
+        assertThat(sample.latencies()).containsExactly(30 * MS);
+        assertThat(sample.unseen()).isEqualTo(2);
+        assertThat(ledger.sample(15 * MS, 25 * MS).latencies()).containsExactly(30 * MS);
+        assertThat(ledger.sample(0, 15 * MS).percentileMillis(99)).isNaN();
+    }
+}
