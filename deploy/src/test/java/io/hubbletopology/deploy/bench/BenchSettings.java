@@ -10,7 +10,7 @@ import io.hubbletopology.config.ConfigKey;
 /**
  * What one run of the end-to-end benchmark does, from its command line:
  * <pre>
- * --rates 5000,10000,20000,35000,50000,70000   flows/s offered by the simulated Hubble, one step each
+ * --rates 5000,10000,20000,35000,50000,70000,90000  flows/s offered by the simulated Hubble, one step each
  * --initial-warmup 20s                         at the first rate before the first step (JIT, connections, caches)
  * --warmup 5s --measure 20s                    per step: time at the new rate before measuring, then measured
  * --partitions 6                               partitions of the topics the roles create
@@ -23,7 +23,7 @@ record BenchSettings(List<Integer> rates, Duration initialWarmup, Duration warmu
                      boolean exactlyOnce, boolean allSteps, int baselineRecords) {
 
     static BenchSettings parse(String[] args) {
-        List<Integer> rates = List.of(5_000, 10_000, 20_000, 35_000, 50_000, 70_000);
+        List<Integer> rates = List.of(5_000, 10_000, 20_000, 35_000, 50_000, 70_000, 90_000);
         Duration initialWarmup = Duration.ofSeconds(20);
         Duration warmup = Duration.ofSeconds(5);
         Duration measure = Duration.ofSeconds(20);

@@ -129,6 +129,8 @@ public final class EndToEndBenchmark {
                         List<StepResult> results = steps(admin, hubble, ledger, feed, healthPort);
                         sampler.shutdownNow();
                         summary(results, baseline);
+                        // The agent goes first, so the simulated Hubble does not close a stream under it.
+                        stop(ingest);
                         return new Report(baseline, results);
                     }
                 }
@@ -138,14 +140,20 @@ public final class EndToEndBenchmark {
                 m.close();
             }
             for (int i = roles.size() - 1; i >= 0; i--) {
-                JarProcess role = roles.get(i);
-                role.signal("TERM");
-                if (role.awaitExit(Duration.ofSeconds(20)) != 0) {
-                    out.println("note: " + role.name() + " did not stop cleanly; its output is in target/it-processes/");
-                }
-                role.close();
+                stop(roles.get(i));
             }
         }
+    }
+
+    private void stop(JarProcess role) throws IOException, InterruptedException {
+        if (!role.alive()) {
+            return;
+        }
+        role.signal("TERM");
+        if (role.awaitExit(Duration.ofSeconds(20)) != 0) {
+            out.println("note: " + role.name() + " did not stop cleanly; its output is in target/it-processes/");
+        }
+        role.close();
     }
 
     private KafkaBaseline.Figures baseline(Admin admin, String kafka) throws Exception {

@@ -1,5 +1,6 @@
 package io.hubbletopology.deploy.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,9 +74,13 @@ final class ProcessMeter implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (connector != null) {
-            connector.close();
+            try {
+                connector.close();
+            } catch (IOException e) {
+                // The process has already stopped: nothing left to close.
+            }
         }
     }
 }

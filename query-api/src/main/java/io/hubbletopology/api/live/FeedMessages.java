@@ -42,7 +42,10 @@ public final class FeedMessages {
         Set<String> namespaces = new HashSet<>();
         addIfPresent(namespaces, edge.path("src_namespace").asText(edge.path("namespace").asText("")));
         addIfPresent(namespaces, edge.path("dst_namespace").asText(""));
-        return new FeedUpdate("edge:" + src + "|" + dst + "|" + protocol + "|" + port, FeedUpdate.Kind.EDGE,
+        // Coalesced per edge and window: the last update of a window that just closed must not be replaced by
+        // the first one of the next (both come out of the same commit), or a client summing counts loses it.
+        String window = edge.path("window_start").asText("");
+        return new FeedUpdate("edge:" + src + "|" + dst + "|" + protocol + "|" + port + (window.isEmpty() ? "" : "@" + window), FeedUpdate.Kind.EDGE,
                 write(message), Set.copyOf(namespaces), verdicts, protocol, edge.path("flows").asLong());
     }
 

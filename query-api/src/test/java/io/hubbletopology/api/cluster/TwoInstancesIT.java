@@ -52,7 +52,7 @@ class TwoInstancesIT {
     private static final int FLOWS = 1_200;
 
     @Test
-    @Timeout(240)
+    @Timeout(360)
     void eachInstanceAnswersForTheWholeClusterAndSaysWhenItCannot(@TempDir Path dir) throws Exception {
         String kafka = SharedKafka.bootstrapServers();
         TopicNames topics = TopicNames.prefixed("two-it.");
@@ -122,7 +122,7 @@ class TwoInstancesIT {
     private static void awaitWhole(int port, TopologyProcessor... instances) {
         AtomicReference<String> last = new AtomicReference<>("no answer yet");
         try {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 JsonNode t = topology(port);
                 last.set(t == null ? "no 200 answer" : "partial=" + t.path("partial") + " total=" + total(t) + " missing=" + t.path("missing"));
                 return t != null && !t.path("partial").asBoolean(true) && total(t) == FLOWS;
@@ -137,9 +137,14 @@ class TwoInstancesIT {
         }
     }
 
+    /**
+     * Exactly-once, as deployed: the partitions move between the instances while flows are processed, and with
+     * at-least-once a handover that is not clean (an instance slow enough on a loaded machine to be fenced)
+     * would count some flows twice, which exact counts cannot allow.
+     */
     private static ProcessorConfig config(String kafka, TopicNames topics, Path stateDir, int apiPort) {
         return new ProcessorConfig(kafka, Map.of("session.timeout.ms", 10_000), "two-it", "127.0.0.1:" + apiPort, stateDir, 1, 0,
-                Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 4, (short) 1);
+                Duration.ofMillis(200), true, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 4, (short) 1);
     }
 
     private static JsonNode topology(int port) {
