@@ -73,7 +73,7 @@ public final class IngestConfig {
     public static final ConfigKey<List<String>> EXCLUDE_PODS = ConfigKey.list("hubble.exclude_pods", "HUBBLE_EXCLUDE_PODS", "",
             "Pod prefixes to leave out as source or destination; 'kube-system/' leaves out a namespace.");
     public static final ConfigKey<Boolean> INCLUDE_REPLIES = ConfigKey.bool("hubble.include_replies", "HUBBLE_INCLUDE_REPLIES", "false",
-            "Keep reply flows too (left out by default, as hubble-ui does).");
+            "Keep reply flows too (left out by default, as hubble-ui does); they add HTTP status classes, DNS failures and latency to the edge of the request they answer.");
     public static final ConfigKey<Duration> MAX_BACKOFF = positive(ConfigKey.duration("hubble.max_backoff", null, "30s",
             "The longest wait between reconnects to Hubble (exponential backoff with jitter, forever)."));
     public static final ConfigKey<Integer> BACKFILL = ConfigKey.integer("hubble.backfill", null, "65535", 1, 65_535,

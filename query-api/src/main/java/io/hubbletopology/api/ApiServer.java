@@ -33,6 +33,7 @@ import io.hubbletopology.api.live.LiveEndpoint;
 import io.hubbletopology.api.live.LiveFeed;
 import io.hubbletopology.api.live.TopicFollower;
 import io.hubbletopology.api.flows.FlowRoutes;
+import io.hubbletopology.api.flows.FlowSearch;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.processor.TopologyQueries;
 import io.hubbletopology.processor.model.EdgeStats;
@@ -159,6 +160,8 @@ public final class ApiServer implements AutoCloseable {
                     send(ctx, 400, error("bad_parameter", e.getMessage(), e.parameter())));
             config.routes.exception(TopologyQueries.StoreUnavailableException.class, (e, ctx) ->
                     send(ctx, 503, error("not_ready", e.getMessage(), null)));
+            config.routes.exception(FlowSearch.TopicUnavailableException.class, (e, ctx) ->
+                    send(ctx, 503, error("kafka_unavailable", e.getMessage(), null)));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 send(ctx, 500, error("internal", "the request failed; see the server log", null));

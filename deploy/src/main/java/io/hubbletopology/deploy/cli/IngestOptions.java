@@ -46,7 +46,7 @@ public final class IngestOptions {
             description = "Leave out flows from or to pods with this prefix; kube-system/ leaves out a namespace (hubble.exclude_pods).")
     public List<String> excludedPods;
 
-    @Option(names = "--include-replies", description = "Keep reply flows too (hubble.include_replies; left out by default, as hubble-ui does).")
+    @Option(names = "--include-replies", description = "Keep reply flows too (hubble.include_replies; left out by default, as hubble-ui does); they add HTTP status and latency to the request's edge.")
     public Boolean includeReplies;
 
     @Option(names = "--hubble-tls-ca", paramLabel = "FILE", description = "PEM CA of Hubble's certificate; turns TLS on (hubble.tls.ca_file).")

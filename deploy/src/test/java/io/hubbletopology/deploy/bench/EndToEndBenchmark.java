@@ -111,7 +111,7 @@ public final class EndToEndBenchmark {
                         .flowsPerSecond(settings.rates().get(0)).source(new ProbeFlows(ledger, PROBES_PER_SECOND)).start()) {
                     JarProcess ingest = started(JarProcess.start("bench-ingest", "256m", "ingest", "--mode", "hubble",
                             "--bootstrap-servers", kafka, "--hubble-addr", "127.0.0.1:" + hubble.port(), "--node-name", "bench-node",
-                            "--include-replies", "--partitions", String.valueOf(settings.partitions()), "--health-port",
+                            "--partitions", String.valueOf(settings.partitions()), "--health-port",
                             String.valueOf(healthPort)));
                     awaitTrue("the agent to follow the simulated Hubble", Duration.ofSeconds(60), () -> hubble.followers() > 0);
                     try (FeedWatcher feed = FeedWatcher.connect("ws://127.0.0.1:" + apiPort + "/ws/topology", ledger)) {

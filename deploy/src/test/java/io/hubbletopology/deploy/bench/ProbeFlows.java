@@ -19,7 +19,7 @@ import io.hubbletopology.hubble.flow.Workload;
 import io.hubbletopology.ingest.synthetic.SyntheticCluster;
 
 /**
- * The simulated Hubble server's flows during the benchmark: the synthetic cluster's, with a probe flow slipped
+ * The simulated Hubble server's flows during the benchmark: the synthetic cluster's requests, with a probe flow slipped
  * in at a fixed interval. Probes go to a few edges of their own ({@code bench-probe/probe-client} to
  * {@code probe-server-K} on port 9000+K, spread over the partitions), and each one's emit time is written in
  * the {@link ProbeLedger}; the edge updates that count them tell when each became visible. Called by the
@@ -46,12 +46,24 @@ final class ProbeFlows implements LongFunction<Flow> {
     public Flow apply(long timeUnixNanos) {
         long now = System.nanoTime();
         if (now - nextProbeNanos < 0) {
-            return cluster.next(timeUnixNanos);
+            return request(timeUnixNanos);
         }
         nextProbeNanos = now + intervalNanos;
         int edge = (int) (probes++ % EDGES);
         ledger.emitted(edge, timeUnixNanos / 1_000_000L, now);
         return probe(edge, timeUnixNanos);
+    }
+
+    /**
+     * The synthetic cluster's next flow that is not a reply: the agent leaves replies out by default, and a
+     * reply only adds figures to its request's edge, so every flow emitted here counts once.
+     */
+    private Flow request(long timeUnixNanos) {
+        Flow flow = cluster.next(timeUnixNanos);
+        while (flow.hasIsReply() && flow.getIsReply().getValue()) {
+            flow = cluster.next(timeUnixNanos);
+        }
+        return flow;
     }
 
     private Flow probe(int edge, long timeUnixNanos) {

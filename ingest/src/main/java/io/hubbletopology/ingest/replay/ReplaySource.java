@@ -1,9 +1,9 @@
 package io.hubbletopology.ingest.replay;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +41,8 @@ public final class ReplaySource {
 
     private static final Logger log = LoggerFactory.getLogger(ReplaySource.class);
     private static final int REPORTED_LINE_NUMBERS = 100;
+    // Hubble's JSON lines are a few kilobytes; a line this long is not one, and is skipped unread.
+    static final int MAX_LINE_CHARS = 1 << 20;
 
     private final String name;
     private final InputStream input;
@@ -106,19 +108,35 @@ public final class ReplaySource {
         long lostReports = 0;
         long malformed = 0;
         List<Long> badLines = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8), 1 << 16)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lineNumber++;
-                GetFlowsResponse response;
+        try (Reader text = new InputStreamReader(input, StandardCharsets.UTF_8)) {
+            BoundedLineReader reader = new BoundedLineReader(text, MAX_LINE_CHARS);
+            while (true) {
+                String line;
+                String problem = null;
                 try {
-                    response = ReplayLines.parse(line);
-                } catch (ReplayLines.MalformedLineException e) {
+                    line = reader.readLine();
+                } catch (BoundedLineReader.LineTooLongException e) {
+                    line = "";
+                    problem = e.getMessage();
+                }
+                if (line == null) {
+                    break;
+                }
+                lineNumber++;
+                GetFlowsResponse response = null;
+                if (problem == null) {
+                    try {
+                        response = ReplayLines.parse(line);
+                    } catch (ReplayLines.MalformedLineException e) {
+                        problem = e.getMessage();
+                    }
+                }
+                if (problem != null) {
                     malformed++;
                     metrics.replayMalformedLines().increment();
                     if (badLines.size() < REPORTED_LINE_NUMBERS) {
                         badLines.add(lineNumber);
-                        log.warn("Replay {} line {}: skipped, {}", name, lineNumber, e.getMessage());
+                        log.warn("Replay {} line {}: skipped, {}", name, lineNumber, problem);
                     }
                     continue;
                 }

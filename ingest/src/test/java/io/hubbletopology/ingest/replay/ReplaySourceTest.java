@@ -103,4 +103,14 @@ class ReplaySourceTest {
         });
         assertThat(metrics.lostEvents().count()).isEqualTo(17);
     }
+
+    @Test
+    void aLineTooLongToBeAFlowIsSkippedAndCountedWithItsNumber() {
+        String huge = "{\"flow\":{\"uuid\":\"" + "x".repeat(ReplaySource.MAX_LINE_CHARS + 10) + "\"}}";
+        ReplayResult result = replay(GOOD, huge, GOOD.replace("u-1", "u-9"));
+        assertThat(result.flows()).isEqualTo(2);
+        assertThat(result.malformed()).isEqualTo(1);
+        assertThat(result.malformedLineNumbers()).containsExactly(2L);
+        assertThat(flows).extracting(FlowRecord::getUuid).containsExactly("u-1", "u-9");
+    }
 }

@@ -41,6 +41,7 @@ import io.hubbletopology.records.FlowRecord;
 public final class FlowSearch implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(500);
+    private static final int PATIENCE_POLLS = 20;
 
     private final Map<String, Object> kafkaProperties;
     private final String topic;
@@ -56,6 +57,8 @@ public final class FlowSearch implements AutoCloseable {
         this.kafkaProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.kafkaProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, chunk));
         this.kafkaProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        // A chunk whose start retention deleted meanwhile reads from what is left, not from the end.
+        this.kafkaProperties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.kafkaProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.topic = topic;
         this.chunk = chunk;
@@ -218,10 +221,12 @@ public final class FlowSearch implements AutoCloseable {
         consumer.seek(tp, start);
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>((int) Math.min(stop - start, 100_000));
         int emptyPolls = 0;
-        while (consumer.position(tp) < stop && emptyPolls < 20) {
+        while (consumer.position(tp) < stop) {
             var records = consumer.poll(POLL).records(tp);
-            if (records.isEmpty()) {
-                emptyPolls++;
+            if (records.isEmpty() && ++emptyPolls == PATIENCE_POLLS) {
+                // Records known to exist did not come: answering without them would be silently wrong.
+                throw new TopicUnavailableException(tp + " returned nothing at offset " + consumer.position(tp) + " of " + stop
+                        + " for " + PATIENCE_POLLS * POLL.toMillis() / 1000 + " s");
             }
             for (ConsumerRecord<String, byte[]> r : records) {
                 if (r.offset() >= stop) {
@@ -250,6 +255,13 @@ public final class FlowSearch implements AutoCloseable {
         KafkaConsumer<String, byte[]> c;
         while ((c = consumers.poll()) != null) {
             c.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** The flows topic did not hand over records it holds within the query's patience: the answer would be incomplete. */
+    public static final class TopicUnavailableException extends RuntimeException {
+        TopicUnavailableException(String message) {
+            super(message);
         }
     }
 }

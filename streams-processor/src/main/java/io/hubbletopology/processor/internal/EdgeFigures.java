@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.L7FlowType;
 import io.hubbletopology.hubble.flow.Verdict;
+import io.hubbletopology.model.EdgeKeys;
 import io.hubbletopology.model.EndpointNames;
 import io.hubbletopology.model.GraphNode;
 import io.hubbletopology.processor.model.EdgeStats;
@@ -22,6 +23,10 @@ import io.hubbletopology.records.TcpFlag;
  *   <li>HTTP: a request is an HTTP flow without a status code; a response counts in its status class.</li>
  *   <li>DNS: a query is a DNS flow that is not a response; a failure is a response with a non-zero rcode.</li>
  *   <li>Latency: every L7 flow for which Hubble measured one (responses).</li>
+ *   <li>Replies (when the ingest keeps them) belong to the edge of the request they answer
+ *       ({@link EdgeKeys}) and add only what only they carry: HTTP status classes, DNS failures, latency,
+ *       encryption, the reporting node and the time seen. Flows, verdicts, drop reasons and TCP flags count
+ *       the requests, so an edge's flows are the same whether replies are kept or not.</li>
  * </ul>
  */
 public final class EdgeFigures {
@@ -40,28 +45,32 @@ public final class EdgeFigures {
     /** The figures with one more flow counted (the same instance, changed). */
     static EdgeTally add(EdgeTally t, FlowRecord flow) {
         long time = flow.getTimeUnixNanos();
-        if (t.flows == 0) {
-            GraphNode source = EndpointNames.of(flow.getSource());
-            GraphNode destination = EndpointNames.of(flow.getDestination());
-            t.setNames(source.id(), destination.id(), source.namespace(), destination.namespace());
+        boolean reply = EdgeKeys.isReply(flow);
+        if (t.lastSeenNanos == 0) {
+            // The edge's first flow names it, from the side that opened the connection.
+            GraphNode client = EndpointNames.of(reply ? flow.getDestination() : flow.getSource());
+            GraphNode server = EndpointNames.of(reply ? flow.getSource() : flow.getDestination());
+            t.setNames(client.id(), server.id(), client.namespace(), server.namespace());
             t.protocol = flow.getProtocolValue();
-            t.port = flow.getDestinationPort();
+            t.port = reply ? flow.getSourcePort() : flow.getDestinationPort();
             t.firstSeenNanos = time;
             t.lastSeenNanos = time;
         } else {
             t.firstSeenNanos = Math.min(t.firstSeenNanos, time);
             t.lastSeenNanos = Math.max(t.lastSeenNanos, time);
         }
-        t.flows++;
-        t.verdicts.add(flow.getVerdictValue());
-        if (flow.getDropReasonValue() != 0) {
-            t.dropReasons.add(flow.getDropReasonValue());
-        }
-        if ((flow.getTcpFlags() & SYN) != 0) {
-            t.tcpSyn++;
-        }
-        if ((flow.getTcpFlags() & RST) != 0) {
-            t.tcpRst++;
+        if (!reply) {
+            t.flows++;
+            t.verdicts.add(flow.getVerdictValue());
+            if (flow.getDropReasonValue() != 0) {
+                t.dropReasons.add(flow.getDropReasonValue());
+            }
+            if ((flow.getTcpFlags() & SYN) != 0) {
+                t.tcpSyn++;
+            }
+            if ((flow.getTcpFlags() & RST) != 0) {
+                t.tcpRst++;
+            }
         }
         if (flow.hasL7()) {
             addL7(t, flow.getL7());

@@ -191,6 +191,30 @@ class TopologyStreamsTest {
     }
 
     @Test
+    void aReplyAddsItsStatusAndLatencyToTheEdgeOfTheRequestWithoutCountingAsAFlow() {
+        send(flow("web", "db", 8080, Verdict.FORWARDED, T0 + 1).setSourcePort(41_000).setIsReply(false)
+                .setL7(L7Record.newBuilder().setType(L7FlowType.REQUEST).setHttp(HttpRecord.newBuilder().setMethod("GET"))));
+        // The answer: from db back to web's ephemeral port, as Hubble reports it.
+        send(FlowRecord.newBuilder().setTimeUnixNanos((T0 + 2) * 1_000_000L).setVerdict(Verdict.FORWARDED).setNodeName("node-b")
+                .setSource(pod("data", "db-0")).setDestination(pod("shop", "web-0")).setProtocol(L4Protocol.TCP)
+                .setSourcePort(8080).setDestinationPort(41_000).setIsReply(true)
+                .setL7(L7Record.newBuilder().setType(L7FlowType.RESPONSE).setLatencyNs(3_000_000).setHttp(HttpRecord.newBuilder().setCode(503))));
+
+        Map<String, EdgeStats> windows = windows();
+        assertThat(windows).containsOnlyKeys("data/statefulset/db@0");
+        EdgeStats edge = windows.get("data/statefulset/db@0");
+        assertThat(edge.src()).isEqualTo("shop/statefulset/web");
+        assertThat(edge.port()).isEqualTo(8080);
+        assertThat(edge.flows()).isEqualTo(1);
+        assertThat(edge.verdicts()).containsExactlyEntriesOf(Map.of("FORWARDED", 1L));
+        assertThat(edge.http().requests()).isEqualTo(1);
+        assertThat(edge.http().status()).containsExactlyEntriesOf(Map.of("5xx", 1L));
+        assertThat(edge.latency()).isEqualTo(new EdgeStats.Latency(1, 3_000_000, 3_000_000));
+        assertThat(edge.nodes()).containsExactly("node-a", "node-b");
+        assertThat(edge.lastSeen()).isEqualTo(Instant.ofEpochMilli(T0 + 2));
+    }
+
+    @Test
     void dropsLateFlowsAfterGraceAndCountsThem() {
         send(flow("web", "db", 5432, Verdict.FORWARDED, T0 + 1_000));
         // Stream time moves to 29 s past the first window's end: still within its 30 s grace...
