@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 import io.hubbletopology.deploy.JarProcess;
 import io.hubbletopology.ingest.hubble.FlowRecords;
@@ -59,10 +57,12 @@ public final class EndToEndBenchmark {
     private final List<JarProcess> roles = new ArrayList<>();
 
     private final PrintStream out;
+    private final ResultTable table;
 
     EndToEndBenchmark(BenchSettings settings, PrintStream out) {
         this.settings = settings;
         this.out = out;
+        this.table = new ResultTable(out);
     }
 
     /** What a run measured: the baseline, then one result per step run. */
@@ -126,9 +126,9 @@ public final class EndToEndBenchmark {
                         });
                         sampler.scheduleAtFixedRate(this::sampleHeaps, 0, 500, TimeUnit.MILLISECONDS);
                         hubble.resume();
-                        List<StepResult> results = steps(admin, hubble, ledger, feed, healthPort);
+                        List<StepResult> results = steps(new PipelineGauges(admin, topics.flows(), healthPort), hubble, ledger, feed);
                         sampler.shutdownNow();
-                        summary(results, baseline);
+                        table.summary(results, baseline);
                         // The agent goes first, so the simulated Hubble does not close a stream under it.
                         stop(ingest);
                         return new Report(baseline, results);
@@ -141,6 +141,16 @@ public final class EndToEndBenchmark {
             }
             for (int i = roles.size() - 1; i >= 0; i--) {
                 stop(roles.get(i));
+            }
+            deleteRecursively(dir);
+        }
+    }
+
+    /** The broker's log and the state stores of a run: gigabytes after the higher steps. */
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }
@@ -177,22 +187,9 @@ public final class EndToEndBenchmark {
         return figures;
     }
 
-    /** One step's figures. Rates in flows/s, latencies in ms, CPU in cores, heap in MB. */
-    record StepResult(int offered, double emitted, double published, double visible, long lag, long lostAtHubble,
-                      ProbeLedger.Sample latency, Map<String, Double> cores, Map<String, Long> heapMb) {
-
-        boolean keptUp() {
-            return visible >= 0.95 * emitted && latency.unseen() <= latency.emitted() / 100;
-        }
-    }
-
-    private List<StepResult> steps(Admin admin, SimulatedHubbleServer hubble, ProbeLedger ledger, FeedWatcher feed, int healthPort)
+    private List<StepResult> steps(PipelineGauges gauges, SimulatedHubbleServer hubble, ProbeLedger ledger, FeedWatcher feed)
             throws Exception {
-        String cpuHeads = meters.stream().map(m -> String.format("%10s", shortName(m.name()))).collect(Collectors.joining());
-        out.printf("%9s %9s %9s %9s %9s %8s %8s %8s %6s |%s |%s%n", "offered", "emitted", "published", "visible", "lag", "p50 ms",
-                "p99 ms", "max ms", "unseen", cpuHeads.replace("  ", "  "), cpuHeads);
-        out.printf("%9s %9s %9s %9s %9s %8s %8s %8s %6s |%s |%s%n", "flows/s", "flows/s", "flows/s", "flows/s", "flows", "", "",
-                "", "probes", center("CPU, cores", cpuHeads.length()), center("heap used, max MB", cpuHeads.length()));
+        table.header(meters.stream().map(ProcessMeter::name).toList());
         List<StepResult> results = new ArrayList<>();
         hubble.flowsPerSecond(settings.rates().get(0));
         Thread.sleep(settings.initialWarmup().toMillis());
@@ -205,21 +202,21 @@ public final class EndToEndBenchmark {
             }
             long t0 = System.nanoTime();
             long emitted0 = hubble.emitted();
-            long published0 = endOffsets(admin);
+            long published0 = gauges.published();
             long visible0 = feed.visibleFlows();
-            double lost0 = ingestMetric(healthPort, "hubble_topology_ingest_lost_events_total");
+            double lost0 = gauges.lostAtHubble();
             Map<String, Long> cpu0 = cpu();
             meters.forEach(ProcessMeter::takeHeapMax);
             Thread.sleep(settings.measure().toMillis());
             long t1 = System.nanoTime();
             long emitted1 = hubble.emitted();
-            long published1 = endOffsets(admin);
+            long published1 = gauges.published();
             long visible1 = feed.visibleFlows();
             Map<String, Long> cpu1 = cpu();
             Map<String, Long> heap = new LinkedHashMap<>();
             meters.forEach(m -> heap.put(m.name(), m.takeHeapMax() / (1024 * 1024)));
-            long lag = lag(admin);
-            double lost1 = ingestMetric(healthPort, "hubble_topology_ingest_lost_events_total");
+            long lag = gauges.lag();
+            double lost1 = gauges.lostAtHubble();
             // The step's last probes are still on their way: give them a moment before reading their latencies.
             long drainUntil = System.nanoTime() + DRAIN.toNanos();
             while (System.nanoTime() - drainUntil < 0 && ledger.sample(t0, t1).unseen() > 0) {
@@ -231,54 +228,13 @@ public final class EndToEndBenchmark {
             StepResult step = new StepResult(rate, (emitted1 - emitted0) / seconds, (published1 - published0) / seconds,
                     (visible1 - visible0) / seconds, lag, (long) (lost1 - lost0), ledger.sample(t0, t1), cores, heap);
             results.add(step);
-            print(step);
+            table.row(step);
             if (!step.keptUp() && !settings.allSteps()) {
                 out.println("(the pipeline fell behind at this rate: higher steps skipped; --all-steps runs them anyway)");
                 break;
             }
         }
         return results;
-    }
-
-    private void print(StepResult s) {
-        String cores = s.cores().values().stream().map(c -> String.format("%10.2f", c)).collect(Collectors.joining());
-        String heap = s.heapMb().values().stream().map(h -> String.format("%10d", h)).collect(Collectors.joining());
-        ProbeLedger.Sample l = s.latency();
-        out.printf("%,9d %,9.0f %,9.0f %,9.0f %,9d %8.0f %8.0f %8.0f %6d |%s |%s%s%n", s.offered(), s.emitted(), s.published(),
-                s.visible(), s.lag(), l.percentileMillis(50), l.percentileMillis(99), l.maxMillis(), l.unseen(), cores, heap,
-                s.lostAtHubble() > 0 ? "  (Hubble's ring overflowed: " + s.lostAtHubble() + " flows lost before the agent read them)" : "");
-    }
-
-    private void summary(List<StepResult> results, KafkaBaseline.Figures baseline) {
-        out.println();
-        StepResult best = null;
-        for (StepResult r : results) {
-            if (r.keptUp() && (best == null || r.visible() > best.visible())) {
-                best = r;
-            }
-        }
-        double peak = results.stream().mapToDouble(StepResult::visible).max().orElse(0);
-        if (best != null) {
-            out.printf("Sustained end to end: %,.0f flows/s (highest step kept up with), %.1f %% of ProducerPerformance's %,.0f records/s%n",
-                    best.visible(), 100 * best.visible() / baseline.producerRecordsPerSecond(), baseline.producerRecordsPerSecond());
-            double roles = best.cores().entrySet().stream().filter(e -> !e.getKey().startsWith("hubble-sim"))
-                    .mapToDouble(Map.Entry::getValue).sum();
-            out.printf("  at that step: %.2f cores in the broker, processor and ingest together, %,.0f flows per core-second; "
-                    + "processor %,.0f, ingest %,.0f, broker %,.0f flows per CPU-second of its own%n", roles, best.visible() / roles,
-                    best.visible() / best.cores().get("processor"), best.visible() / best.cores().get("ingest"),
-                    best.visible() / best.cores().get("broker"));
-        } else {
-            out.println("No step kept up: the first step's rate is above what this machine carries end to end.");
-        }
-        out.printf("Highest visible rate in any step: %,.0f flows/s%n", peak);
-        for (StepResult r : results) {
-            if (r.offered() == 10_000) {
-                double p99 = r.latency().percentileMillis(99);
-                out.printf("Latency at 10,000 flows/s: p50 %.0f ms, p99 %.0f ms (%.0f x EndToEndLatency's p99 of %d ms), max %.0f ms%n",
-                        r.latency().percentileMillis(50), p99, p99 / Math.max(1, baseline.latencyP99()), baseline.latencyP99(),
-                        r.latency().maxMillis());
-            }
-        }
     }
 
     // ---- measurements
@@ -297,47 +253,6 @@ public final class EndToEndBenchmark {
         Map<String, Long> cpu = new LinkedHashMap<>();
         meters.forEach(m -> cpu.put(m.name(), m.cpuNanos()));
         return cpu;
-    }
-
-    private long endOffsets(Admin admin) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-        for (TopicPartition tp : flowPartitions(admin)) {
-            latest.put(tp, OffsetSpec.latest());
-        }
-        return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
-    }
-
-    private long lag(Admin admin) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("hubble-topology")
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        long committedSum = committed.entrySet().stream().filter(e -> e.getKey().topic().equals(topics.flows()) && e.getValue() != null)
-                .mapToLong(e -> e.getValue().offset()).sum();
-        return endOffsets(admin) - committedSum;
-    }
-
-    private List<TopicPartition> flowPartitions(Admin admin) throws Exception {
-        int partitions = admin.describeTopics(List.of(topics.flows())).allTopicNames().get(10, TimeUnit.SECONDS).get(topics.flows())
-                .partitions().size();
-        List<TopicPartition> out = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            out.add(new TopicPartition(topics.flows(), p));
-        }
-        return out;
-    }
-
-    /** A counter from the agent's Prometheus endpoint; 0 when it has none yet. */
-    private static double ingestMetric(int healthPort, String name) {
-        try {
-            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            return body.lines().filter(l -> l.startsWith(name)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                    .sum();
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
     }
 
     // ---- plumbing
@@ -398,17 +313,9 @@ public final class EndToEndBenchmark {
     }
 
     private static String describe(BenchSettings s) {
-        return "steps " + s.rates() + " flows/s after " + s.initialWarmup().toSeconds() + " s at the first, " + s.warmup().toSeconds() + " s warm-up + " + s.measure().toSeconds()
-                + " s measured each, " + s.partitions() + " partitions, processor commit every " + s.commitInterval().toMillis() + " ms, "
+        return "steps " + s.rates() + " flows/s after " + s.initialWarmup().toSeconds() + " s at the first, " + s.warmup().toSeconds()
+                + " s warm-up + " + s.measure().toSeconds() + " s measured each, " + s.partitions() + " partitions, processor commit every "
+                + s.commitInterval().toMillis() + " ms, "
                 + (s.exactlyOnce() ? "exactly_once_v2" : "at_least_once") + ", " + PROBES_PER_SECOND + " probe flows/s";
-    }
-
-    private static String shortName(String name) {
-        return name.startsWith("hubble-sim") ? "sim+feed" : name;
-    }
-
-    private static String center(String text, int width) {
-        int pad = Math.max(0, width - text.length());
-        return " ".repeat(pad / 2) + text + " ".repeat(pad - pad / 2);
     }
 }

@@ -31,7 +31,7 @@ class EndToEndBenchmarkIT {
         assertThat(report.baseline().producerRecordsPerSecond()).isPositive();
         assertThat(report.baseline().latencyP99()).isGreaterThanOrEqualTo(report.baseline().latencyP50());
         assertThat(report.steps()).hasSize(1);
-        EndToEndBenchmark.StepResult step = report.steps().get(0);
+        StepResult step = report.steps().get(0);
         assertThat(step.emitted()).isBetween(1_800.0, 2_200.0);
         // Everything the simulated Hubble emitted in the step became visible on the live feed.
         assertThat(step.visible()).isBetween(step.emitted() * 0.9, step.emitted() * 1.1);
