@@ -3,10 +3,6 @@ package io.hubbletopology.deploy.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +20,7 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 
+import io.hubbletopology.deploy.Http;
 import io.hubbletopology.deploy.JarProcess;
 import io.hubbletopology.ingest.hubble.FlowRecords;
 import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
@@ -47,7 +44,6 @@ import io.hubbletopology.topics.TopicProvisioner;
  */
 public final class EndToEndBenchmark {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int PROBES_PER_SECOND = 50;
     private static final Duration DRAIN = Duration.ofSeconds(10);
 
@@ -104,7 +100,7 @@ public final class EndToEndBenchmark {
                     processorArgs.add("--exactly-once");
                 }
                 JarProcess processor = started(JarProcess.start("bench-processor", "1g", processorArgs.toArray(String[]::new)));
-                awaitTrue("the processor to be ready", Duration.ofSeconds(120), () -> status("http://127.0.0.1:" + apiPort + "/ready") == 200);
+                awaitTrue("the processor to be ready", Duration.ofSeconds(120), () -> ready("http://127.0.0.1:" + apiPort + "/ready"));
 
                 ProbeLedger ledger = new ProbeLedger(60_000);
                 try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().ringCapacity(65_535).startPaused()
@@ -271,15 +267,12 @@ public final class EndToEndBenchmark {
         }
     }
 
-    private static int status(String url) {
+    private static boolean ready(String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException | RuntimeException e) {
-            return -1;
+            return Http.get(url).status() == 200;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return false;
         }
     }
 

@@ -5,10 +5,10 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,7 +26,8 @@ final class FeedWatcher implements WebSocket.Listener, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProbeLedger ledger;
-    private final Map<String, Long> counted = new ConcurrentHashMap<>();
+    // Touched only by the listener, which gets one message at a time.
+    private final Map<String, Long> counted = new HashMap<>();
     private final AtomicLong visible = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
     private final StringBuilder partial = new StringBuilder();
@@ -89,12 +90,10 @@ final class FeedWatcher implements WebSocket.Listener, AutoCloseable {
         int port = edge.path("port").asInt();
         String key = message.path("src").asText() + "|" + message.path("dst").asText() + "|" + edge.path("protocol").asText() + "|"
                 + port + "@" + windowStart;
-        Long before = counted.put(key, flows);
-        long added = flows - (before == null ? 0 : before);
-        if (added > 0) {
-            visible.addAndGet(added);
-        } else if (before != null && flows < before) {
-            counted.put(key, before);
+        long before = counted.getOrDefault(key, 0L);
+        if (flows > before) {
+            counted.put(key, flows);
+            visible.addAndGet(flows - before);
         }
         if (ProbeFlows.NAMESPACE.equals(edge.path("src_namespace").asText()) && port >= ProbeFlows.FIRST_PORT
                 && port < ProbeFlows.FIRST_PORT + ProbeFlows.EDGES) {

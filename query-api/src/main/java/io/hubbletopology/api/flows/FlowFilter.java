@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import io.hubbletopology.api.BadParameterException;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.Verdict;
+import io.hubbletopology.model.EdgeKeys;
 import io.hubbletopology.model.EndpointNames;
 import io.hubbletopology.records.FlowRecord;
 
@@ -121,7 +122,7 @@ public record FlowFilter(Set<Verdict> verdicts, Set<Integer> dropReasons, Set<St
         if (!ports.isEmpty() && !ports.contains(f.getDestinationPort())) {
             return false;
         }
-        if (reply != null && (f.hasIsReply() && f.getIsReply()) != reply) {
+        if (reply != null && EdgeKeys.isReply(f) != reply) {
             return false;
         }
         if (!workloads.isEmpty() && !workloadMatch(f)) {
