@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,20 @@ public final class SharedKafka {
     private static EmbeddedKafkaBroker broker;
 
     private SharedKafka() {
+    }
+
+    /**
+     * Producer settings for tests that send to topics created a moment ago, {@code settings} on top. A new
+     * partition can answer the first batch NOT_LEADER even after its leader shows in the metadata; an idempotent
+     * producer with several batches in flight then retries that batch after later ones were written and gets
+     * OUT_OF_ORDER_SEQUENCE until the records expire (seen with Kafka 4.3 in CI). With one request in flight per
+     * connection the batch is retried before anything later is sent.
+     */
+    public static Map<String, Object> producerConfig(String bootstrap, Map<String, Object> settings) {
+        Map<String, Object> config = new HashMap<>(settings);
+        config.put("bootstrap.servers", bootstrap);
+        config.put("max.in.flight.requests.per.connection", 1);
+        return config;
     }
 
     public static synchronized String bootstrapServers() {

@@ -61,7 +61,7 @@ class RestApiIT {
         api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor);
         api.start();
         long now = System.currentTimeMillis();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka), new StringSerializer(),
+        try (var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
                 new ByteArraySerializer())) {
             // shop/web -> shop/cart TCP/8080: 5 forwarded; shop/web -> data/db TCP/5432: 3 dropped;
             // data/db -> kube-system/dns UDP/53: 2 forwarded.

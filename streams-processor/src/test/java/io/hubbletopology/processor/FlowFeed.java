@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.model.EdgeKeys;
 import io.hubbletopology.processor.model.EdgeUpdate;
@@ -70,12 +71,9 @@ final class FlowFeed {
     }
 
     static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(SharedKafka.producerConfig(bootstrap, Map.of(ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 10)),
+                new StringSerializer(), new ByteArraySerializer());
     }
 
     static void send(KafkaProducer<String, byte[]> producer, String topic, FlowRecord flow) {

@@ -64,7 +64,7 @@ class PoisonFlowsIT {
             processor.start();
             await().atMost(Duration.ofSeconds(60)).until(processor::running);
             long now = System.currentTimeMillis();
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka, "linger.ms", 5),
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of("linger.ms", 5)),
                     new StringSerializer(), new ByteArraySerializer())) {
                 for (int i = 0; i < RECORDS; i++) {
                     FlowRecord flow = flow(i, now);

@@ -70,7 +70,7 @@ class TwoInstancesIT {
 
             Map<String, Long> expected = new TreeMap<>();
             long now = System.currentTimeMillis();
-            try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka), new StringSerializer(),
+            try (var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
                     new ByteArraySerializer())) {
                 for (int i = 0; i < FLOWS; i++) {
                     FlowRecord flow = FlowRecord.newBuilder().setTimeUnixNanos((now + i) * 1_000_000L).setVerdict(Verdict.FORWARDED)

@@ -77,7 +77,7 @@ class FlowsIT {
         processor.start();
         api = new ApiServer(new ApiSettings("127.0.0.1", 0, "hubble").withLiveLimits(10, 20, Duration.ofSeconds(30)), processor);
         api.start();
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka, "linger.ms", 5), new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of("linger.ms", 5)), new StringSerializer(), new ByteArraySerializer());
         // One flow a second for ten minutes, thirty minutes ago, with every attribute the filters look at varying.
         t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         String[] namespaces = {"shop", "data", "payments"};
