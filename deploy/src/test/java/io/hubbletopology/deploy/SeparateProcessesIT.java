@@ -40,8 +40,7 @@ class SeparateProcessesIT {
              JarProcess broker = JarProcess.start("broker", "512m", "broker", "--port", String.valueOf(kafkaPort),
                      "--data-dir", dir.resolve("kafka").toString());
              JarProcess processor = JarProcess.start("processor", "512m", "processor", "--bootstrap-servers", kafka,
-                     "--api-port", String.valueOf(apiPort), "--state-dir", dir.resolve("state").toString(),
-                     "--commit-interval", "200ms");
+                     "--api-port", String.valueOf(apiPort), "--state-dir", dir.resolve("state").toString());
              JarProcess ingest = JarProcess.start("ingest", "256m", "ingest", "--bootstrap-servers", kafka,
                      "--hubble-addr", "127.0.0.1:" + hubble.port(), "--node-name", "it-node", "--health-port", "0")) {
 

@@ -1,102 +1,181 @@
 package io.hubbletopology.api;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Serialised answers, made once and served to every asker: many clients asking the same question (dashboards
- * refreshing, every browser opening the page) share one computation and one serialisation instead of each
- * merging the stores and writing megabytes of JSON. The first asker of a question computes it (others wait for
- * that one); afterwards askers get the last answer at once, and when it is older than the refresh interval
- * one background refresh replaces it. An answer is thus at most the refresh interval plus one computation old;
- * the topology itself only changes at each commit of the processor. Questions nobody asked for a while are
- * forgotten.
+ * Serialised answers, made once and shared: many clients asking the same question (dashboards refreshing,
+ * every browser opening the page) share one computation and one serialisation instead of each merging the
+ * stores and writing megabytes of JSON.
+ * <p>
+ * Freshness is the rule: an asker is only ever handed an answer whose computation started at most
+ * {@code maxAge} before it asked. When the last answer is older, the asker waits for a new one (one computation,
+ * however many wait for it), so someone asking every few seconds gets a fresh answer each time, not the one
+ * made at the previous ask. To keep frequent askers from waiting, an answer past half its age is replaced in
+ * the background while it is still served.
+ * <p>
+ * Bounded: at most {@code maxEntries} questions and {@code maxBytes} of answers (counted in characters) are
+ * kept, the questions asked least recently going first; an answer larger than half the bound is served but not
+ * kept; questions nobody asked for {@code forget} are dropped.
  */
 final class AnswerCache {
 
+    /** An answer and when its computation started (System.nanoTime). */
+    private record Computed(String body, long started) {
+    }
+
     private static final class Entry {
-        final CompletableFuture<String> first = new CompletableFuture<>();
-        final AtomicBoolean refreshing = new AtomicBoolean();
-        volatile String value;
-        volatile long freshUntil;
+        volatile Computed current;
+        CompletableFuture<Computed> inFlight;
         volatile long lastAsked;
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final long refreshNanos;
+    private final AtomicLong bytes = new AtomicLong();
+    private final long maxAgeNanos;
     private final long forgetNanos;
+    private final int maxEntries;
+    private final long maxBytes;
     private final Executor refresher;
 
-    AnswerCache(Duration refresh, Duration forget, Executor refresher) {
-        this.refreshNanos = refresh.toNanos();
+    AnswerCache(Duration maxAge, Duration forget, int maxEntries, long maxBytes, Executor refresher) {
+        this.maxAgeNanos = maxAge.toNanos();
         this.forgetNanos = forget.toNanos();
+        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
         this.refresher = refresher;
     }
 
+    /** The answer to a question, computed at most the maximum age before this call. */
     String get(String question, Supplier<String> compute) {
-        long now = System.nanoTime();
-        Entry mine = new Entry();
-        Entry entry = entries.computeIfAbsent(question, q -> mine);
-        entry.lastAsked = now;
-        if (entry == mine) {
-            forgetUnasked(now);
-            try {
-                String value = compute.get();
-                entry.value = value;
-                entry.freshUntil = System.nanoTime() + refreshNanos;
-                entry.first.complete(value);
-                return value;
-            } catch (RuntimeException e) {
-                // A failed answer is not kept: the next asker tries again.
-                entries.remove(question, entry);
-                entry.first.completeExceptionally(e);
-                throw e;
+        long asked = System.nanoTime();
+        Entry entry = entries.computeIfAbsent(question, q -> new Entry());
+        entry.lastAsked = asked;
+        while (true) {
+            Computed c = entry.current;
+            if (c != null && asked - c.started() <= maxAgeNanos) {
+                if (asked - c.started() > maxAgeNanos / 2) {
+                    refreshAhead(question, entry, compute);
+                }
+                return c.body();
             }
+            CompletableFuture<Computed> pending;
+            boolean mine;
+            synchronized (entry) {
+                mine = entry.inFlight == null;
+                if (mine) {
+                    entry.inFlight = new CompletableFuture<>();
+                }
+                pending = entry.inFlight;
+            }
+            Computed fresh = mine ? compute(question, entry, pending, compute) : await(pending);
+            if (fresh.started() - asked >= -maxAgeNanos) {
+                return fresh.body();
+            }
+            // A computation that started too long before this ask (a slow one): not fresh enough, go again.
         }
-        String value = entry.value;
-        if (value == null) {
-            return await(entry.first);
-        }
-        if (now - entry.freshUntil > 0 && entry.refreshing.compareAndSet(false, true)) {
-            refresh(entry, compute);
-        }
-        return value;
     }
 
-    private void refresh(Entry entry, Supplier<String> compute) {
+    /** How many questions are kept, for tests and metrics. */
+    int size() {
+        return entries.size();
+    }
+
+    /** The characters of the answers kept. */
+    long bytes() {
+        return bytes.get();
+    }
+
+    private Computed compute(String question, Entry entry, CompletableFuture<Computed> pending, Supplier<String> compute) {
+        long started = System.nanoTime();
+        try {
+            Computed fresh = new Computed(compute.get(), started);
+            keep(question, entry, fresh);
+            pending.complete(fresh);
+            return fresh;
+        } catch (RuntimeException e) {
+            // A failed answer is not kept: the next asker tries again.
+            pending.completeExceptionally(e);
+            throw e;
+        } finally {
+            synchronized (entry) {
+                entry.inFlight = null;
+            }
+        }
+    }
+
+    private void refreshAhead(String question, Entry entry, Supplier<String> compute) {
+        CompletableFuture<Computed> pending;
+        synchronized (entry) {
+            if (entry.inFlight != null) {
+                return;
+            }
+            pending = entry.inFlight = new CompletableFuture<>();
+        }
         try {
             refresher.execute(() -> {
                 try {
-                    entry.value = compute.get();
-                    entry.freshUntil = System.nanoTime() + refreshNanos;
+                    compute(question, entry, pending, compute);
                 } catch (RuntimeException e) {
-                    // Keep serving the last answer; the next asker after the interval tries again.
-                    entry.freshUntil = System.nanoTime() + refreshNanos;
-                } finally {
-                    entry.refreshing.set(false);
+                    // The next asker past the maximum age computes it again and meets the error itself.
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Shutting down: the last answer stays.
-            entry.refreshing.set(false);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: no refresh ahead; askers past the maximum age compute for themselves.
+            synchronized (entry) {
+                entry.inFlight = null;
+            }
+            pending.cancel(false);
         }
     }
 
-    private void forgetUnasked(long now) {
-        entries.values().removeIf(e -> now - e.lastAsked > forgetNanos && e.first.isDone());
+    private synchronized void keep(String question, Entry entry, Computed fresh) {
+        if (entries.get(question) != entry || fresh.body().length() > maxBytes / 2) {
+            // Evicted while it was computed, or too large to keep: served, not kept.
+            return;
+        }
+        forget(entry);
+        entry.current = fresh;
+        bytes.addAndGet(fresh.body().length());
+        evict(fresh.started());
     }
 
-    private static String await(CompletableFuture<String> answer) {
+    private void evict(long now) {
+        entries.entrySet().removeIf(e -> now - e.getValue().lastAsked > forgetNanos && forget(e.getValue()));
+        while (entries.size() > maxEntries || bytes.get() > maxBytes) {
+            var oldest = entries.entrySet().stream().min(Comparator.comparingLong(e -> e.getValue().lastAsked));
+            if (oldest.isEmpty() || !entries.remove(oldest.get().getKey(), oldest.get().getValue())) {
+                return;
+            }
+            forget(oldest.get().getValue());
+        }
+    }
+
+    /** Releases an entry's bytes; always true, so it can sit in a removeIf. */
+    private boolean forget(Entry entry) {
+        Computed c = entry.current;
+        entry.current = null;
+        if (c != null) {
+            bytes.addAndGet(-c.body().length());
+        }
+        return true;
+    }
+
+    private static Computed await(CompletableFuture<Computed> answer) {
         try {
             return answer.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new IllegalStateException("the answer was abandoned while shutting down");
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +38,11 @@ import io.hubbletopology.api.flows.FlowSearch;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.processor.TopologyQueries;
 import io.hubbletopology.processor.model.EdgeStats;
+import io.hubbletopology.processor.model.LinkState;
 import io.hubbletopology.processor.model.ModelJson;
+import io.hubbletopology.api.cluster.Answer;
 import io.hubbletopology.api.cluster.ClusterQueries;
+import io.hubbletopology.api.cluster.PeerProtocol;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
@@ -85,8 +89,15 @@ public final class ApiServer implements AutoCloseable {
     });
     private final LiveFeed flowTail;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
-    // Topology answers: refreshed at most every second in the background, forgotten after a minute unasked.
-    private final AnswerCache answers = new AnswerCache(Duration.ofSeconds(1), Duration.ofMinutes(1), ticks);
+    /** How old a topology answer may be when asked for: the README's "at most a second behind". */
+    public static final Duration ANSWER_MAX_AGE = Duration.ofSeconds(1);
+    private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "api-answer-refresh");
+        t.setDaemon(true);
+        return t;
+    });
+    // Topology answers: shared while at most a second old; 256 questions and 64 Mi characters at most.
+    private final AnswerCache answers = new AnswerCache(ANSWER_MAX_AGE, Duration.ofMinutes(1), 256, 64L << 20, refresher);
     private TopicFollower outputs;
     private ClusterQueries cluster;
     private FlowRoutes flows;
@@ -147,10 +158,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/namespaces", ctx -> send(ctx, 200, rest.namespaces(ctx)));
             config.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json")
                     .result(getClass().getResourceAsStream("/openapi.json")));
-            config.routes.get(ClusterQueries.INTERNAL + "edges", ctx -> send(ctx, 200, rest.internalEdges(ctx)));
-            config.routes.get(ClusterQueries.INTERNAL + "links", ctx -> send(ctx, 200, rest.internalLinks(ctx)));
-            config.routes.get(ClusterQueries.INTERNAL + "workloads", ctx -> send(ctx, 200, rest.internalWorkloads(ctx)));
-            config.routes.get(ClusterQueries.INTERNAL + "series", ctx -> send(ctx, 200, rest.internalSeries(ctx)));
+            config.routes.get(PeerProtocol.EDGES, ctx -> send(ctx, 200, rest.internalEdges(ctx)));
+            config.routes.get(PeerProtocol.LINKS, ctx -> send(ctx, 200, rest.internalLinks(ctx)));
+            config.routes.get(PeerProtocol.WORKLOADS, ctx -> send(ctx, 200, rest.internalWorkloads(ctx)));
+            config.routes.get(PeerProtocol.SERIES, ctx -> send(ctx, 200, rest.internalSeries(ctx)));
             config.routes.get("/api/v1/flows", ctx -> send(ctx, 200, flows.query(ctx)));
             config.routes.ws("/ws/topology", live::configure);
             config.routes.ws("/ws/flows", flowsLive::configure);
@@ -283,21 +294,23 @@ public final class ApiServer implements AutoCloseable {
             return updates;
         }
         Instant now = clock.instant();
-        // The whole cluster's state, as a REST client would get it: a new client sees everything at once.
-        for (EdgeStats edge : cluster.topology(now.minus(settings.snapshotRange()), now).value()) {
+        // The whole cluster's state, as a REST client would get it: a new client sees everything at once, and is
+        // told how complete that was.
+        Answer<List<EdgeStats>> edges = cluster.topology(now.minus(settings.snapshotRange()), now);
+        for (EdgeStats edge : edges.value()) {
             updates.add(FeedMessages.edge(json.valueToTree(TopologyView.edge(edge))));
         }
-        for (Object link : (List<?>) TopologyView.links(cluster.links().value()).get("links")) {
+        Answer<List<LinkState>> links = cluster.links();
+        for (Object link : (List<?>) TopologyView.links(links.value()).get("links")) {
             updates.add(FeedMessages.link(json.valueToTree(link)));
         }
+        List<Answer.Missing> missing = new ArrayList<>(edges.missing());
+        missing.addAll(links.missing());
+        updates.add(FeedMessages.snapshotStatus(!missing.isEmpty(), missing, now.toString(), edges.value().size(),
+                links.value().size()));
         return updates;
     }
 
-    private void requireRunning() {
-        if (!processor.running()) {
-            throw new TopologyQueries.StoreUnavailableException("*", "Kafka Streams is " + processor.state());
-        }
-    }
 
     private static Map<String, Object> error(String code, String message, String parameter) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -332,6 +345,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         ticks.shutdownNow();
+        refresher.shutdownNow();
         if (outputs != null) {
             outputs.close();
         }

@@ -14,10 +14,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.hubbletopology.api.cluster.Answer;
 import io.hubbletopology.api.cluster.ClusterQueries;
+import io.hubbletopology.api.cluster.PeerProtocol;
 import io.hubbletopology.model.EdgeKeys;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.processor.TopologyQueries;
-import io.hubbletopology.processor.TopologyQueries.Store;
 import io.hubbletopology.processor.model.EdgeStats;
 import io.hubbletopology.processor.model.EdgeUpdate;
 import io.hubbletopology.processor.model.LinkState;
@@ -58,11 +58,32 @@ final class TopologyRoutes {
         return Map.copyOf(params);
     }
 
-    /** The cache key of a topology question: its path and parameters (a token aside). */
+    /** The parameters that change a topology answer; nothing else may make a new cache entry. */
+    private static final List<String> TOPOLOGY_PARAMETERS = List.of("last", "from", "to", "namespace", "verdict",
+            "protocol", "min_flows", "group_by");
+    private static final java.util.Set<String> LISTS = java.util.Set.of("namespace", "verdict", "protocol");
+    private static final java.util.Set<String> KEEP_CASE = java.util.Set.of("namespace", "from", "to");
+
+    /**
+     * The cache key of a topology question: its path and the parameters that change the answer, written the
+     * same way however they were spelt (list items sorted and without repeats, case folded where it does not
+     * matter). A relative range stays relative: {@code last=15m} asked twice is one question.
+     */
     static String question(String path, Map<String, String> params) {
-        Map<String, String> sorted = new TreeMap<>(params);
-        sorted.remove("token");
-        return path + "?" + sorted;
+        StringBuilder key = new StringBuilder(path).append('?');
+        for (String name : TOPOLOGY_PARAMETERS) {
+            String value = params.get(name);
+            if (value == null || value.isBlank()) {
+                continue;
+            }
+            String v = KEEP_CASE.contains(name) ? value.trim() : value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (LISTS.contains(name)) {
+                v = String.join(",", new java.util.TreeSet<>(java.util.Arrays.stream(v.split(",")).map(String::trim)
+                        .filter(x -> !x.isEmpty()).toList()));
+            }
+            key.append(name).append('=').append(v).append('&');
+        }
+        return key.toString();
     }
 
     /** GET /topology: the old agent's shape, {"links": [...]} with src, dst, state. */
@@ -70,9 +91,10 @@ final class TopologyRoutes {
         TimeRange range = range(params::get);
         TopologyFilter filter = TopologyFilter.parse(params::get);
         requireRunning();
+        Instant asOf = clock.instant();
         Answer<List<EdgeStats>> answer = cluster.topology(range.from(), range.to());
         Map<String, Object> body = TopologyView.topology(filter.apply(answer.value()), range);
-        return withCompleteness(body, answer);
+        return withCompleteness(body, answer, asOf);
     }
 
     /** GET /api/v1/topology: every figure of every edge, and the nodes. */
@@ -80,6 +102,7 @@ final class TopologyRoutes {
         TimeRange range = range(params::get);
         TopologyFilter filter = TopologyFilter.parse(params::get);
         requireRunning();
+        Instant asOf = clock.instant();
         Answer<List<EdgeStats>> answer = cluster.topology(range.from(), range.to());
         List<EdgeStats> edges = filter.apply(answer.value());
         edges.sort((a, b) -> Long.compare(b.flows(), a.flows()));
@@ -99,7 +122,7 @@ final class TopologyRoutes {
         body.put("group_by", filter.groupBy().name().toLowerCase());
         body.put("nodes", new ArrayList<>(nodes.values()));
         body.put("links", links);
-        return withCompleteness(body, answer);
+        return withCompleteness(body, answer, asOf);
     }
 
     /** GET /api/v1/edges: one edge's figures per window (its time series). */
@@ -115,6 +138,7 @@ final class TopologyRoutes {
             throw new BadParameterException("port", "'" + ctx.queryParam("port") + "' is not a port number");
         }
         requireRunning();
+        Instant asOf = clock.instant();
         String key = EdgeKeys.of(src, dst, protocol, port);
         Answer<List<EdgeUpdate>> answer = cluster.edgeSeries(key, range.from(), range.to());
         Map<String, Object> body = new LinkedHashMap<>();
@@ -122,7 +146,7 @@ final class TopologyRoutes {
         body.put("from", range.from().toString());
         body.put("to", range.to().toString());
         body.put("windows", answer.value());
-        return withCompleteness(body, answer);
+        return withCompleteness(body, answer, asOf);
     }
 
     /** GET /links and /api/v1/links, filtered by node and state. */
@@ -130,18 +154,20 @@ final class TopologyRoutes {
         String node = ctx.queryParam("node");
         String state = ctx.queryParam("state");
         requireRunning();
+        Instant asOf = clock.instant();
         Answer<List<LinkState>> answer = cluster.links();
         List<LinkState> kept = answer.value().stream()
                 .filter(l -> node == null || node.equals(l.node()))
                 .filter(l -> state == null || state.equalsIgnoreCase(l.state()))
                 .toList();
-        return withCompleteness(new LinkedHashMap<>(TopologyView.links(kept)), answer);
+        return withCompleteness(new LinkedHashMap<>(TopologyView.links(kept)), answer, asOf);
     }
 
     /** GET /api/v1/workloads, filtered by namespace. */
     Map<String, Object> workloads(Context ctx) {
         String namespace = ctx.queryParam("namespace");
         requireRunning();
+        Instant asOf = clock.instant();
         Answer<List<Workload>> answer = cluster.workloads();
         List<Workload> kept = answer.value().stream()
                 .filter(w -> namespace == null || namespace.equals(w.namespace()))
@@ -149,12 +175,13 @@ final class TopologyRoutes {
                 .toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("workloads", kept);
-        return withCompleteness(body, answer);
+        return withCompleteness(body, answer, asOf);
     }
 
     /** GET /api/v1/namespaces: every namespace with its workloads' count. */
     Map<String, Object> namespaces(Context ctx) {
         requireRunning();
+        Instant asOf = clock.instant();
         Answer<List<Workload>> answer = cluster.workloads();
         Map<String, Integer> counts = new TreeMap<>();
         for (Workload w : answer.value()) {
@@ -166,7 +193,7 @@ final class TopologyRoutes {
         counts.forEach((name, n) -> namespaces.add(Map.of("name", name, "workloads", n)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("namespaces", namespaces);
-        return withCompleteness(body, answer);
+        return withCompleteness(body, answer, asOf);
     }
 
     // ---- this instance's part, for the other instances
@@ -174,22 +201,26 @@ final class TopologyRoutes {
     Object internalEdges(Context ctx) {
         Instant from = TimeRange.instant("from", required(ctx, "from"));
         Instant to = TimeRange.instant("to", required(ctx, "to"));
-        return cluster.localPart(Store.EDGES, scope -> processor.queries().topology(from, to, scope));
+        requireRunning();
+        return PeerProtocol.encode(cluster.localPart(scope -> processor.queries().topologyByPartition(from, to, scope)));
     }
 
     Object internalLinks(Context ctx) {
-        return cluster.localPart(Store.LINKS, scope -> processor.queries().links(scope));
+        requireRunning();
+        return PeerProtocol.encode(cluster.localPart(processor.queries()::linksByPartition));
     }
 
     Object internalWorkloads(Context ctx) {
-        return cluster.localPart(Store.WORKLOADS, scope -> processor.queries().workloads(scope));
+        requireRunning();
+        return PeerProtocol.encode(cluster.localPart(processor.queries()::workloadsByPartition));
     }
 
     Object internalSeries(Context ctx) {
         Instant from = TimeRange.instant("from", required(ctx, "from"));
         Instant to = TimeRange.instant("to", required(ctx, "to"));
         String key = required(ctx, "key");
-        return new ClusterQueries.Part<>(List.of(), processor.queries().edgeSeries(key, from, to));
+        requireRunning();
+        return PeerProtocol.encode(processor.queries().edgeSeries(key, from, to));
     }
 
     // ---- helpers
@@ -217,7 +248,9 @@ final class TopologyRoutes {
         return m;
     }
 
-    private static Map<String, Object> withCompleteness(Map<String, Object> body, Answer<?> answer) {
+    /** Says how complete and how fresh an answer is: the time its computation started, and what it lacks. */
+    private static Map<String, Object> withCompleteness(Map<String, Object> body, Answer<?> answer, Instant asOf) {
+        body.put("as_of", asOf.toString());
         body.put("partial", answer.partial());
         if (answer.partial()) {
             body.put("missing", answer.missing());

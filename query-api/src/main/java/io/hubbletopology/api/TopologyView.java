@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.hubbletopology.model.EdgeState;
 import io.hubbletopology.processor.model.EdgeStats;
 import io.hubbletopology.processor.model.LinkState;
 
@@ -53,12 +54,8 @@ final class TopologyView {
         return m;
     }
 
-    /** forwarded, dropped, or mixed when both happened. */
     static String state(EdgeStats e) {
-        if (e.dropped() == 0) {
-            return "forwarded";
-        }
-        return e.forwarded() == 0 ? "dropped" : "mixed";
+        return EdgeState.of(e.forwarded(), e.dropped()).label();
     }
 
     private static Map<String, Object> node(String id, String namespace) {

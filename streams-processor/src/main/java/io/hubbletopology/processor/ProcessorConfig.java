@@ -24,7 +24,7 @@ import io.hubbletopology.topics.TopicNames;
  * @param kafkaProperties    extra Kafka client properties (SASL, SSL, ...), from {@code kafka.properties.*}
  * @param applicationId      the Kafka Streams application id: instances with the same id share the work
  * @param applicationServer  host:port where other instances reach this one's API (Streams' application.server);
- *                           null when running alone
+ *                           null when the role derives it at start (or, in tests, for an instance nobody can ask)
  * @param stateDir           where the state stores live
  * @param threads            stream threads
  * @param standbyReplicas    warm copies of each store on other instances
@@ -56,7 +56,8 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
             ProcessorConfig::parseApplicationId);
     public static final ConfigKey<String> APPLICATION_SERVER = new ConfigKey<>("processor.application_server",
             "APPLICATION_SERVER", null, "host:port where other instances reach this one's API (e.g. pod IP and API "
-            + "port); unset when running alone.", ProcessorConfig::parseHostPort);
+            + "port); unset: the API's bind address, else 127.0.0.1 when Kafka is on loopback, else this machine's "
+            + "address (logged at start).", ProcessorConfig::parseHostPort);
     public static final ConfigKey<Path> STATE_DIR = new ConfigKey<>("processor.state_dir", "STATE_DIR", null,
             "Where the state stores live; default: hubble-topology-state under the system temp directory.", Path::of);
     public static final ConfigKey<Integer> THREADS = ConfigKey.integer("processor.threads", "STREAM_THREADS", "1",

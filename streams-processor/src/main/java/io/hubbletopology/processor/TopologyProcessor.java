@@ -1,5 +1,6 @@
 package io.hubbletopology.processor;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +43,12 @@ public final class TopologyProcessor implements AutoCloseable {
     /** How long the group waits for a silent instance before its partitions move on. */
     private static final int CRASHED_INSTANCE_TIMEOUT_MS = 10_000;
 
-    private final ProcessorConfig config;
+    private volatile ProcessorConfig config;
     private final ProcessingCounters counters = new ProcessingCounters();
-    private KafkaStreams streams;
-    private TopologyQueries queries;
+    private final PartitionCounts partitionCounts = new PartitionCounts(this::admin);
+    private final TopologyQueries queries = new TopologyQueries(this, partitionCounts);
+    private final List<MeterRegistry> registries = new ArrayList<>();
+    private volatile KafkaStreams streams;
 
     public TopologyProcessor(ProcessorConfig config) {
         this.config = config;
@@ -53,25 +56,43 @@ public final class TopologyProcessor implements AutoCloseable {
 
     /**
      * Creates the missing topics (inputs, outputs, dead letters), then starts the stream threads; returns without
-     * waiting for RUNNING.
+     * waiting for RUNNING. Other instances reach this one at the configured {@code application.server}.
      */
     public synchronized void start() {
+        start(config.applicationServer());
+    }
+
+    /**
+     * Starts as {@link #start()} does, telling the other instances to reach this one at {@code applicationServer}
+     * (host:port of its API): what a role passes when the address is only known once the API listens.
+     */
+    public synchronized void start(String applicationServer) {
+        if (streams != null) {
+            throw new IllegalStateException("the processor has started already");
+        }
+        config = config.withApplicationServer(applicationServer);
         provisionTopics();
-        streams = new KafkaStreams(TopologyStreams.build(config, counters), streamsProperties(config));
-        streams.setUncaughtExceptionHandler(e -> {
+        KafkaStreams created = new KafkaStreams(TopologyStreams.build(config, counters), streamsProperties(config));
+        created.setUncaughtExceptionHandler(e -> {
             log.error("A stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streams.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
-        queries = new TopologyQueries(streams, config, counters);
-        streams.start();
-        log.info("Processor {} started against Kafka {}", config.applicationId(), config.bootstrapServers());
+        created.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
+        streams = created;
+        registries.forEach(this::bind);
+        created.start();
+        log.info("Processor {} started against Kafka {}; other instances reach it at {}", config.applicationId(),
+                config.bootstrapServers(), applicationServer == null ? "no address (application.server unset)" : applicationServer);
+    }
+
+    private Admin admin() {
+        Map<String, Object> adminProps = new HashMap<>(config.kafkaProperties());
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return Admin.create(adminProps);
     }
 
     private void provisionTopics() {
-        Map<String, Object> adminProps = new HashMap<>(config.kafkaProperties());
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        try (Admin admin = Admin.create(adminProps)) {
+        try (Admin admin = admin()) {
             TopicProvisioner provisioner = new TopicProvisioner(admin, config.partitions(), config.replicationFactor());
             TopicNames topics = config.topics();
             provisioner.ensure(List.of(
@@ -119,9 +140,17 @@ public final class TopologyProcessor implements AutoCloseable {
 
     /**
      * Publishes Kafka Streams' own metrics (threads, tasks, stores, clients) and the processor's counts of late
-     * and dead-lettered flows to a registry; call after {@link #start()}.
+     * and dead-lettered flows to a registry, now or once the processor starts.
      */
-    public void bindMetrics(MeterRegistry registry) {
+    public synchronized void bindMetrics(MeterRegistry registry) {
+        if (streams == null) {
+            registries.add(registry);
+        } else {
+            bind(registry);
+        }
+    }
+
+    private void bind(MeterRegistry registry) {
         new KafkaStreamsMetrics(streams).bindTo(registry);
         Gauge.builder("hubble_topology_late_flows", this, p -> p.queries().lateFlows())
                 .description("Flows left out of every figure because they came after their window's grace period").register(registry);
@@ -129,9 +158,17 @@ public final class TopologyProcessor implements AutoCloseable {
                 .description("Records sent to the dead-letter topic (undecodable or unusable)").register(registry);
     }
 
-    /** The query facade over this instance's stores. */
+    /** The query facade over this instance's stores (it answers "not ready" until the processor runs). */
     public TopologyQueries queries() {
         return queries;
+    }
+
+    KafkaStreams streams() {
+        return streams;
+    }
+
+    ProcessingCounters counters() {
+        return counters;
     }
 
     /** True once Kafka Streams is RUNNING: every task assigned and restored. */
@@ -143,12 +180,14 @@ public final class TopologyProcessor implements AutoCloseable {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }
 
+    /** The configuration, with the {@code application.server} it was started with. */
     public ProcessorConfig config() {
         return config;
     }
 
     @Override
     public synchronized void close() {
+        partitionCounts.close();
         if (streams != null) {
             streams.close(java.time.Duration.ofSeconds(10));
             log.info("Processor {} stopped", config.applicationId());

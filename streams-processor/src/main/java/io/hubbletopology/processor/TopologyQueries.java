@@ -1,5 +1,6 @@
 package io.hubbletopology.processor;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,11 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.TaskMetadata;
@@ -45,14 +46,14 @@ import io.hubbletopology.processor.model.Workload;
  * Questions about the topology, answered from this instance's state stores with interactive queries v2, so
  * the query API never touches Kafka Streams itself. Two kinds of method:
  * <ul>
- *   <li><b>Local answers</b> ({@link #topology}, {@link #edgeWindows}, {@link #edgeSeries}, {@link #links},
- *       {@link #workloads}) read this instance's partitions. By default ({@link Scope#ACTIVE}) only the partitions
- *       it is active for, so the answers of all instances are disjoint and merge by concatenation (edges: by
- *       {@link EdgeStats#edgeKey()}, links by key, workloads by id).</li>
- *   <li><b>Where things are</b> ({@link #instances}, {@link #keyMetadata}, {@link #localPartitions}): which
- *       instances host a store and which partitions each holds active or standby, and which instance holds one
- *       key, from Kafka Streams' metadata ({@code application.server} of every instance). The fan-out over
- *       HTTP is the caller's.</li>
+ *   <li><b>Local answers</b> ({@link #topologyByPartition}, {@link #edgeSeries}, {@link #linksByPartition},
+ *       {@link #workloadsByPartition}) read this instance's partitions and say per partition what it holds
+ *       ({@link Partitioned}). By default ({@link Scope#ACTIVE}) only the partitions it is active for, so the
+ *       answers of all instances are disjoint; a merge is whole when every one of {@link #partitions} answered.</li>
+ *   <li><b>Where things are</b> ({@link #instances}, {@link #partitions}, {@link #partitionOf},
+ *       {@link #localPartitions}): which instances host a store and which partitions each holds active or
+ *       standby, from Kafka Streams' metadata ({@code application.server} of every instance), how many
+ *       partitions there are, and which one holds a key. The fan-out over HTTP is the caller's.</li>
  * </ul>
  *
  * <pre>{@code
@@ -120,14 +121,24 @@ public final class TopologyQueries {
     public record StoreInstance(HostInfo host, boolean local, Set<Integer> activePartitions, Set<Integer> standbyPartitions) {
     }
 
-    private final KafkaStreams streams;
-    private final ProcessorConfig config;
-    private final ProcessingCounters counters;
+    private final TopologyProcessor processor;
+    private final PartitionCounts partitionCounts;
 
-    TopologyQueries(KafkaStreams streams, ProcessorConfig config, ProcessingCounters counters) {
-        this.streams = streams;
-        this.config = config;
-        this.counters = counters;
+    TopologyQueries(TopologyProcessor processor, PartitionCounts partitionCounts) {
+        this.processor = processor;
+        this.partitionCounts = partitionCounts;
+    }
+
+    private KafkaStreams streams() {
+        KafkaStreams streams = processor.streams();
+        if (streams == null) {
+            throw new StoreUnavailableException("*", "the processor has not started");
+        }
+        return streams;
+    }
+
+    private ProcessorConfig config() {
+        return processor.config();
     }
 
     // ---- local answers
@@ -139,54 +150,82 @@ public final class TopologyQueries {
 
     /** Each edge's figures summed over the windows that overlap {@code [from, to]}, in the given scope. */
     public List<EdgeStats> topology(Instant from, Instant to, Scope scope) {
-        Map<String, EdgeStats> edges = new LinkedHashMap<>();
-        for (EdgeUpdate w : edgeWindows(from, to, scope)) {
-            edges.merge(w.stats().edgeKey(), w.stats(), EdgeStats::merge);
-        }
-        return new ArrayList<>(edges.values());
+        return topologyByPartition(from, to, scope).all();
+    }
+
+    /**
+     * Each edge's figures summed over the windows that overlap {@code [from, to]}, per partition of the scope
+     * (an edge lives in one partition: its key's).
+     */
+    public Partitioned<EdgeStats> topologyByPartition(Instant from, Instant to, Scope scope) {
+        Partitioned<EdgeUpdate> windows = edgeWindowsByPartition(from, to, scope);
+        Map<Integer, List<EdgeStats>> out = new LinkedHashMap<>();
+        windows.items().forEach((partition, updates) -> {
+            Map<String, EdgeStats> edges = new LinkedHashMap<>();
+            for (EdgeUpdate w : updates) {
+                edges.merge(w.stats().edgeKey(), w.stats(), EdgeStats::merge);
+            }
+            out.put(partition, new ArrayList<>(edges.values()));
+        });
+        return new Partitioned<>(out, windows.failures());
     }
 
     /** Every edge's figures per window, for the windows that overlap {@code [from, to]}, in the given scope. */
     public List<EdgeUpdate> edgeWindows(Instant from, Instant to, Scope scope) {
+        return edgeWindowsByPartition(from, to, scope).all();
+    }
+
+    private Partitioned<EdgeUpdate> edgeWindowsByPartition(Instant from, Instant to, Scope scope) {
         Query<KeyValueIterator<Windowed<String>, ValueAndTimestamp<Object>>> query =
                 WindowRangeQuery.withWindowStartRange(firstOverlappingStart(from), to);
-        List<EdgeUpdate> windows = new ArrayList<>();
-        for (KeyValueIterator<Windowed<String>, ValueAndTimestamp<Object>> it : run(Store.EDGES, query, scope)) {
-            try (it) {
-                while (it.hasNext()) {
-                    KeyValue<Windowed<String>, ValueAndTimestamp<Object>> kv = it.next();
-                    windows.add(EdgeUpdate.of(kv.key.window().startTime(), kv.key.window().endTime(),
-                            EdgeFigures.stats(kv.value.value())));
+        Partitioned<KeyValueIterator<Windowed<String>, ValueAndTimestamp<Object>>> results = run(Store.EDGES, query, scope, false);
+        Map<Integer, List<EdgeUpdate>> out = new LinkedHashMap<>();
+        results.items().forEach((partition, iterators) -> {
+            List<EdgeUpdate> windows = new ArrayList<>();
+            for (KeyValueIterator<Windowed<String>, ValueAndTimestamp<Object>> it : iterators) {
+                try (it) {
+                    while (it.hasNext()) {
+                        KeyValue<Windowed<String>, ValueAndTimestamp<Object>> kv = it.next();
+                        windows.add(EdgeUpdate.of(kv.key.window().startTime(), kv.key.window().endTime(),
+                                EdgeFigures.stats(kv.value.value())));
+                    }
                 }
             }
-        }
-        return windows;
+            out.put(partition, windows);
+        });
+        return new Partitioned<>(out, results.failures());
     }
 
     /**
      * One edge's figures per window (its time series), for the windows that overlap {@code [from, to]}, oldest
-     * first; empty when this instance holds no window of the edge (see {@link #keyMetadata} for the one that does).
+     * first, from this instance's copy (active, else standby) of the edge's partition ({@link #partitionOf}); the
+     * answer holds no partition when this instance has no copy of it.
      *
      * @param edgeKey the edge key ({@link EdgeStats#edgeKey()}: {@code <src> -> <dst> <protocol>/<port>})
      */
-    public List<EdgeUpdate> edgeSeries(String edgeKey, Instant from, Instant to) {
-        Duration size = config.windowSize();
+    public Partitioned<EdgeUpdate> edgeSeries(String edgeKey, Instant from, Instant to) {
+        Duration size = config().windowSize();
+        int partition = partitionOf(Store.EDGES, edgeKey);
         Query<WindowStoreIterator<ValueAndTimestamp<Object>>> query =
                 WindowKeyQuery.withKeyAndWindowStartRange(edgeKey, firstOverlappingStart(from), to);
-        KeyQueryMetadata where = keyMetadata(Store.EDGES, edgeKey);
-        Scope scope = where.partition() >= 0 ? Scope.of(Set.of(where.partition()), true) : Scope.ACTIVE;
-        List<EdgeUpdate> series = new ArrayList<>();
-        for (WindowStoreIterator<ValueAndTimestamp<Object>> it : run(Store.EDGES, query, scope, true)) {
-            try (it) {
-                while (it.hasNext()) {
-                    KeyValue<Long, ValueAndTimestamp<Object>> kv = it.next();
-                    Instant start = Instant.ofEpochMilli(kv.key);
-                    series.add(EdgeUpdate.of(start, start.plus(size), EdgeFigures.stats(kv.value.value())));
+        Partitioned<WindowStoreIterator<ValueAndTimestamp<Object>>> results =
+                run(Store.EDGES, query, Scope.of(Set.of(partition), true), true);
+        Map<Integer, List<EdgeUpdate>> out = new LinkedHashMap<>();
+        results.items().forEach((p, iterators) -> {
+            List<EdgeUpdate> series = new ArrayList<>();
+            for (WindowStoreIterator<ValueAndTimestamp<Object>> it : iterators) {
+                try (it) {
+                    while (it.hasNext()) {
+                        KeyValue<Long, ValueAndTimestamp<Object>> kv = it.next();
+                        Instant start = Instant.ofEpochMilli(kv.key);
+                        series.add(EdgeUpdate.of(start, start.plus(size), EdgeFigures.stats(kv.value.value())));
+                    }
                 }
             }
-        }
-        series.sort((a, b) -> a.windowStart().compareTo(b.windowStart()));
-        return series;
+            series.sort((a, b) -> a.windowStart().compareTo(b.windowStart()));
+            out.put(p, series);
+        });
+        return new Partitioned<>(out, results.failures());
     }
 
     /** The latest state of every interface of this instance's active partitions. */
@@ -195,11 +234,11 @@ public final class TopologyQueries {
     }
 
     public List<LinkState> links(Scope scope) {
-        List<LinkState> links = new ArrayList<>();
-        for (Object value : values(Store.LINKS, scope)) {
-            links.add(StoreValues.link(value));
-        }
-        return links;
+        return linksByPartition(scope).all();
+    }
+
+    public Partitioned<LinkState> linksByPartition(Scope scope) {
+        return values(Store.LINKS, scope, StoreValues::link);
     }
 
     /** The workload inventory of this instance's active partitions. */
@@ -208,16 +247,16 @@ public final class TopologyQueries {
     }
 
     public List<Workload> workloads(Scope scope) {
-        List<Workload> workloads = new ArrayList<>();
-        for (Object value : values(Store.WORKLOADS, scope)) {
-            workloads.add(StoreValues.workload(value));
-        }
-        return workloads;
+        return workloadsByPartition(scope).all();
+    }
+
+    public Partitioned<Workload> workloadsByPartition(Scope scope) {
+        return values(Store.WORKLOADS, scope, StoreValues::workload);
     }
 
     /** Flows this instance left out of every figure because they came after their window's grace period. */
     public long lateFlows() {
-        return counters.lateFlows();
+        return processor.counters().lateFlows();
     }
 
     /**
@@ -226,7 +265,7 @@ public final class TopologyQueries {
      */
     public long droppedRecords() {
         double sum = 0;
-        for (var entry : streams.metrics().entrySet()) {
+        for (var entry : streams().metrics().entrySet()) {
             if (entry.getKey().name().equals("dropped-records-total") && entry.getKey().group().equals("stream-task-metrics")) {
                 sum += ((Number) entry.getValue().metricValue()).doubleValue();
             }
@@ -236,9 +275,23 @@ public final class TopologyQueries {
 
     // ---- where things are
 
-    /** This instance's {@code application.server}, when configured. */
+    /** This instance's {@code application.server}: where the other instances reach it, when it has one. */
     public Optional<HostInfo> self() {
-        return config.applicationServer() == null ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(config.applicationServer()));
+        String server = config().applicationServer();
+        return server == null ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server));
+    }
+
+    /**
+     * How many partitions the store has: the partitions of its source topic. A merged answer is whole only when
+     * every one of them answered.
+     */
+    public int partitions(Store store) {
+        return partitionCounts.of(sourceTopic(store));
+    }
+
+    /** The store partition a key lives in: the producers' default partitioner over the key's UTF-8 bytes. */
+    public int partitionOf(Store store, String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions(store);
     }
 
     /**
@@ -249,7 +302,7 @@ public final class TopologyQueries {
         String topic = sourceTopic(store);
         Optional<HostInfo> self = self();
         List<StoreInstance> out = new ArrayList<>();
-        for (StreamsMetadata m : streams.streamsMetadataForStore(store.storeName())) {
+        for (StreamsMetadata m : streams().streamsMetadataForStore(store.storeName())) {
             out.add(new StoreInstance(m.hostInfo(), self.map(m.hostInfo()::equals).orElse(false),
                     partitionsOf(m.topicPartitions(), topic), partitionsOf(m.standbyTopicPartitions(), topic)));
         }
@@ -261,7 +314,7 @@ public final class TopologyQueries {
         String topic = sourceTopic(store);
         Set<TopicPartition> active = new TreeSet<>(java.util.Comparator.comparing(TopicPartition::toString));
         Set<TopicPartition> standby = new TreeSet<>(java.util.Comparator.comparing(TopicPartition::toString));
-        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+        for (ThreadMetadata thread : streams().metadataForLocalThreads()) {
             thread.activeTasks().stream().map(TaskMetadata::topicPartitions).forEach(active::addAll);
             thread.standbyTasks().stream().map(TaskMetadata::topicPartitions).forEach(standby::addAll);
         }
@@ -269,26 +322,18 @@ public final class TopologyQueries {
                 partitionsOf(standby, topic));
     }
 
-    /**
-     * Which instance is active for a key of the store, its standbys and the partition;
-     * {@link KeyQueryMetadata#NOT_AVAILABLE} (partition -1) while metadata is not ready.
-     */
-    public KeyQueryMetadata keyMetadata(Store store, String key) {
-        return streams.queryMetadataForKey(store.storeName(), key, Serdes.String().serializer());
-    }
-
     // ---- plumbing
 
     private Instant firstOverlappingStart(Instant from) {
         // A window starting up to one size before `from` still covers part of the range.
-        return from.minus(config.windowSize()).plusMillis(1);
+        return from.minus(config().windowSize()).plusMillis(1);
     }
 
     private String sourceTopic(Store store) {
         return switch (store) {
-            case EDGES -> config.topics().flows();
-            case LINKS -> config.topics().links();
-            case WORKLOADS -> config.applicationId() + "-" + TopologyStreams.WORKLOAD_SIGHTINGS + "-repartition";
+            case EDGES -> config().topics().flows();
+            case LINKS -> config().topics().links();
+            case WORKLOADS -> config().applicationId() + "-" + TopologyStreams.WORKLOAD_SIGHTINGS + "-repartition";
         };
     }
 
@@ -302,22 +347,28 @@ public final class TopologyQueries {
         return out;
     }
 
-    private List<Object> values(Store store, Scope scope) {
-        List<Object> values = new ArrayList<>();
+    private <T> Partitioned<T> values(Store store, Scope scope, Function<Object, T> decode) {
         Query<KeyValueIterator<String, Object>> query = RangeQuery.withNoBounds();
-        for (KeyValueIterator<String, Object> it : run(store, query, scope)) {
-            try (it) {
-                it.forEachRemaining(kv -> values.add(kv.value));
+        Partitioned<KeyValueIterator<String, Object>> results = run(store, query, scope, false);
+        Map<Integer, List<T>> out = new LinkedHashMap<>();
+        results.items().forEach((partition, iterators) -> {
+            List<T> values = new ArrayList<>();
+            for (KeyValueIterator<String, Object> it : iterators) {
+                try (it) {
+                    it.forEachRemaining(kv -> values.add(decode.apply(kv.value)));
+                }
             }
-        }
-        return values;
+            out.put(partition, values);
+        });
+        return new Partitioned<>(out, results.failures());
     }
 
-    private <R> List<R> run(Store store, Query<R> query, Scope scope) {
-        return run(store, query, scope, false);
-    }
-
-    private <R> List<R> run(Store store, Query<R> query, Scope scope, boolean skipAbsent) {
+    /**
+     * Runs a query on the scope's partitions; per partition that answered, its result (a list of one). A
+     * partition that cannot answer (rebalancing, restoring) is a failure with its reason, not an error of the
+     * whole query; only a store that cannot be asked at all is.
+     */
+    private <R> Partitioned<R> run(Store store, Query<R> query, Scope scope, boolean skipAbsent) {
         StateQueryRequest<R> request = StateQueryRequest.inStore(store.storeName()).withQuery(query);
         request = scope.partitions() == null ? request.withAllPartitions() : request.withPartitions(scope.partitions());
         if (!scope.allowStandby()) {
@@ -325,23 +376,23 @@ public final class TopologyQueries {
         }
         StateQueryResult<R> result;
         try {
-            result = streams.query(request);
+            result = streams().query(request);
+        } catch (StoreUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new StoreUnavailableException(store.storeName(), e.getMessage());
         }
-        List<R> answers = new ArrayList<>();
+        Map<Integer, List<R>> answers = new LinkedHashMap<>();
+        Map<Integer, String> failures = new LinkedHashMap<>();
         for (Map.Entry<Integer, QueryResult<R>> partition : result.getPartitionResults().entrySet()) {
             QueryResult<R> r = partition.getValue();
             if (r.isSuccess()) {
-                answers.add(r.getResult());
-            } else if (ignorable(r.getFailureReason(), scope, skipAbsent)) {
-                continue;
-            } else {
-                throw new StoreUnavailableException(store.storeName(), "partition " + partition.getKey() + ": "
-                        + r.getFailureReason() + " " + r.getFailureMessage());
+                answers.put(partition.getKey(), List.of(r.getResult()));
+            } else if (!ignorable(r.getFailureReason(), scope, skipAbsent)) {
+                failures.put(partition.getKey(), r.getFailureReason() + ": " + r.getFailureMessage());
             }
         }
-        return answers;
+        return new Partitioned<>(answers, failures);
     }
 
     /** Every-local-partition queries meet standby copies when only active ones were asked for: not an error. */

@@ -20,7 +20,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -93,11 +92,11 @@ class TopologyQueriesIT {
             assertThat(q.topology(from, Instant.ofEpochMilli(t0 + MINUTE - 1)).stream().mapToLong(EdgeStats::flows).sum())
                     .isEqualTo(30);
 
-            List<EdgeUpdate> series = q.edgeSeries(edge0.edgeKey(), from, to);
+            List<EdgeUpdate> series = q.edgeSeries(edge0.edgeKey(), from, to).all();
             assertThat(series).extracting(u -> u.windowStart().toEpochMilli()).containsExactly(t0, t0 + MINUTE);
             assertThat(series).extracting(u -> u.stats().flows()).containsExactly(10L, 7L);
             assertThat(series.get(0).windowEnd()).isEqualTo(Instant.ofEpochMilli(t0 + MINUTE));
-            assertThat(q.edgeSeries("no -> such TCP/1", from, to)).isEmpty();
+            assertThat(q.edgeSeries("no -> such TCP/1", from, to).all()).isEmpty();
 
             LinkState eth0 = q.links().get(0);
             assertThat(eth0.rxBytesPerS()).isEqualTo(5_000.0);
@@ -113,11 +112,13 @@ class TopologyQueriesIT {
                 assertThat(i.standbyPartitions()).isEmpty();
             });
             assertThat(q.localPartitions(Store.WORKLOADS).activePartitions()).containsExactly(0, 1, 2);
-            KeyQueryMetadata where = q.keyMetadata(Store.EDGES, edge0.edgeKey());
-            assertThat(where.activeHost()).isEqualTo(self);
-            assertThat(where.partition()).isBetween(0, 2);
-            assertThat(q.topology(from, to, TopologyQueries.Scope.of(Set.of(where.partition()), false)))
+            assertThat(q.partitions(Store.EDGES)).isEqualTo(3);
+            int partition = q.partitionOf(Store.EDGES, edge0.edgeKey());
+            assertThat(partition).isBetween(0, 2);
+            // The partition computed for the key is the one the producer put it in.
+            assertThat(q.topology(from, to, TopologyQueries.Scope.of(Set.of(partition), false)))
                     .extracting(EdgeStats::edgeKey).contains(edge0.edgeKey());
+            assertThat(q.topologyByPartition(from, to, TopologyQueries.Scope.ACTIVE).items()).containsOnlyKeys(0, 1, 2);
 
             List<ConsumerRecord<byte[], byte[]>> letters = read(kafka, topics.deadLetter(), 1);
             assertThat(letters).hasSize(1);

@@ -35,7 +35,8 @@ public final class ProcessorOptions {
     public String applicationId;
 
     @Option(names = "--application-server", paramLabel = "HOST:PORT",
-            description = "Where other instances reach this one's API, e.g. the pod IP and API port (env APPLICATION_SERVER).")
+            description = "Where other instances reach this one's API, e.g. the pod IP and API port (env APPLICATION_SERVER). "
+                    + "Default: the API's bind address, else 127.0.0.1 when Kafka is on loopback, else this machine's address.")
     public String applicationServer;
 
     @Option(names = "--state-dir", description = "Where the state stores live (env STATE_DIR). Default: a directory under the system temp dir.")

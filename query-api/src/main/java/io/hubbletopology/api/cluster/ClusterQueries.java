@@ -2,15 +2,12 @@ package io.hubbletopology.api.cluster;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +16,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
-import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.hubbletopology.processor.Partitioned;
 import io.hubbletopology.processor.TopologyQueries;
 import io.hubbletopology.processor.TopologyQueries.Scope;
 import io.hubbletopology.processor.TopologyQueries.Store;
@@ -33,16 +26,17 @@ import io.hubbletopology.processor.TopologyQueries.StoreInstance;
 import io.hubbletopology.processor.model.EdgeStats;
 import io.hubbletopology.processor.model.EdgeUpdate;
 import io.hubbletopology.processor.model.LinkState;
-import io.hubbletopology.processor.model.ModelJson;
 import io.hubbletopology.processor.model.Workload;
 
 /**
  * Answers for the whole cluster from any instance. Kafka Streams spreads each store's partitions over the
- * instances of the application; this asks every instance, in parallel and with a timeout, for the part it is
- * active for ({@code /internal/v1/...}), answers its own part locally, and merges. When an instance does not
- * answer, the parts this instance holds standby copies of are read here instead; what is still missing is
- * named in the answer, so it is partial rather than silently wrong. Key lookups go to the key's active
- * instance, then to its standbys.
+ * instances of the application; this answers this instance's partitions locally, asks every other instance it
+ * knows of ({@code application.server}), in parallel and with a timeout, for its part ({@link PeerProtocol}),
+ * reads what is still missing from this instance's standby copies, and merges, taking each partition once.
+ * Completeness is counted in partitions: an answer is whole only when every partition of the store answered,
+ * whoever held it; every partition that did not is named in {@link Answer#missing()} with the instance believed
+ * to hold it (or "unassigned") and why. A partition can go missing because its instance did not answer in
+ * time, because it was moving in a rebalance, or because it is held by an instance that advertises no address.
  *
  * <pre>{@code
  * Answer<List<EdgeStats>> topology = cluster.topology(from, to);
@@ -51,15 +45,11 @@ import io.hubbletopology.processor.model.Workload;
  */
 public final class ClusterQueries {
 
-    /** The path prefix of the per-instance answers other instances ask for. */
-    public static final String INTERNAL = "/internal/v1/";
-
     private final TopologyQueries local;
     private final HttpClient http;
     private final Duration timeout;
     private final String token;
     private final String scheme;
-    private final ObjectMapper json = ModelJson.MAPPER;
 
     /**
      * @param token  the bearer token to present to the other instances, or null when the API is open
@@ -75,8 +65,8 @@ public final class ClusterQueries {
 
     /** Each edge's figures over {@code [from, to]}, summed across instances. */
     public Answer<List<EdgeStats>> topology(Instant from, Instant to) {
-        Answer<List<EdgeStats>> parts = gather(Store.EDGES, scope -> local.topology(from, to, scope),
-                "edges?from=" + enc(from.toString()) + "&to=" + enc(to.toString()), EdgeStats.class);
+        Answer<List<EdgeStats>> parts = gather(Store.EDGES, scope -> local.topologyByPartition(from, to, scope),
+                PeerProtocol.edges(from, to), EdgeStats.class);
         Map<String, EdgeStats> merged = new LinkedHashMap<>();
         for (EdgeStats e : parts.value()) {
             merged.merge(e.edgeKey(), e, EdgeStats::merge);
@@ -85,105 +75,104 @@ public final class ClusterQueries {
     }
 
     public Answer<List<LinkState>> links() {
-        return gather(Store.LINKS, local::links, "links", LinkState.class);
+        return gather(Store.LINKS, local::linksByPartition, PeerProtocol.LINKS, LinkState.class);
     }
 
     public Answer<List<Workload>> workloads() {
-        return gather(Store.WORKLOADS, local::workloads, "workloads", Workload.class);
+        return gather(Store.WORKLOADS, local::workloadsByPartition, PeerProtocol.WORKLOADS, Workload.class);
     }
 
-    /** One edge's windows, from the instance active for it, else one of its standbys. */
+    /**
+     * One edge's windows, from the instance active for its partition, else from a standby copy (this
+     * instance's, or another's).
+     */
     public Answer<List<EdgeUpdate>> edgeSeries(String edgeKey, Instant from, Instant to) {
-        KeyQueryMetadata where = local.keyMetadata(Store.EDGES, edgeKey);
-        if (where.partition() < 0 || local.self().isEmpty()) {
-            return new Answer<>(local.edgeSeries(edgeKey, from, to), List.of());
-        }
-        List<HostInfo> candidates = new ArrayList<>();
-        candidates.add(where.activeHost());
-        candidates.addAll(where.standbyHosts());
-        String path = "series?key=" + enc(edgeKey) + "&from=" + enc(from.toString()) + "&to=" + enc(to.toString());
-        String lastError = "no instance holds it";
-        for (HostInfo host : candidates) {
-            if (host.equals(local.self().get())) {
-                return new Answer<>(local.edgeSeries(edgeKey, from, to), List.of());
+        int partition = local.partitionOf(Store.EDGES, edgeKey);
+        StoreInstance here = local.localPartitions(Store.EDGES);
+        List<StoreInstance> others = local.instances(Store.EDGES).stream().filter(i -> !i.local()).toList();
+        String holder = PartitionMerge.UNASSIGNED;
+        String reason = PartitionMerge.UNASSIGNED_REASON;
+        for (boolean active : new boolean[] {true, false}) {
+            if ((active ? here.activePartitions() : here.standbyPartitions()).contains(partition)) {
+                Partitioned<EdgeUpdate> mine = local.edgeSeries(edgeKey, from, to);
+                if (mine.items().containsKey(partition)) {
+                    return new Answer<>(mine.items().get(partition), List.of());
+                }
+                holder = name(here);
+                reason = mine.failures().getOrDefault(partition, "not held here any more");
             }
+            for (StoreInstance other : others) {
+                if (!(active ? other.activePartitions() : other.standbyPartitions()).contains(partition)) {
+                    continue;
+                }
+                try {
+                    Partitioned<EdgeUpdate> theirs = ask(other.host(), PeerProtocol.series(edgeKey, from, to), EdgeUpdate.class).join();
+                    if (theirs.items().containsKey(partition)) {
+                        return new Answer<>(theirs.items().get(partition), List.of());
+                    }
+                    reason = theirs.failures().getOrDefault(partition, PartitionMerge.MOVED);
+                } catch (RuntimeException e) {
+                    reason = rootMessage(e);
+                }
+                holder = name(other);
+            }
+        }
+        return new Answer<>(List.of(), List.of(new Answer.Missing(holder, List.of(partition), reason)));
+    }
+
+    /** This instance's own part of a store, as other instances ask for it: the partitions it is active for. */
+    public <T> Partitioned<T> localPart(Function<Scope, Partitioned<T>> query) {
+        return query.apply(Scope.ACTIVE);
+    }
+
+    private <T> Answer<List<T>> gather(Store store, Function<Scope, Partitioned<T>> query, String path, Class<T> type) {
+        PartitionMerge<T> merge = new PartitionMerge<>(local.partitions(store));
+        List<StoreInstance> others = local.instances(store).stream().filter(i -> !i.local()).toList();
+        Map<StoreInstance, CompletableFuture<Partitioned<T>>> asked = new LinkedHashMap<>();
+        for (StoreInstance other : others) {
+            if (!other.activePartitions().isEmpty()) {
+                asked.put(other, ask(other.host(), path, type));
+            }
+        }
+        StoreInstance here = local.localPartitions(store);
+        merge.answered(name(here), query.apply(Scope.ACTIVE), here.activePartitions());
+        for (Map.Entry<StoreInstance, CompletableFuture<Partitioned<T>>> e : asked.entrySet()) {
+            StoreInstance other = e.getKey();
             try {
-                return new Answer<>(ask(host, path, EdgeUpdate.class).join().items(), List.of());
-            } catch (RuntimeException e) {
-                lastError = host + ": " + rootMessage(e);
-            }
-        }
-        return new Answer<>(List.of(), List.of(new Answer.Missing(where.activeHost().toString(), List.of(where.partition()), lastError)));
-    }
-
-    /** This instance's own part, as other instances ask for it. */
-    public <T> Part<T> localPart(Store store, Function<Scope, List<T>> query) {
-        return new Part<>(new ArrayList<>(local.localPartitions(store).activePartitions()), query.apply(Scope.ACTIVE));
-    }
-
-    /** One instance's part of an answer: the partitions it covers and their items. */
-    public record Part<T>(List<Integer> partitions, List<T> items) {
-    }
-
-    private <T> Answer<List<T>> gather(Store store, Function<Scope, List<T>> query, String path, Class<T> type) {
-        List<StoreInstance> instances = local.instances(store);
-        if (instances.isEmpty() || local.self().isEmpty()) {
-            // Alone (no application.server): this instance is the whole cluster.
-            return new Answer<>(query.apply(Scope.ACTIVE), List.of());
-        }
-        List<T> items = new ArrayList<>();
-        Map<StoreInstance, CompletableFuture<Part<T>>> asked = new LinkedHashMap<>();
-        for (StoreInstance instance : instances) {
-            if (instance.local()) {
-                items.addAll(query.apply(Scope.ACTIVE));
-            } else if (!instance.activePartitions().isEmpty()) {
-                asked.put(instance, ask(instance.host(), path, type));
-            }
-        }
-        Set<Integer> localStandby = new HashSet<>();
-        instances.stream().filter(StoreInstance::local).forEach(i -> localStandby.addAll(i.standbyPartitions()));
-        List<Answer.Missing> missing = new ArrayList<>();
-        for (Map.Entry<StoreInstance, CompletableFuture<Part<T>>> e : asked.entrySet()) {
-            StoreInstance instance = e.getKey();
-            try {
-                items.addAll(e.getValue().join().items());
+                merge.answered(name(other), e.getValue().join(), other.activePartitions());
             } catch (RuntimeException failure) {
-                // The instance is away: read its partitions from this instance's standby copies where there are some.
-                Set<Integer> covered = new TreeSet<>(instance.activePartitions());
-                covered.retainAll(localStandby);
-                if (!covered.isEmpty()) {
-                    items.addAll(query.apply(Scope.of(covered, true)));
-                }
-                Set<Integer> lost = new TreeSet<>(instance.activePartitions());
-                lost.removeAll(covered);
-                if (!lost.isEmpty()) {
-                    missing.add(new Answer.Missing(instance.host().host() + ":" + instance.host().port(), List.copyOf(lost),
-                            rootMessage(failure)));
-                }
+                merge.failed(name(other), other.activePartitions(), rootMessage(failure));
             }
         }
-        return new Answer<>(items, missing);
+        // What is still missing, read from this instance's standby copies where it has them.
+        Set<Integer> fromStandby = new TreeSet<>(here.standbyPartitions());
+        fromStandby.retainAll(merge.uncovered());
+        if (!fromStandby.isEmpty()) {
+            merge.answered(name(here), query.apply(Scope.of(fromStandby, true)), Set.of());
+        }
+        return merge.result();
     }
 
-    private <T> CompletableFuture<Part<T>> ask(HostInfo host, String path, Class<T> type) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host() + ":" + host.port() + INTERNAL + path))
+    private static String name(StoreInstance instance) {
+        HostInfo host = instance.host();
+        return host == null || host.port() < 0 || host.host().equals("unavailable") ? "this instance (no application.server)"
+                : host.host() + ":" + host.port();
+    }
+
+    private <T> CompletableFuture<Partitioned<T>> ask(HostInfo host, String path, Class<T> type) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host() + ":" + host.port() + path))
                 .timeout(timeout);
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        JavaType items = json.getTypeFactory().constructCollectionType(List.class, type);
         return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
             if (r.statusCode() != 200) {
-                throw new PeerException(host + " answered " + r.statusCode());
+                throw new PeerException("answered " + r.statusCode());
             }
             try {
-                JsonNode body = json.readTree(r.body());
-                List<Integer> partitions = json.convertValue(body.path("partitions"),
-                        json.getTypeFactory().constructCollectionType(List.class, Integer.class));
-                List<T> values = json.convertValue(body.path("items"), items);
-                return new Part<>(partitions, values);
-            } catch (IOException e) {
-                throw new PeerException(host + " sent an answer that is not ours: " + e.getMessage());
+                return PeerProtocol.decode(r.body(), type);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new PeerException("sent an answer that is not ours: " + e.getMessage());
             }
         });
     }
@@ -195,10 +184,6 @@ public final class ClusterQueries {
         }
         String message = t.getMessage();
         return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     /** Another instance did not answer as expected. */

@@ -8,7 +8,7 @@ import io.hubbletopology.api.BadParameterException;
 /**
  * What a live client asked to see, from the same query parameters as the REST API: {@code namespace},
  * {@code verdict}, {@code protocol} (each comma-separated, any may match) and {@code min_flows}. Link states
- * are always sent: they belong to no namespace.
+ * are always sent: they belong to no namespace; so is what the feed says about itself.
  */
 public record FeedFilter(Set<String> namespaces, Set<String> verdicts, Set<String> protocols, long minFlows)
         implements java.util.function.Predicate<FeedUpdate> {
@@ -52,7 +52,7 @@ public record FeedFilter(Set<String> namespaces, Set<String> verdicts, Set<Strin
     }
 
     public boolean matches(FeedUpdate update) {
-        if (update.kind() == FeedUpdate.Kind.LINK) {
+        if (update.kind() == FeedUpdate.Kind.LINK || update.kind() == FeedUpdate.Kind.STATUS) {
             return true;
         }
         if (!namespaces.isEmpty() && update.namespaces().stream().noneMatch(namespaces::contains)) {

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.hubbletopology.model.EdgeState;
+
 /**
  * Builds the live feed's messages. Each keeps {@code src}, {@code dst} and {@code state} at the top level,
  * so the old agent's example client ({@code graph.updateLink(update.src, update.dst, update.state)}) works
@@ -19,7 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {"type":"edge","src":"shop/deployment/frontend","dst":"shop/deployment/cart","state":"forwarded","edge":{...}}
  * {"type":"link","src":"node-1","dst":"eth0","state":"up","link":{...}}
  * </pre>
- * For an edge, {@code state} is {@code forwarded}, {@code dropped}, or {@code mixed} when both happened.
+ * For an edge, {@code state} is {@link EdgeState}'s: the same rule as on REST.
  */
 public final class FeedMessages {
 
@@ -31,7 +33,7 @@ public final class FeedMessages {
     /** An edge message from an edge record (the edge-updates topic's value, or the REST edge shape). */
     public static FeedUpdate edge(JsonNode edge) {
         Set<String> verdicts = verdicts(edge);
-        String state = state(verdicts);
+        String state = state(edge).label();
         String src = edge.path("src").asText();
         String dst = edge.path("dst").asText();
         String protocol = edge.path("protocol").asText("");
@@ -60,6 +62,20 @@ public final class FeedMessages {
         return new FeedUpdate("link:" + node + "/" + name, FeedUpdate.Kind.LINK, write(message), Set.of(), Set.of(), "", 0);
     }
 
+    /**
+     * What a new client is told after its snapshot: how complete it was and the time it reflects, in the words of
+     * the REST answers ({@code partial}, {@code missing}, {@code as_of}):
+     * <pre>{"type":"snapshot","src":"","dst":"","state":"partial","partial":true,"missing":[...],"as_of":"...","edges":12,"links":3}</pre>
+     */
+    public static FeedUpdate snapshotStatus(boolean partial, Object missing, String asOf, int edges, int links) {
+        ObjectNode message = JSON.createObjectNode();
+        message.put("type", "snapshot").put("src", "").put("dst", "").put("state", partial ? "partial" : "complete");
+        message.put("partial", partial);
+        message.set("missing", JSON.valueToTree(missing));
+        message.put("as_of", asOf).put("edges", edges).put("links", links);
+        return new FeedUpdate("snapshot", FeedUpdate.Kind.STATUS, write(message), Set.of(), Set.of(), "", 0);
+    }
+
     /** The verdicts an edge carries: from a {@code verdicts} map, else from forwarded/dropped counts. */
     static Set<String> verdicts(JsonNode edge) {
         Set<String> out = new HashSet<>();
@@ -83,13 +99,13 @@ public final class FeedMessages {
         return Set.copyOf(out);
     }
 
-    static String state(Set<String> verdicts) {
-        boolean dropped = verdicts.contains("dropped");
-        boolean other = verdicts.stream().anyMatch(v -> !v.equals("dropped"));
-        if (dropped) {
-            return other ? "mixed" : "dropped";
+    /** The same rule as REST's: from the verdict counts, else from the forwarded/dropped counts. */
+    static EdgeState state(JsonNode edge) {
+        JsonNode map = edge.path("verdicts");
+        if (map.isObject()) {
+            return EdgeState.of(map.path("FORWARDED").asLong(), map.path("DROPPED").asLong());
         }
-        return "forwarded";
+        return EdgeState.of(edge.path("forwarded").asLong(), edge.path("dropped").asLong());
     }
 
     private static void addIfPresent(Set<String> set, String value) {

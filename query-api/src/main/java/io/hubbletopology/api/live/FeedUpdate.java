@@ -11,7 +11,7 @@ import io.hubbletopology.records.FlowRecord;
  *
  * @param key         what it updates (an edge, an interface, a flow): a topology client's queue keeps only the
  *                    latest per key
- * @param kind        edge, link or flow
+ * @param kind        edge, link, flow or status
  * @param text        the JSON text sent to clients, made on first use
  * @param namespaces  the namespaces it touches (edge: source and destination)
  * @param verdicts    the verdicts it carries, lower case (edge only)
@@ -22,7 +22,8 @@ import io.hubbletopology.records.FlowRecord;
 public record FeedUpdate(String key, Kind kind, Supplier<String> text, Set<String> namespaces, Set<String> verdicts,
                          String protocol, long flows, FlowRecord flow) {
 
-    public enum Kind { EDGE, LINK, FLOW }
+    /** STATUS: what a client is told about the feed itself (how complete its snapshot was). */
+    public enum Kind { EDGE, LINK, FLOW, STATUS }
 
     public FeedUpdate {
         text = once(text);

@@ -108,10 +108,16 @@ class LiveFeedIT {
     void sendsTheSnapshotThenEveryChangeWithSrcDstAndStateAtTheTop() throws Exception {
         WsClient client = WsClient.connect(ws(""), TOKEN);
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.countOfType("edge") >= 2 && client.countOfType("link") >= 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.countOfType("edge") >= 2 && client.countOfType("snapshot") == 1);
             assertThat(client.messages).filteredOn(m -> "edge".equals(m.path("type").asText()))
                     .extracting(m -> m.path("dst").asText() + "=" + m.path("state").asText())
                     .contains("shop/statefulset/cart=forwarded", "data/statefulset/postgres=dropped");
+            // After the snapshot, how complete it was, in the words of the REST answers.
+            assertThat(client.messages).filteredOn(m -> "snapshot".equals(m.path("type").asText())).singleElement().satisfies(m -> {
+                assertThat(m.path("partial").asBoolean(true)).isFalse();
+                assertThat(m.path("as_of").asText()).isNotEmpty();
+                assertThat(m.path("edges").asInt()).isGreaterThanOrEqualTo(2);
+            });
 
             publishEdgeUpdate("shop/deployment/checkout", "payments/deployment/api", "shop", "payments", "DROPPED", 3);
             await().atMost(Duration.ofSeconds(10)).until(() -> client.messages.stream()
@@ -200,10 +206,10 @@ class LiveFeedIT {
                                     + padding + "\"}", java.util.Set.of("flood"), java.util.Set.of("forwarded"), "TCP", 1));
                 }
                 int expected = sent;
-                await().atMost(Duration.ofSeconds(10)).until(() -> reader.messages.size() >= expected);
+                await().atMost(Duration.ofSeconds(10)).until(() -> reader.countOfType("edge") >= expected);
             }
             assertThat(api.feed().clientCount()).as("only the reading client is left").isEqualTo(1);
-            assertThat(reader.messages).hasSize(sent);
+            assertThat(reader.countOfType("edge")).isEqualTo(sent);
             assertThat(reader.closeCode).isNotDone();
             // Once it reads again, the evicted client finds the close frame behind what piled up.
             stuck.startReading();
