@@ -68,21 +68,7 @@ class TwoInstancesIT {
             apiA.start();
             apiB.start();
 
-            Map<String, Long> expected = new TreeMap<>();
-            long now = System.currentTimeMillis();
-            try (var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
-                    new ByteArraySerializer())) {
-                for (int i = 0; i < FLOWS; i++) {
-                    FlowRecord flow = FlowRecord.newBuilder().setTimeUnixNanos((now + i) * 1_000_000L).setVerdict(Verdict.FORWARDED)
-                            .setSource(EndpointRef.newBuilder().setNamespace("ns" + (i % 5)).setPod("client-" + (i % 8) + "-0"))
-                            .setDestination(EndpointRef.newBuilder().setNamespace("ns" + (i % 3)).setPod("server-" + (i % 6) + "-0"))
-                            .setProtocol(L4Protocol.TCP).setDestinationPort(8000 + i % 4).build();
-                    String key = EdgeKeys.of(flow);
-                    expected.merge(key, 1L, Long::sum);
-                    producer.send(new ProducerRecord<>(topics.flows(), null, now + i, key, flow.toByteArray()));
-                }
-                producer.flush();
-            }
+            Map<String, Long> expected = send(kafka, topics);
             assertThat(expected.size()).as("edges spread over the partitions").isGreaterThan(20);
 
             for (int port : new int[] {portA, portB}) {
@@ -118,6 +104,78 @@ class TwoInstancesIT {
         }
     }
 
+    @Test
+    @Timeout(240)
+    void anInstanceThatAdvertisesNoAddressMakesEveryAnswerPartialNotSilentlyShort(@TempDir Path dir) throws Exception {
+        String kafka = SharedKafka.bootstrapServers();
+        TopicNames topics = TopicNames.prefixed("two-noaddr-it.");
+        int portA = freePort();
+        int portB = freePort();
+        TopologyProcessor a = new TopologyProcessor(config(kafka, topics, dir.resolve("a"), portA, "two-noaddr-it"));
+        // B is asked by nobody: it advertises no address (as a processor of the old default did).
+        TopologyProcessor b = new TopologyProcessor(config(kafka, topics, dir.resolve("b"), portB, "two-noaddr-it")
+                .withApplicationServer(null));
+        ApiServer apiA = new ApiServer(new ApiSettings("127.0.0.1", portA, "both"), a);
+        ApiServer apiB = new ApiServer(new ApiSettings("127.0.0.1", portB, "both"), b);
+        try {
+            a.start();
+            b.start();
+            apiA.start();
+            apiB.start();
+            Map<String, Long> expected = send(kafka, topics);
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    !a.queries().localPartitions(TopologyQueries.Store.EDGES).activePartitions().isEmpty()
+                            && !b.queries().localPartitions(TopologyQueries.Store.EDGES).activePartitions().isEmpty());
+
+            // Neither can count the other's partitions: A cannot ask B, and B (without an address of its own) is
+            // told nothing about the others by Kafka Streams. Each says so instead of answering half as whole.
+            for (int[] askedOther : new int[][] {{portA, portB}, {portB, portA}}) {
+                TopologyProcessor other = askedOther[1] == portB ? b : a;
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    JsonNode t = topology(askedOther[0]);
+                    return t != null && t.path("partial").asBoolean(false) && total(t) > 0 && t.path("missing").size() == 1
+                            && ints(t.path("missing").get(0).path("partitions"))
+                                    .equals(other.queries().localPartitions(TopologyQueries.Store.EDGES).activePartitions());
+                });
+                JsonNode partial = topology(askedOther[0]);
+                assertThat(partial.path("missing").get(0).path("instance").asText()).isEqualTo("unassigned");
+                assertThat(partial.path("missing").get(0).path("reason").asText()).contains("application.server");
+                assertThat(total(partial)).isLessThan(FLOWS);
+            }
+            assertThat(expected).isNotEmpty();
+        } finally {
+            apiA.close();
+            apiB.close();
+            a.close();
+            b.close();
+        }
+    }
+
+    private static java.util.Set<Integer> ints(JsonNode array) {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        array.forEach(n -> out.add(n.asInt()));
+        return out;
+    }
+
+    private static Map<String, Long> send(String kafka, TopicNames topics) {
+        Map<String, Long> expected = new TreeMap<>();
+        long now = System.currentTimeMillis();
+        try (var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < FLOWS; i++) {
+                FlowRecord flow = FlowRecord.newBuilder().setTimeUnixNanos((now + i) * 1_000_000L).setVerdict(Verdict.FORWARDED)
+                        .setSource(EndpointRef.newBuilder().setNamespace("ns" + (i % 5)).setPod("client-" + (i % 8) + "-0"))
+                        .setDestination(EndpointRef.newBuilder().setNamespace("ns" + (i % 3)).setPod("server-" + (i % 6) + "-0"))
+                        .setProtocol(L4Protocol.TCP).setDestinationPort(8000 + i % 4).build();
+                String key = EdgeKeys.of(flow);
+                expected.merge(key, 1L, Long::sum);
+                producer.send(new ProducerRecord<>(topics.flows(), null, now + i, key, flow.toByteArray()));
+            }
+            producer.flush();
+        }
+        return expected;
+    }
+
     /** Waits for a whole answer; when it does not come, says what the last answer and each instance held. */
     private static void awaitWhole(int port, TopologyProcessor... instances) {
         AtomicReference<String> last = new AtomicReference<>("no answer yet");
@@ -143,7 +201,11 @@ class TwoInstancesIT {
      * would count some flows twice, which exact counts cannot allow.
      */
     private static ProcessorConfig config(String kafka, TopicNames topics, Path stateDir, int apiPort) {
-        return new ProcessorConfig(kafka, Map.of("session.timeout.ms", 10_000), "two-it", "127.0.0.1:" + apiPort, stateDir, 1, 0,
+        return config(kafka, topics, stateDir, apiPort, "two-it");
+    }
+
+    private static ProcessorConfig config(String kafka, TopicNames topics, Path stateDir, int apiPort, String applicationId) {
+        return new ProcessorConfig(kafka, Map.of("session.timeout.ms", 10_000), applicationId, "127.0.0.1:" + apiPort, stateDir, 1, 0,
                 Duration.ofMillis(200), true, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 4, (short) 1);
     }
 
