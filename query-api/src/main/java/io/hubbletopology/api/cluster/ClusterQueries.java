@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
@@ -57,15 +58,16 @@ public final class ClusterQueries {
     private final TopologyQueries local;
     private final HttpClient http;
     private final Duration timeout;
-    private final String token;
+    private final Supplier<String> token;
     private final String scheme;
     private final ObjectMapper json = ModelJson.MAPPER;
 
     /**
-     * @param token  the bearer token to present to the other instances, or null when the API is open
+     * @param token  the bearer token to present to the other instances, asked per call (tokens files change),
+     *               or giving null when the API is open
      * @param scheme http or https, as the instances serve
      */
-    public ClusterQueries(TopologyQueries local, Duration timeout, String token, String scheme, HttpClient http) {
+    public ClusterQueries(TopologyQueries local, Duration timeout, Supplier<String> token, String scheme, HttpClient http) {
         this.local = local;
         this.timeout = timeout;
         this.token = token;
@@ -168,8 +170,9 @@ public final class ClusterQueries {
     private <T> CompletableFuture<Part<T>> ask(HostInfo host, String path, Class<T> type) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host() + ":" + host.port() + INTERNAL + path))
                 .timeout(timeout);
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
+        String bearer = token.get();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
         }
         JavaType items = json.getTypeFactory().constructCollectionType(List.class, type);
         return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
