@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hubbletopology.api.access.AcceptedTokens;
+import io.hubbletopology.api.access.Access;
+import io.hubbletopology.api.access.AccessGate;
+import io.hubbletopology.api.access.DeclaredRoute;
 import io.hubbletopology.api.live.FeedFilter;
 import io.hubbletopology.api.live.FeedMessages;
 import io.hubbletopology.api.live.FeedUpdate;
@@ -69,7 +73,6 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     /** What {@code /topology} covers when asked without a range. */
     public static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
-    private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/metrics", "/api/v1/openapi.json");
     private static final Set<String> KNOWN_ROUTES = Set.of("/health", "/ready", "/metrics", "/topology", "/links",
             "/api/v1/topology", "/api/v1/edges", "/api/v1/links", "/api/v1/workloads", "/api/v1/namespaces", "/api/v1/flows",
             "/api/v1/openapi.json", "/internal/v1/edges", "/internal/v1/links", "/internal/v1/workloads", "/internal/v1/series",
@@ -80,7 +83,7 @@ public final class ApiServer implements AutoCloseable {
     private final ObjectMapper json = ModelJson.MAPPER;
     private final Clock clock = Clock.systemUTC();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final AccessControl access;
+    private final AcceptedTokens tokens;
     private final LiveFeed feed;
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "api-ticks");
@@ -106,7 +109,7 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(ApiSettings settings, TopologyProcessor processor) {
         this.settings = settings;
         this.processor = processor;
-        this.access = new AccessControl(settings.tokens());
+        this.tokens = new AcceptedTokens(settings.tokens(), settings.tokensFile());
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -117,15 +120,17 @@ public final class ApiServer implements AutoCloseable {
 
     public synchronized void start() {
         Map<String, Object> kafka = kafkaProperties();
+        tokens.watch();
+        AccessGate gate = new AccessGate(tokens, settings.allowedOrigins());
         ClusterQueries cluster = new ClusterQueries(processor.queries(), settings.peerTimeout(),
-                settings.tokens().isEmpty() ? null : settings.tokens().get(0), settings.keystore() == null ? "http" : "https",
+                tokens::forPeers, settings.keystore() == null ? "http" : "https",
                 java.net.http.HttpClient.newBuilder().connectTimeout(settings.peerTimeout()).build());
         this.cluster = cluster;
         processor.bindMetrics(registry);
         TopologyRoutes rest = new TopologyRoutes(processor, cluster, clock);
         flows = new FlowRoutes(kafka, processor.config().topics().flows(), flowTail, registry, clock);
-        LiveEndpoint flowsLive = flows.liveEndpoint(access::allows, settings.allowedOrigins(), settings.heartbeat());
-        LiveEndpoint live = new LiveEndpoint(feed, access::allows, settings.allowedOrigins(), settings.heartbeat(),
+        LiveEndpoint flowsLive = flows.liveEndpoint(tokens::allows, settings.allowedOrigins(), settings.heartbeat());
+        LiveEndpoint live = new LiveEndpoint(feed, tokens::allows, settings.allowedOrigins(), settings.heartbeat(),
                 params -> FeedFilter.parse(params.apply("namespace"), params.apply("verdict"), params.apply("protocol"),
                         params.apply("min_flows")),
                 this::snapshot);
@@ -133,16 +138,26 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
             config.startup.showJavalinBanner = false;
-            config.staticFiles.add("/public", Location.CLASSPATH);
-            config.staticFiles.enableWebjars();
+            // The page and its scripts carry no data (it asks the API, with a token): open, like the probes.
+            config.staticFiles.add("/public", Location.CLASSPATH, Set.of(Access.OPEN));
+            config.staticFiles.add(webjars -> {
+                webjars.hostedPath = "/webjars";
+                webjars.directory = "META-INF/resources/webjars";
+                webjars.headers = Map.of("Cache-Control", "max-age=31622400");
+                webjars.roles = Set.of(Access.OPEN);
+            });
             if (settings.keystore() != null) {
                 config.jetty.modifyServer(server -> server.setConnectors(new org.eclipse.jetty.server.Connector[] {https(server)}));
             }
             config.routes.before(this::beforeRequest);
+            // Decided by the matched route's roles: a route declared without Access.OPEN needs a token.
+            config.routes.beforeMatched(gate::checkRequest);
+            config.routes.wsBeforeUpgrade(gate::checkUpgrade);
             config.routes.after(this::afterRequest);
-            config.routes.get("/health", this::health);
-            config.routes.get("/ready", this::ready);
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
+            config.routes.get("/health", this::health, Access.OPEN);
+            config.routes.get("/ready", this::ready, Access.OPEN);
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()),
+                    Access.openUnless(settings.metricsRequireToken()));
             config.routes.get("/topology", ctx -> {
                 Map<String, String> params = TopologyRoutes.params(ctx);
                 sendJson(ctx, answers.get(TopologyRoutes.question("/topology", params), () -> write(rest.oldTopology(params))));
@@ -157,7 +172,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/workloads", ctx -> send(ctx, 200, rest.workloads(ctx)));
             config.routes.get("/api/v1/namespaces", ctx -> send(ctx, 200, rest.namespaces(ctx)));
             config.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json")
-                    .result(getClass().getResourceAsStream("/openapi.json")));
+                    .result(getClass().getResourceAsStream("/openapi.json")), Access.OPEN);
             config.routes.get(PeerProtocol.EDGES, ctx -> send(ctx, 200, rest.internalEdges(ctx)));
             config.routes.get(PeerProtocol.LINKS, ctx -> send(ctx, 200, rest.internalLinks(ctx)));
             config.routes.get(PeerProtocol.WORKLOADS, ctx -> send(ctx, 200, rest.internalWorkloads(ctx)));
@@ -251,14 +266,13 @@ public final class ApiServer implements AutoCloseable {
         return flowTail;
     }
 
+    /** Every route the server declared, as its router holds them: what access tests walk. */
+    public List<DeclaredRoute> routes() {
+        return DeclaredRoute.allOf(app);
+    }
+
     private void beforeRequest(Context ctx) {
         ctx.attribute("started", System.nanoTime());
-        String path = ctx.path();
-        boolean api = path.equals("/topology") || path.equals("/links") || path.startsWith("/api/") || path.startsWith("/internal/");
-        if (api && !OPEN_PATHS.contains(path) && !access.allows(ctx.header("Authorization"), ctx.queryParam("token"))) {
-            send(ctx, 401, error("unauthorized", "a valid bearer token is required", null));
-            ctx.skipRemainingHandlers();
-        }
     }
 
     private void afterRequest(Context ctx) {
@@ -346,6 +360,7 @@ public final class ApiServer implements AutoCloseable {
     public synchronized void close() {
         ticks.shutdownNow();
         refresher.shutdownNow();
+        tokens.close();
         if (outputs != null) {
             outputs.close();
         }

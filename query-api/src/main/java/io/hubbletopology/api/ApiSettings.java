@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.hubbletopology.api.access.AcceptedTokens;
+import io.hubbletopology.api.access.TokenFile;
+import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
 
@@ -15,7 +18,7 @@ import io.hubbletopology.config.ConfigValues;
  * @param host              the address to bind ({@code 0.0.0.0} for every interface)
  * @param port              the HTTP port; 0 picks a free one
  * @param mode              the discovery mode reported by {@code /health}, as the agent we replace did
- * @param tokens            bearer tokens accepted; empty means no authentication
+ * @param tokens            bearer tokens accepted; empty (and no tokens file) means no authentication
  * @param allowedOrigins    WebSocket origins accepted; empty means any
  * @param maxClients        live clients at most, per instance
  * @param heartbeat         interval of WebSocket pings
@@ -25,17 +28,27 @@ import io.hubbletopology.config.ConfigValues;
  * @param keystore          a PKCS12 or JKS keystore to serve HTTPS with; null for plain HTTP
  * @param keystorePassword  the keystore's password
  * @param peerTimeout       how long a merged answer waits for another instance
+ * @param tokensFile        a file of bearer tokens (a mounted Secret), re-read when it changes; null for none
+ * @param metricsRequireToken whether {@code /metrics} needs a token too (when tokens are set)
  */
 public record ApiSettings(String host, int port, String mode, List<String> tokens, List<String> allowedOrigins,
                           int maxClients, Duration heartbeat, int clientQueue, Duration stallTimeout,
-                          Duration snapshotRange, Path keystore, String keystorePassword, Duration peerTimeout) {
+                          Duration snapshotRange, Path keystore, String keystorePassword, Duration peerTimeout,
+                          Path tokensFile, boolean metricsRequireToken) {
 
     public static final ConfigKey<String> HOST = ConfigKey.string("api.host", "API_HOST", "0.0.0.0",
             "Address the query API binds (0.0.0.0: every interface).");
     public static final ConfigKey<Integer> PORT = ConfigKey.integer("api.port", "API_PORT", "8080", 0, 65535,
             "HTTP port of the query API, the live feed and the page.");
     public static final ConfigKey<List<String>> TOKENS = ConfigKey.list("api.tokens", "API_TOKENS", "",
-            "Bearer tokens accepted (comma-separated); empty: no authentication. Browsers may pass ?token=.");
+            "Bearer tokens accepted (comma-separated); empty and no api.tokens_file: no authentication. Browsers may pass ?token=.");
+    public static final ConfigKey<String> TOKENS_FILE = ConfigKey.string("api.tokens_file", "API_TOKENS_FILE", null,
+            "File of further bearer tokens (one per line or comma-separated), e.g. a mounted Secret; re-read every "
+                    + AcceptedTokens.POLL_INTERVAL.toSeconds() + "s. Once set, requests need a token even while the file is empty or missing.");
+    public static final ConfigKey<Boolean> REQUIRE_AUTH = ConfigKey.bool("api.require_auth", "API_REQUIRE_AUTH", "false",
+            "Refuse to start (exit 2) unless a token is configured in api.tokens or a readable, non-empty api.tokens_file.");
+    public static final ConfigKey<Boolean> METRICS_REQUIRE_TOKEN = ConfigKey.bool("api.metrics_require_token",
+            "API_METRICS_REQUIRE_TOKEN", "false", "Whether /metrics needs a token too when tokens are set (the probes never do).");
     public static final ConfigKey<List<String>> ALLOWED_ORIGINS = ConfigKey.list("websocket.allowed_origins",
             "WEBSOCKET_ALLOWED_ORIGINS", "", "Origins allowed to open the live feed (comma-separated); empty: any.");
     public static final ConfigKey<Integer> MAX_CLIENTS = ConfigKey.integer("websocket.max_clients", "WEBSOCKET_MAX_CLIENTS",
@@ -63,37 +76,71 @@ public record ApiSettings(String host, int port, String mode, List<String> token
         allowedOrigins = List.copyOf(allowedOrigins);
     }
 
+    /** Without a tokens file and with /metrics open. */
+    public ApiSettings(String host, int port, String mode, List<String> tokens, List<String> allowedOrigins,
+                       int maxClients, Duration heartbeat, int clientQueue, Duration stallTimeout,
+                       Duration snapshotRange, Path keystore, String keystorePassword, Duration peerTimeout) {
+        this(host, port, mode, tokens, allowedOrigins, maxClients, heartbeat, clientQueue, stallTimeout, snapshotRange,
+                keystore, keystorePassword, peerTimeout, null, false);
+    }
+
     /** Defaults but for where it listens and the mode it reports. */
     public ApiSettings(String host, int port, String mode) {
         this(host, port, mode, List.of(), List.of(), 100, Duration.ofSeconds(30), 1_000, Duration.ofSeconds(15),
                 Duration.ofMinutes(5), null, "", Duration.ofSeconds(2));
     }
 
+    /** The settings of the keys; throws ConfigException naming api.require_auth when it is set and no token is. */
     public static ApiSettings from(ConfigValues values, String mode) {
         String keystore = values.get(KEYSTORE);
-        return new ApiSettings(values.get(HOST), values.get(PORT), mode, values.get(TOKENS), values.get(ALLOWED_ORIGINS),
-                values.get(MAX_CLIENTS), values.get(HEARTBEAT), values.get(CLIENT_QUEUE), values.get(STALL_TIMEOUT),
-                values.get(SNAPSHOT_RANGE), keystore == null || keystore.isBlank() ? null : Path.of(keystore),
-                values.get(KEYSTORE_PASSWORD), values.get(PEER_TIMEOUT));
+        ApiSettings settings = new ApiSettings(values.get(HOST), values.get(PORT), mode, values.get(TOKENS),
+                values.get(ALLOWED_ORIGINS), values.get(MAX_CLIENTS), values.get(HEARTBEAT), values.get(CLIENT_QUEUE),
+                values.get(STALL_TIMEOUT), values.get(SNAPSHOT_RANGE), blankIsNone(keystore), values.get(KEYSTORE_PASSWORD),
+                values.get(PEER_TIMEOUT), blankIsNone(values.get(TOKENS_FILE)), values.get(METRICS_REQUIRE_TOKEN));
+        if (values.get(REQUIRE_AUTH) && !settings.anyTokenConfigured()) {
+            throw new ConfigException(REQUIRE_AUTH.name(), REQUIRE_AUTH.name() + " is true but no token is configured: "
+                    + TOKENS.name() + " is empty and " + TOKENS_FILE.name()
+                    + (settings.tokensFile() == null ? " is not set" : " (" + settings.tokensFile() + ") is missing or empty"));
+        }
+        return settings;
     }
 
     public static List<ConfigKey<?>> keys() {
-        return List.of(HOST, PORT, TOKENS, ALLOWED_ORIGINS, MAX_CLIENTS, HEARTBEAT, CLIENT_QUEUE, STALL_TIMEOUT,
-                SNAPSHOT_RANGE, KEYSTORE, KEYSTORE_PASSWORD, PEER_TIMEOUT);
+        return List.of(HOST, PORT, TOKENS, TOKENS_FILE, REQUIRE_AUTH, METRICS_REQUIRE_TOKEN, ALLOWED_ORIGINS, MAX_CLIENTS,
+                HEARTBEAT, CLIENT_QUEUE, STALL_TIMEOUT, SNAPSHOT_RANGE, KEYSTORE, KEYSTORE_PASSWORD, PEER_TIMEOUT);
+    }
+
+    /** At least one token, in the list or in the file as it reads now. */
+    boolean anyTokenConfigured() {
+        return !tokens.isEmpty() || (tokensFile != null && !new TokenFile(tokensFile).readOrNone().isEmpty());
+    }
+
+    private static Path blankIsNone(String path) {
+        return path == null || path.isBlank() ? null : Path.of(path);
     }
 
     public ApiSettings withTokens(List<String> newTokens) {
         return new ApiSettings(host, port, mode, newTokens, allowedOrigins, maxClients, heartbeat, clientQueue,
-                stallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout);
+                stallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, metricsRequireToken);
+    }
+
+    public ApiSettings withTokensFile(Path file) {
+        return new ApiSettings(host, port, mode, tokens, allowedOrigins, maxClients, heartbeat, clientQueue,
+                stallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout, file, metricsRequireToken);
+    }
+
+    public ApiSettings withMetricsRequireToken(boolean guarded) {
+        return new ApiSettings(host, port, mode, tokens, allowedOrigins, maxClients, heartbeat, clientQueue,
+                stallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, guarded);
     }
 
     public ApiSettings withLiveLimits(int newMaxClients, int newClientQueue, Duration newStallTimeout) {
         return new ApiSettings(host, port, mode, tokens, allowedOrigins, newMaxClients, Duration.ofSeconds(30), newClientQueue,
-                newStallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout);
+                newStallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, metricsRequireToken);
     }
 
     public ApiSettings withAllowedOrigins(List<String> origins) {
         return new ApiSettings(host, port, mode, tokens, origins, maxClients, heartbeat, clientQueue, stallTimeout,
-                snapshotRange, keystore, keystorePassword, peerTimeout);
+                snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, metricsRequireToken);
     }
 }

@@ -37,6 +37,26 @@ class ProcessorCommandTest {
     }
 
     @Test
+    void requireAuthWithoutATokenExitsWith2AndOneLineNamingTheKey(@TempDir Path dir) throws Exception {
+        Path yaml = Files.writeString(dir.resolve("processor.yaml"), "api:\n  require_auth: true\n");
+        CommandRun run = CommandRun.of("processor", "--config", yaml.toString(), "--bootstrap-servers", "127.0.0.1:1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr().strip().lines()).hasSize(1);
+        assertThat(run.stderr().strip()).startsWith("processor: api.require_auth is true but no token is configured");
+
+        Path empty = Files.writeString(dir.resolve("tokens"), "\n  \n");
+        Path withEmptyFile = Files.writeString(dir.resolve("empty-file.yaml"), "api:\n  require_auth: true\n  tokens_file: " + empty + "\n");
+        CommandRun emptyFile = CommandRun.of("processor", "--config", withEmptyFile.toString(), "--bootstrap-servers", "127.0.0.1:1");
+        assertThat(emptyFile.exitCode()).isEqualTo(2);
+        assertThat(emptyFile.stderr().strip()).startsWith("processor: api.require_auth").contains("missing or empty");
+        assertThat(emptyFile.stderr().strip().lines()).hasSize(1);
+
+        Path missing = Files.writeString(dir.resolve("missing-file.yaml"),
+                "api:\n  require_auth: true\n  tokens_file: " + dir.resolve("no-such-file") + "\n");
+        assertThat(CommandRun.of("processor", "--config", missing.toString(), "--bootstrap-servers", "127.0.0.1:1").exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void optionsOverrideTheEnvironmentWhichOverridesTheFile(@TempDir Path dir) throws Exception {
         Path yaml = Files.writeString(dir.resolve("processor.yaml"), """
                 kafka:

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.deploy.k8s.StrictKubernetesTypes.KafkaTopic;
 import io.hubbletopology.topics.TopicNames;
 
@@ -164,6 +165,25 @@ class RoleManifestsTest {
             VolumeMount caMount = c.getVolumeMounts().stream().filter(m -> m.getName().equals(ca.getName())).findFirst().orElseThrow();
             assertThat(Path.of(truststore).getParent()).isEqualTo(Path.of(caMount.getMountPath()));
         }
+    }
+
+    @Test
+    void productionCannotStartWithAnOpenApi() throws Exception {
+        StatefulSet sts = Rendered.of("overlays/production").processor();
+        PodSpec pod = sts.getSpec().getTemplate().getSpec();
+        Container processor = pod.getContainers().get(0);
+        assertThat(env(processor, ApiSettings.REQUIRE_AUTH.env()).getValue()).isEqualTo("true");
+        assertThat(processor.getEnv()).as("tokens come from the file only").noneMatch(e -> e.getName().equals(ApiSettings.TOKENS.env()));
+        Path tokens = Path.of(env(processor, ApiSettings.TOKENS_FILE.env()).getValue());
+        VolumeMount mount = processor.getVolumeMounts().stream().filter(m -> Path.of(m.getMountPath()).equals(tokens.getParent()))
+                .findFirst().orElseThrow(() -> new AssertionError("nothing mounted at " + tokens.getParent()));
+        // A subPath mount is never updated by the kubelet: a rotated token would not reach the pod.
+        assertThat(mount.getSubPath()).isNullOrEmpty();
+        Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+        assertThat(volume.getSecret()).as(volume.getName() + " is a Secret").isNotNull();
+        assertThat(volume.getSecret().getSecretName()).isEqualTo("hubble-topology-api");
+        assertThat(volume.getSecret().getOptional()).as("an optional Secret would let the pod start without tokens").isNotEqualTo(true);
+        assertThat(volume.getSecret().getItems()).anyMatch(i -> i.getPath().equals(tokens.getFileName().toString()));
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -48,14 +49,15 @@ public final class ClusterQueries {
     private final TopologyQueries local;
     private final HttpClient http;
     private final Duration timeout;
-    private final String token;
+    private final Supplier<String> token;
     private final String scheme;
 
     /**
-     * @param token  the bearer token to present to the other instances, or null when the API is open
+     * @param token  the bearer token to present to the other instances, asked per call (tokens files change),
+     *               or giving null when the API is open
      * @param scheme http or https, as the instances serve
      */
-    public ClusterQueries(TopologyQueries local, Duration timeout, String token, String scheme, HttpClient http) {
+    public ClusterQueries(TopologyQueries local, Duration timeout, Supplier<String> token, String scheme, HttpClient http) {
         this.local = local;
         this.timeout = timeout;
         this.token = token;
@@ -162,8 +164,9 @@ public final class ClusterQueries {
     private <T> CompletableFuture<Partitioned<T>> ask(HostInfo host, String path, Class<T> type) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host() + ":" + host.port() + path))
                 .timeout(timeout);
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
+        String bearer = token.get();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
         }
         return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
             if (r.statusCode() != 200) {

@@ -43,6 +43,19 @@ public final class WsClient implements WebSocket.Listener {
         return connect(url, null, true, origin);
     }
 
+    /** The HTTP status a server refused the handshake with; fails when the server upgraded. */
+    public static int handshakeRefusal(String url, String bearer, String origin) throws Exception {
+        try {
+            connect(url, bearer, true, origin).close();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+        throw new AssertionError("the server upgraded " + url);
+    }
+
     private static WsClient connect(String url, String bearer, boolean reads) throws Exception {
         return connect(url, bearer, reads, null);
     }

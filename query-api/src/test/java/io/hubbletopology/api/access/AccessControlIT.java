@@ -1,0 +1,207 @@
+package io.hubbletopology.api.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.hubbletopology.api.ApiServer;
+import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.access.RawRequest.Answer;
+import io.hubbletopology.broker.SharedKafka;
+import io.hubbletopology.processor.ProcessorConfig;
+import io.hubbletopology.processor.TopologyProcessor;
+import io.hubbletopology.topics.TopicNames;
+
+/**
+ * Walks every route the server's router holds, in every spelling a request can take, with and without a
+ * token, over raw sockets: with tokens set, only the routes declared open answer without one, and WebSockets
+ * are refused at the handshake.
+ */
+@Timeout(180)
+class AccessControlIT {
+
+    private static final String TOKEN = "access-it-token";
+    private static final String PAGE = "https://topology.example";
+    @TempDir
+    static Path stateDir;
+    private static TopologyProcessor processor;
+    private static ApiServer api;
+
+    @BeforeAll
+    static void start() {
+        TopicNames topics = TopicNames.prefixed("access-it.");
+        ProcessorConfig config = new ProcessorConfig(SharedKafka.bootstrapServers(), Map.of(), "access-it", null, stateDir, 1, 0,
+                Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 2, (short) 1);
+        processor = new TopologyProcessor(config);
+        processor.start();
+        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN)), processor);
+        api.start();
+        await().atMost(Duration.ofSeconds(60)).until(processor::running);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+        if (processor != null) {
+            processor.close();
+        }
+    }
+
+    /** Every way of writing a route's path that a router might take for it. */
+    private static List<String> spellings(String path) {
+        int firstLetter = path.indexOf(path.chars().filter(Character::isLetter).findFirst().orElseThrow());
+        List<String> out = new ArrayList<>(List.of(path, path + "/", path + "//", "/" + path, path.replace("/", "//"), path.replaceFirst("/", "//").replaceFirst("(\\w)/", "$1//"),
+                path.substring(0, firstLetter) + String.format("%%%02x", (int) path.charAt(firstLetter)) + path.substring(firstLetter + 1),
+                path.substring(0, firstLetter) + String.format("%%%02X", (int) path.charAt(firstLetter)) + path.substring(firstLetter + 1),
+                path.toUpperCase(Locale.ROOT), path.substring(0, firstLetter) + Character.toUpperCase(path.charAt(firstLetter)) + path.substring(firstLetter + 1),
+                path.replace("/", "%2F"), path + "/.", path + "?", path + "/?x=1"));
+        return out.stream().distinct().toList();
+    }
+
+    /** Credentials that are not a valid token: none, wrong ones, a good one in a scheme that is not Bearer. */
+    private static List<RawRequest> withoutAValidToken(String method, String target) {
+        RawRequest bare = new RawRequest(method, target, Map.of());
+        String joiner = target.contains("?") ? "&" : "?";
+        return List.of(bare, new RawRequest(method, target + joiner + "token=wrong", Map.of()),
+                new RawRequest(method, target + joiner + "token=", Map.of()),
+                bare.with("Authorization", "Bearer wrong"), bare.with("Authorization", "Bearer " + TOKEN + "x"),
+                bare.with("Authorization", "Bearer"), bare.with("Authorization", "Basic " + TOKEN),
+                bare.with("Authorization", TOKEN));
+    }
+
+    private static List<DeclaredRoute> httpRoutes() {
+        return api.routes().stream().filter(r -> !r.method().equals(DeclaredRoute.WEBSOCKET)).toList();
+    }
+
+    private static String concrete(String path) {
+        return path.replaceAll("\\{[^}]*}|<[^>]*>", "x");
+    }
+
+    @Test
+    void theRouterHoldsTheRoutesTheWalkCovers() {
+        // The walk below is only as good as the list it walks: it must come from the router and hold every kind.
+        List<DeclaredRoute> routes = api.routes();
+        assertThat(routes).extracting(DeclaredRoute::path)
+                .contains("/topology", "/links", "/api/v1/topology", "/internal/v1/edges", "/ws/topology", "/ws/flows", "/health");
+        assertThat(routes).filteredOn(DeclaredRoute::open).extracting(DeclaredRoute::path)
+                .containsExactlyInAnyOrder("/health", "/ready", "/metrics", "/api/v1/openapi.json");
+    }
+
+    @Test
+    void everyGuardedRouteRefusesEverySpellingWithoutAValidToken() throws Exception {
+        List<String> failures = new ArrayList<>();
+        int sent = 0;
+        for (DeclaredRoute route : httpRoutes()) {
+            if (route.open()) {
+                continue;
+            }
+            String path = concrete(route.path());
+            for (String spelling : spellings(path)) {
+                for (String method : List.of(route.method(), "HEAD", "OPTIONS")) {
+                    for (RawRequest request : withoutAValidToken(method, spelling)) {
+                        Answer answer = request.send(api.port());
+                        sent++;
+                        if (answer.status() < 400 || answer.status() >= 500 || answer.status() == 403) {
+                            failures.add(request.method() + " " + request.target() + " " + request.headers() + " -> " + answer.status()
+                                    + " " + answer.body().substring(0, Math.min(120, answer.body().length())));
+                        }
+                    }
+                }
+            }
+            // The spellings the router does route: refused as unauthorised, not merely missing.
+            for (String spelling : List.of(path, path + "/")) {
+                for (String method : List.of(route.method(), "HEAD")) {
+                    Answer answer = new RawRequest(method, spelling, Map.of()).send(api.port());
+                    if (answer.status() != 401) {
+                        failures.add(method + " " + spelling + " without a token -> " + answer.status() + ", not 401");
+                    }
+                }
+            }
+        }
+        assertThat(sent).isGreaterThan(1_000);
+        assertThat(failures).as("requests without a valid token that were not refused").isEmpty();
+    }
+
+    @Test
+    void everyGuardedRouteAnswersItsCanonicalSpellingWithAValidToken() throws Exception {
+        for (DeclaredRoute route : httpRoutes()) {
+            String path = concrete(route.path());
+            RawRequest request = new RawRequest(route.method(), path, Map.of());
+            for (RawRequest authorised : List.of(request.with("Authorization", "Bearer " + TOKEN),
+                    request.with("Authorization", "bearer " + TOKEN), new RawRequest(route.method(), path + "?token=" + TOKEN, Map.of()))) {
+                Answer answer = authorised.send(api.port());
+                // 400 is the route itself naming a missing parameter: its handler ran.
+                assertThat(answer.status()).as(authorised.target() + " " + authorised.headers() + ": " + answer.body())
+                        .isIn(200, 400);
+                if (answer.status() == 400) {
+                    assertThat(answer.body()).contains("bad_parameter");
+                }
+            }
+        }
+    }
+
+    @Test
+    void openRoutesAndThePageAnswerWithoutAToken() throws Exception {
+        for (DeclaredRoute route : httpRoutes()) {
+            if (route.open()) {
+                assertThat(RawRequest.get(route.path()).send(api.port()).status()).as(route.path()).isEqualTo(200);
+            }
+        }
+        for (String asset : List.of("/", "/index.html", "/app.js", "/app.css", "/webjars/cytoscape/3.33.1/dist/cytoscape.min.js")) {
+            assertThat(RawRequest.get(asset).send(api.port()).status()).as(asset).isEqualTo(200);
+        }
+        assertThat(RawRequest.get("/no-such-page").send(api.port()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void refusesWebSocketsWithoutAValidTokenAtTheHandshake() throws Exception {
+        List<DeclaredRoute> sockets = api.routes().stream().filter(r -> r.method().equals(DeclaredRoute.WEBSOCKET)).toList();
+        assertThat(sockets).extracting(DeclaredRoute::path).contains("/ws/topology", "/ws/flows");
+        for (DeclaredRoute socket : sockets) {
+            for (String spelling : spellings(socket.path())) {
+                for (RawRequest request : withoutAValidToken("GET", spelling)) {
+                    Answer answer = request.upgrade().send(api.port());
+                    assertThat(answer.status()).as(request.target() + " " + request.headers()).isIn(400, 401, 404);
+                    assertThat(answer.head()).doesNotContainIgnoringCase("Upgrade: websocket");
+                }
+            }
+            assertThat(RawRequest.get(socket.path()).upgrade().send(api.port()).status()).as(socket.path()).isEqualTo(401);
+            assertThat(RawRequest.get(socket.path() + "/").upgrade().send(api.port()).status()).as(socket.path() + "/").isEqualTo(401);
+            assertThat(RawRequest.get(socket.path()).with("Authorization", "Bearer " + TOKEN).upgrade().send(api.port()).status())
+                    .as(socket.path() + " with a token").isEqualTo(101);
+            assertThat(RawRequest.get(socket.path() + "?token=" + TOKEN).upgrade().send(api.port()).status())
+                    .as(socket.path() + "?token=").isEqualTo(101);
+        }
+    }
+
+    @Test
+    void refusesWebSocketsFromAnotherOriginAtTheHandshake() throws Exception {
+        try (ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN))
+                .withAllowedOrigins(List.of(PAGE)), processor)) {
+            guarded.start();
+            for (String path : List.of("/ws/topology", "/ws/flows")) {
+                RawRequest withToken = RawRequest.get(path).with("Authorization", "Bearer " + TOKEN).upgrade();
+                assertThat(withToken.with("Origin", "https://evil.example").send(guarded.port()).status()).as(path).isEqualTo(403);
+                assertThat(withToken.send(guarded.port()).status()).as(path + " without an origin").isEqualTo(403);
+                assertThat(RawRequest.get(path).with("Origin", PAGE).upgrade().send(guarded.port()).status())
+                        .as(path + " allowed origin, no token").isEqualTo(401);
+                Answer allowed = withToken.with("Origin", PAGE).send(guarded.port());
+                assertThat(allowed.status()).as(path + " allowed origin with a token").isEqualTo(101);
+            }
+        }
+    }
+}
