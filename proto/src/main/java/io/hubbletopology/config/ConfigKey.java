@@ -86,6 +86,13 @@ public record ConfigKey<T>(String name, String env, String defaultValue, String 
         };
     }
 
+    /**
+     * The one duration grammar of the project, for settings and request parameters alike: a whole number and a
+     * unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}; a bare number is seconds (the old agent's
+     * {@code poll_interval: 5}). At most 12 digits, so that every accepted text is a {@link Duration} (no overflow).
+     *
+     * @throws IllegalArgumentException with the reason, on any other text
+     */
     public static Duration parseDuration(String s) {
         Matcher m = DURATION.matcher(s.trim());
         if (!m.matches()) {

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.hubbletopology.api.BadParameterException;
+import io.hubbletopology.api.TimeRange;
 import io.hubbletopology.api.live.FeedUpdate;
 import io.hubbletopology.api.live.LiveEndpoint;
 import io.hubbletopology.api.live.LiveFeed;
@@ -91,7 +92,7 @@ public final class FlowRoutes implements AutoCloseable {
     public Map<String, Object> query(Context ctx) throws InterruptedException {
         Instant now = clock.instant();
         Instant until = time("until", ctx.queryParam("until"), now, now);
-        Instant since = time("since", ctx.queryParam("since"), now, until.minus(DEFAULT_RANGE));
+        Instant since = time("since", ctx.queryParam("since"), now, TimeRange.notBeforeEarliest(until, DEFAULT_RANGE));
         if (since.isAfter(until)) {
             throw new BadParameterException("since", "since must not be after until");
         }
@@ -127,23 +128,19 @@ public final class FlowRoutes implements AutoCloseable {
         return body;
     }
 
+    /** An RFC 3339 time, or a duration before now in the grammar of the settings (15m, 2h, 1d). */
     static Instant time(String name, String value, Instant now, Instant fallback) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
         String v = value.trim();
         if (Character.isDigit(v.charAt(0)) && !v.contains("T")) {
-            try {
-                return now.minus(io.hubbletopology.config.ConfigKey.parseDuration(v));
-            } catch (IllegalArgumentException e) {
-                throw new BadParameterException(name, "'" + value + "' is neither an RFC 3339 time nor a duration like 15m");
-            }
+            return TimeRange.before(name, now, TimeRange.duration(name, v));
         }
-        try {
-            return Instant.parse(v);
-        } catch (java.time.format.DateTimeParseException e) {
+        if (!v.contains("T")) {
             throw new BadParameterException(name, "'" + value + "' is neither an RFC 3339 time nor a duration like 15m");
         }
+        return TimeRange.instant(name, v);
     }
 
     static int limit(String value) {
