@@ -128,6 +128,7 @@ public final class ApiServer implements AutoCloseable {
                 config.jetty.modifyServer(server -> server.setConnectors(new org.eclipse.jetty.server.Connector[] {https(server)}));
             }
             config.routes.before(this::beforeRequest);
+            config.routes.beforeMatched(new UnknownParameterCheck(ApiDescription.load()));
             config.routes.after(this::afterRequest);
             config.routes.get("/health", this::health);
             config.routes.get("/ready", this::ready);
