@@ -54,6 +54,17 @@ public record ConfigKey<T>(String name, String env, String defaultValue, String 
         return new ConfigKey<>(name, env, defaultValue, description, ConfigKey::parseDuration);
     }
 
+    /** A duration that must not be zero: a timeout or an interval. */
+    public static ConfigKey<Duration> positiveDuration(String name, String env, String defaultValue, String description) {
+        return new ConfigKey<>(name, env, defaultValue, description, s -> {
+            Duration d = parseDuration(s);
+            if (d.isZero()) {
+                throw new IllegalArgumentException("must be positive, was '" + s + "'");
+            }
+            return d;
+        });
+    }
+
     /** A comma-separated list (or a YAML list); empty text is the empty list. */
     public static ConfigKey<List<String>> list(String name, String env, String defaultValue, String description) {
         return new ConfigKey<>(name, env, defaultValue, description, ConfigKey::parseList);

@@ -112,7 +112,7 @@ public final class ApiServer implements AutoCloseable {
         this.cluster = cluster;
         processor.bindMetrics(registry);
         TopologyRoutes rest = new TopologyRoutes(processor, cluster, clock);
-        flows = new FlowRoutes(kafka, processor.config().topics().flows(), flowTail, registry, clock);
+        flows = new FlowRoutes(kafka, processor.config().topics().flows(), flowTail, registry, clock, settings.flowBounds());
         LiveEndpoint flowsLive = flows.liveEndpoint(access::allows, settings.allowedOrigins(), settings.heartbeat());
         LiveEndpoint live = new LiveEndpoint(feed, access::allows, settings.allowedOrigins(), settings.heartbeat(),
                 params -> FeedFilter.parse(params.apply("namespace"), params.apply("verdict"), params.apply("protocol"),
@@ -163,6 +163,10 @@ public final class ApiServer implements AutoCloseable {
                     send(ctx, 503, error("not_ready", e.getMessage(), null)));
             config.routes.exception(FlowSearch.TopicUnavailableException.class, (e, ctx) ->
                     send(ctx, 503, error("kafka_unavailable", e.getMessage(), null)));
+            config.routes.exception(BusyException.class, (e, ctx) -> {
+                ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+                send(ctx, 503, error("busy", e.getMessage(), null));
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 send(ctx, 500, error("internal", "the request failed; see the server log", null));
@@ -234,6 +238,11 @@ public final class ApiServer implements AutoCloseable {
     /** True once the flow tail follows the flows topic. */
     public boolean flowTailFollowing() {
         return flows != null && flows.following();
+    }
+
+    /** The search behind GET /api/v1/flows, for tests that need its readers taken. */
+    public FlowSearch flowSearch() {
+        return flows.search();
     }
 
     /** The flow tail's feed, for tests. */
