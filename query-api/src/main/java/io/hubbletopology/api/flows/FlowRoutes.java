@@ -164,6 +164,10 @@ public final class FlowRoutes implements AutoCloseable {
             return fallback;
         }
         String v = value.trim();
+        // trim() also strips control characters isBlank() does not count as blank: "%00" leaves nothing.
+        if (v.isEmpty()) {
+            throw new BadParameterException(name, "'" + value + "' is neither an RFC 3339 time nor a duration like 15m");
+        }
         if (Character.isDigit(v.charAt(0)) && !v.contains("T")) {
             return TimeRange.before(name, now, TimeRange.duration(name, v));
         }
