@@ -54,6 +54,17 @@ public record ConfigKey<T>(String name, String env, String defaultValue, String 
         return new ConfigKey<>(name, env, defaultValue, description, ConfigKey::parseDuration);
     }
 
+    /** A duration that must not be zero: a timeout or an interval. */
+    public static ConfigKey<Duration> positiveDuration(String name, String env, String defaultValue, String description) {
+        return new ConfigKey<>(name, env, defaultValue, description, s -> {
+            Duration d = parseDuration(s);
+            if (d.isZero()) {
+                throw new IllegalArgumentException("must be positive, was '" + s + "'");
+            }
+            return d;
+        });
+    }
+
     /** A comma-separated list (or a YAML list); empty text is the empty list. */
     public static ConfigKey<List<String>> list(String name, String env, String defaultValue, String description) {
         return new ConfigKey<>(name, env, defaultValue, description, ConfigKey::parseList);
@@ -86,6 +97,13 @@ public record ConfigKey<T>(String name, String env, String defaultValue, String 
         };
     }
 
+    /**
+     * The one duration grammar of the project, for settings and request parameters alike: a whole number and a
+     * unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}; a bare number is seconds (the old agent's
+     * {@code poll_interval: 5}). At most 12 digits, so that every accepted text is a {@link Duration} (no overflow).
+     *
+     * @throws IllegalArgumentException with the reason, on any other text
+     */
     public static Duration parseDuration(String s) {
         Matcher m = DURATION.matcher(s.trim());
         if (!m.matches()) {

@@ -128,7 +128,7 @@ public final class ApiServer implements AutoCloseable {
         this.cluster = cluster;
         processor.bindMetrics(registry);
         TopologyRoutes rest = new TopologyRoutes(processor, cluster, clock);
-        flows = new FlowRoutes(kafka, processor.config().topics().flows(), flowTail, registry, clock);
+        flows = new FlowRoutes(kafka, processor.config().topics().flows(), flowTail, registry, clock, settings.flowBounds());
         LiveEndpoint flowsLive = flows.liveEndpoint(tokens::allows, settings.allowedOrigins(), settings.heartbeat());
         LiveEndpoint live = new LiveEndpoint(feed, tokens::allows, settings.allowedOrigins(), settings.heartbeat(),
                 params -> FeedFilter.parse(params.apply("namespace"), params.apply("verdict"), params.apply("protocol"),
@@ -146,6 +146,7 @@ public final class ApiServer implements AutoCloseable {
                 webjars.headers = Map.of("Cache-Control", "max-age=31622400");
                 webjars.roles = Set.of(Access.OPEN);
             });
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages()));
             if (settings.keystore() != null) {
                 config.jetty.modifyServer(server -> server.setConnectors(new org.eclipse.jetty.server.Connector[] {https(server)}));
             }
@@ -153,6 +154,8 @@ public final class ApiServer implements AutoCloseable {
             // Decided by the matched route's roles: a route declared without Access.OPEN needs a token.
             config.routes.beforeMatched(gate::checkRequest);
             config.routes.wsBeforeUpgrade(gate::checkUpgrade);
+            // Then the parameters, against the OpenAPI description: an unknown one is a 400 naming it.
+            config.routes.beforeMatched(new UnknownParameterCheck(ApiDescription.load()));
             config.routes.after(this::afterRequest);
             config.routes.get("/health", this::health, Access.OPEN);
             config.routes.get("/ready", this::ready, Access.OPEN);
@@ -188,6 +191,10 @@ public final class ApiServer implements AutoCloseable {
                     send(ctx, 503, error("not_ready", e.getMessage(), null)));
             config.routes.exception(FlowSearch.TopicUnavailableException.class, (e, ctx) ->
                     send(ctx, 503, error("kafka_unavailable", e.getMessage(), null)));
+            config.routes.exception(BusyException.class, (e, ctx) -> {
+                ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+                send(ctx, 503, error("busy", e.getMessage(), null));
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 send(ctx, 500, error("internal", "the request failed; see the server log", null));
@@ -259,6 +266,11 @@ public final class ApiServer implements AutoCloseable {
     /** True once the flow tail follows the flows topic. */
     public boolean flowTailFollowing() {
         return flows != null && flows.following();
+    }
+
+    /** The search behind GET /api/v1/flows, for tests that need its readers taken. */
+    public FlowSearch flowSearch() {
+        return flows.search();
     }
 
     /** The flow tail's feed, for tests. */

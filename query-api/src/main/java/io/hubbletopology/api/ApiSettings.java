@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.hubbletopology.api.access.AcceptedTokens;
 import io.hubbletopology.api.access.TokenFile;
+import io.hubbletopology.api.flows.FlowQueryBounds;
 import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
@@ -30,11 +31,12 @@ import io.hubbletopology.config.ConfigValues;
  * @param peerTimeout       how long a merged answer waits for another instance
  * @param tokensFile        a file of bearer tokens (a mounted Secret), re-read when it changes; null for none
  * @param metricsRequireToken whether {@code /metrics} needs a token too (when tokens are set)
+ * @param flowBounds        the work one flow query may do, and how long it waits for a reader
  */
 public record ApiSettings(String host, int port, String mode, List<String> tokens, List<String> allowedOrigins,
                           int maxClients, Duration heartbeat, int clientQueue, Duration stallTimeout,
                           Duration snapshotRange, Path keystore, String keystorePassword, Duration peerTimeout,
-                          Path tokensFile, boolean metricsRequireToken) {
+                          Path tokensFile, boolean metricsRequireToken, FlowQueryBounds flowBounds) {
 
     public static final ConfigKey<String> HOST = ConfigKey.string("api.host", "API_HOST", "0.0.0.0",
             "Address the query API binds (0.0.0.0: every interface).");
@@ -67,6 +69,14 @@ public record ApiSettings(String host, int port, String mode, List<String> token
             "API_TLS_KEYSTORE_PASSWORD", "", "Password of the keystore.");
     public static final ConfigKey<Duration> PEER_TIMEOUT = ConfigKey.duration("api.peer_timeout", "API_PEER_TIMEOUT", "2s",
             "How long an answer merged across instances waits for each other instance.");
+    public static final ConfigKey<Integer> FLOWS_MAX_SCANNED = ConfigKey.integer("api.flows.max_scanned", "API_FLOWS_MAX_SCANNED",
+            "1000000", 1, Integer.MAX_VALUE, "Records one flow query reads from the flows topic at most; then it answers what it "
+                    + "found with truncated: true and a next_cursor that goes on from there.");
+    public static final ConfigKey<Duration> FLOWS_MAX_DURATION = ConfigKey.positiveDuration("api.flows.max_duration",
+            "API_FLOWS_MAX_DURATION", "10s", "How long one flow query reads at most (checked between chunks); then it answers "
+                    + "what it found with truncated: true and a next_cursor that goes on from there.");
+    public static final ConfigKey<Duration> FLOWS_POOL_WAIT = ConfigKey.duration("api.flows.pool_wait", "API_FLOWS_POOL_WAIT",
+            "2s", "How long a flow query waits for one of the instance's 4 flow readers; then it answers 503 with Retry-After.");
 
     public ApiSettings {
         if (port < 0 || port > 65535) {
@@ -74,14 +84,15 @@ public record ApiSettings(String host, int port, String mode, List<String> token
         }
         tokens = List.copyOf(tokens);
         allowedOrigins = List.copyOf(allowedOrigins);
+        java.util.Objects.requireNonNull(flowBounds, "flowBounds");
     }
 
-    /** Without a tokens file and with /metrics open. */
+    /** Without a tokens file, with /metrics open and the default flow query bounds. */
     public ApiSettings(String host, int port, String mode, List<String> tokens, List<String> allowedOrigins,
                        int maxClients, Duration heartbeat, int clientQueue, Duration stallTimeout,
                        Duration snapshotRange, Path keystore, String keystorePassword, Duration peerTimeout) {
         this(host, port, mode, tokens, allowedOrigins, maxClients, heartbeat, clientQueue, stallTimeout, snapshotRange,
-                keystore, keystorePassword, peerTimeout, null, false);
+                keystore, keystorePassword, peerTimeout, null, false, FlowQueryBounds.DEFAULT);
     }
 
     /** Defaults but for where it listens and the mode it reports. */
@@ -96,7 +107,8 @@ public record ApiSettings(String host, int port, String mode, List<String> token
         ApiSettings settings = new ApiSettings(values.get(HOST), values.get(PORT), mode, values.get(TOKENS),
                 values.get(ALLOWED_ORIGINS), values.get(MAX_CLIENTS), values.get(HEARTBEAT), values.get(CLIENT_QUEUE),
                 values.get(STALL_TIMEOUT), values.get(SNAPSHOT_RANGE), blankIsNone(keystore), values.get(KEYSTORE_PASSWORD),
-                values.get(PEER_TIMEOUT), blankIsNone(values.get(TOKENS_FILE)), values.get(METRICS_REQUIRE_TOKEN));
+                values.get(PEER_TIMEOUT), blankIsNone(values.get(TOKENS_FILE)), values.get(METRICS_REQUIRE_TOKEN),
+                new FlowQueryBounds(values.get(FLOWS_MAX_SCANNED), values.get(FLOWS_MAX_DURATION), values.get(FLOWS_POOL_WAIT)));
         if (values.get(REQUIRE_AUTH) && !settings.anyTokenConfigured()) {
             throw new ConfigException(REQUIRE_AUTH.name(), REQUIRE_AUTH.name() + " is true but no token is configured: "
                     + TOKENS.name() + " is empty and " + TOKENS_FILE.name()
@@ -107,7 +119,8 @@ public record ApiSettings(String host, int port, String mode, List<String> token
 
     public static List<ConfigKey<?>> keys() {
         return List.of(HOST, PORT, TOKENS, TOKENS_FILE, REQUIRE_AUTH, METRICS_REQUIRE_TOKEN, ALLOWED_ORIGINS, MAX_CLIENTS,
-                HEARTBEAT, CLIENT_QUEUE, STALL_TIMEOUT, SNAPSHOT_RANGE, KEYSTORE, KEYSTORE_PASSWORD, PEER_TIMEOUT);
+                HEARTBEAT, CLIENT_QUEUE, STALL_TIMEOUT, SNAPSHOT_RANGE, KEYSTORE, KEYSTORE_PASSWORD, PEER_TIMEOUT,
+                FLOWS_MAX_SCANNED, FLOWS_MAX_DURATION, FLOWS_POOL_WAIT);
     }
 
     /** At least one token, in the list or in the file as it reads now. */
@@ -121,26 +134,31 @@ public record ApiSettings(String host, int port, String mode, List<String> token
 
     public ApiSettings withTokens(List<String> newTokens) {
         return new ApiSettings(host, port, mode, newTokens, allowedOrigins, maxClients, heartbeat, clientQueue,
-                stallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, metricsRequireToken);
+                stallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, metricsRequireToken, flowBounds);
     }
 
     public ApiSettings withTokensFile(Path file) {
         return new ApiSettings(host, port, mode, tokens, allowedOrigins, maxClients, heartbeat, clientQueue,
-                stallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout, file, metricsRequireToken);
+                stallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout, file, metricsRequireToken, flowBounds);
     }
 
     public ApiSettings withMetricsRequireToken(boolean guarded) {
         return new ApiSettings(host, port, mode, tokens, allowedOrigins, maxClients, heartbeat, clientQueue,
-                stallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, guarded);
+                stallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, guarded, flowBounds);
     }
 
     public ApiSettings withLiveLimits(int newMaxClients, int newClientQueue, Duration newStallTimeout) {
         return new ApiSettings(host, port, mode, tokens, allowedOrigins, newMaxClients, Duration.ofSeconds(30), newClientQueue,
-                newStallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, metricsRequireToken);
+                newStallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, metricsRequireToken, flowBounds);
     }
 
     public ApiSettings withAllowedOrigins(List<String> origins) {
         return new ApiSettings(host, port, mode, tokens, origins, maxClients, heartbeat, clientQueue, stallTimeout,
-                snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, metricsRequireToken);
+                snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, metricsRequireToken, flowBounds);
+    }
+
+    public ApiSettings withFlowBounds(FlowQueryBounds bounds) {
+        return new ApiSettings(host, port, mode, tokens, allowedOrigins, maxClients, heartbeat, clientQueue, stallTimeout,
+                snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, metricsRequireToken, bounds);
     }
 }

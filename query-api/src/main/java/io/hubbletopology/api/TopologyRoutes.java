@@ -135,7 +135,10 @@ final class TopologyRoutes {
         try {
             port = Integer.parseInt(required(ctx, "port").trim());
         } catch (NumberFormatException e) {
-            throw new BadParameterException("port", "'" + ctx.queryParam("port") + "' is not a port number");
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new BadParameterException("port", "'" + ctx.queryParam("port") + "' is not a port number (0..65535)");
         }
         requireRunning();
         Instant asOf = clock.instant();

@@ -186,6 +186,43 @@ class RestApiIT {
         assertThat(doc.path("paths").has("/topology")).isTrue();
     }
 
+    // ---- issue 11: no input breaks a request (each of these answered 500 with a stack trace before)
+
+    @Test
+    void acceptsDuplicatesInAListFilter() throws Exception {
+        JsonNode twice = get("/api/v1/topology?last=1h&verdict=dropped,dropped");
+        assertThat(twice.path("http_status").asInt()).isEqualTo(200);
+        assertThat(keys(twice)).isEqualTo(keys(get("/api/v1/topology?last=1h&verdict=dropped")));
+        JsonNode protocols = get("/api/v1/topology?last=1h&protocol=TCP,UDP,TCP");
+        assertThat(protocols.path("http_status").asInt()).isEqualTo(200);
+        assertThat(keys(protocols)).hasSize(3);
+        assertThat(get("/topology?last=1h&protocol=TCP,UDP,TCP").path("http_status").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesATimeOutOfRangeNamingTheParameter() throws Exception {
+        JsonNode since = get("/api/v1/flows?since=999999999999d");
+        assertThat(since.path("http_status").asInt()).isEqualTo(400);
+        assertThat(since.path("error").asText()).isEqualTo("bad_parameter");
+        assertThat(since.path("parameter").asText()).isEqualTo("since");
+        assertThat(get("/api/v1/topology?last=999999999999d").path("parameter").asText()).isEqualTo("last");
+        assertThat(get("/api/v1/topology?from=" + enc("+10000-01-01T00:00:00Z")).path("parameter").asText()).isEqualTo("from");
+        // The grammar of the settings holds for parameters too.
+        assertThat(get("/api/v1/topology?last=90000ms").path("http_status").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesAnUnknownParameterNamingIt() throws Exception {
+        JsonNode typo = get("/api/v1/topology?last=1h&verdcit=dropped");
+        assertThat(typo.path("http_status").asInt()).isEqualTo(400);
+        assertThat(typo.path("error").asText()).isEqualTo("bad_parameter");
+        assertThat(typo.path("parameter").asText()).isEqualTo("verdcit");
+        assertThat(typo.path("message").asText()).contains("verdcit").contains("verdict");
+        // Routed by template, not by the path as written: a trailing slash is the same route.
+        assertThat(get("/api/v1/links/?colour=blue").path("parameter").asText()).isEqualTo("colour");
+        assertThat(get("/api/v1/namespaces?token=anything").path("http_status").asInt()).isEqualTo(200);
+    }
+
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

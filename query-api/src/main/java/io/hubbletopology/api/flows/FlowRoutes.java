@@ -14,6 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.hubbletopology.api.BadParameterException;
+import io.hubbletopology.api.BusyException;
+import io.hubbletopology.api.TimeRange;
 import io.hubbletopology.api.live.FeedUpdate;
 import io.hubbletopology.api.live.LiveEndpoint;
 import io.hubbletopology.api.live.LiveFeed;
@@ -40,17 +42,29 @@ public final class FlowRoutes implements AutoCloseable {
     private final TopicFollower follower;
     private final Clock clock;
     private final Counter queries;
+    private final Counter truncated;
+    private final Counter busy;
     private final DistributionSummary scannedPerQuery;
     private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    public FlowRoutes(Map<String, Object> kafkaProperties, String flowsTopic, LiveFeed tail, MeterRegistry registry, Clock clock) {
-        this.search = new FlowSearch(kafkaProperties, flowsTopic, 4, 2_000);
+    public FlowRoutes(Map<String, Object> kafkaProperties, String flowsTopic, LiveFeed tail, MeterRegistry registry, Clock clock,
+                      FlowQueryBounds bounds) {
+        this.search = new FlowSearch(kafkaProperties, flowsTopic, 4, 2_000, bounds);
         this.tail = tail;
         this.clock = clock;
         this.follower = new TopicFollower(kafkaProperties, List.of(flowsTopic), this::onFlow);
         this.queries = Counter.builder("hubble_topology_flow_queries").description("Flow queries served").register(registry);
+        this.truncated = Counter.builder("hubble_topology_flow_queries_truncated")
+                .description("Flow queries cut short by api.flows.max_scanned or api.flows.max_duration").register(registry);
+        this.busy = Counter.builder("hubble_topology_flow_queries_busy")
+                .description("Flow queries refused with 503 because every reader stayed busy for api.flows.pool_wait").register(registry);
         this.scannedPerQuery = DistributionSummary.builder("hubble_topology_flow_query_records_scanned")
                 .description("Records read from the flows topic per flow query").register(registry);
+    }
+
+    /** The search behind the REST query, for tests that need its readers taken. */
+    public FlowSearch search() {
+        return search;
     }
 
     public void start() {
@@ -91,7 +105,7 @@ public final class FlowRoutes implements AutoCloseable {
     public Map<String, Object> query(Context ctx) throws InterruptedException {
         Instant now = clock.instant();
         Instant until = time("until", ctx.queryParam("until"), now, now);
-        Instant since = time("since", ctx.queryParam("since"), now, until.minus(DEFAULT_RANGE));
+        Instant since = time("since", ctx.queryParam("since"), now, TimeRange.notBeforeEarliest(until, DEFAULT_RANGE));
         if (since.isAfter(until)) {
             throw new BadParameterException("since", "since must not be after until");
         }
@@ -101,8 +115,17 @@ public final class FlowRoutes implements AutoCloseable {
             throw new BadParameterException("order", "'" + order + "' is not newest or oldest");
         }
         FlowFilter filter = FlowFilter.parse(ctx::queryParam);
-        FlowPage page = search.search(new FlowQuery(since, until, limit, order.equals("newest"), filter, ctx.queryParam("cursor")));
+        FlowPage page;
+        try {
+            page = search.search(new FlowQuery(since, until, limit, order.equals("newest"), filter, ctx.queryParam("cursor")));
+        } catch (BusyException e) {
+            busy.increment();
+            throw e;
+        }
         queries.increment();
+        if (page.truncatedBy() != null) {
+            truncated.increment();
+        }
         scannedPerQuery.record(page.scanned());
 
         if (page.earliestAvailable() != null && until.isBefore(page.earliestAvailable()) && page.flows().isEmpty()) {
@@ -118,32 +141,40 @@ public final class FlowRoutes implements AutoCloseable {
         body.put("flows", flows);
         body.put("next_cursor", page.nextCursor());
         body.put("scanned", page.scanned());
+        body.put("truncated", page.truncatedBy() != null);
+        if (page.truncatedBy() != null) {
+            body.put("truncated_reason", page.truncatedBy().label());
+        }
         body.put("earliest_available", page.earliestAvailable() == null ? null : page.earliestAvailable().toString());
         List<String> warnings = new ArrayList<>();
         if (page.earliestAvailable() != null && since.isBefore(page.earliestAvailable())) {
             warnings.add("flows before " + page.earliestAvailable() + " are past the flows topic's retention: the range is incomplete");
         }
+        if (page.truncatedBy() != null) {
+            warnings.add("the query stopped at api.flows." + page.truncatedBy().label() + " with the range not read to its end: "
+                    + "next_cursor goes on from there");
+        }
         body.put("warnings", warnings);
         return body;
     }
 
+    /** An RFC 3339 time, or a duration before now in the grammar of the settings (15m, 2h, 1d). */
     static Instant time(String name, String value, Instant now, Instant fallback) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
         String v = value.trim();
-        if (Character.isDigit(v.charAt(0)) && !v.contains("T")) {
-            try {
-                return now.minus(io.hubbletopology.config.ConfigKey.parseDuration(v));
-            } catch (IllegalArgumentException e) {
-                throw new BadParameterException(name, "'" + value + "' is neither an RFC 3339 time nor a duration like 15m");
-            }
-        }
-        try {
-            return Instant.parse(v);
-        } catch (java.time.format.DateTimeParseException e) {
+        // trim() also strips control characters isBlank() does not count as blank: "%00" leaves nothing.
+        if (v.isEmpty()) {
             throw new BadParameterException(name, "'" + value + "' is neither an RFC 3339 time nor a duration like 15m");
         }
+        if (Character.isDigit(v.charAt(0)) && !v.contains("T")) {
+            return TimeRange.before(name, now, TimeRange.duration(name, v));
+        }
+        if (!v.contains("T")) {
+            throw new BadParameterException(name, "'" + value + "' is neither an RFC 3339 time nor a duration like 15m");
+        }
+        return TimeRange.instant(name, v);
     }
 
     static int limit(String value) {

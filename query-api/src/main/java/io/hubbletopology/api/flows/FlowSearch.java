@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,6 +23,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
+import io.hubbletopology.api.BusyException;
 import io.hubbletopology.records.FlowRecord;
 
 /**
@@ -46,6 +48,8 @@ public final class FlowSearch implements AutoCloseable {
     private final Map<String, Object> kafkaProperties;
     private final String topic;
     private final int chunk;
+    private final FlowQueryBounds bounds;
+    private final int readers;
     private final BlockingQueue<KafkaConsumer<String, byte[]>> consumers;
 
     /**
@@ -53,6 +57,16 @@ public final class FlowSearch implements AutoCloseable {
      * @param chunk       records read per partition per step
      */
     public FlowSearch(Map<String, Object> kafkaProperties, String topic, int concurrency, int chunk) {
+        this(kafkaProperties, topic, concurrency, chunk, FlowQueryBounds.DEFAULT);
+    }
+
+    /**
+     * @param concurrency how many queries may read at once (each holds one consumer)
+     * @param chunk       records read per partition per step
+     * @param bounds      the work one query may do, and how long it waits for a consumer
+     */
+    public FlowSearch(Map<String, Object> kafkaProperties, String topic, int concurrency, int chunk, FlowQueryBounds bounds) {
+        this.bounds = bounds;
         this.kafkaProperties = new HashMap<>(kafkaProperties);
         this.kafkaProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.kafkaProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, chunk));
@@ -62,6 +76,7 @@ public final class FlowSearch implements AutoCloseable {
         this.kafkaProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.topic = topic;
         this.chunk = chunk;
+        this.readers = concurrency;
         this.consumers = new ArrayBlockingQueue<>(concurrency);
         for (int i = 0; i < concurrency; i++) {
             consumers.add(new KafkaConsumer<>(this.kafkaProperties, new StringDeserializer(), new ByteArrayDeserializer()));
@@ -74,8 +89,13 @@ public final class FlowSearch implements AutoCloseable {
         }
     }
 
+    /** @throws BusyException when no consumer came free within {@link FlowQueryBounds#poolWait()} */
     public FlowPage search(FlowQuery query) throws InterruptedException {
-        KafkaConsumer<String, byte[]> consumer = consumers.take();
+        KafkaConsumer<String, byte[]> consumer = consumers.poll(bounds.poolWait().toMillis(), TimeUnit.MILLISECONDS);
+        if (consumer == null) {
+            throw new BusyException("all " + readers + " flow readers are busy; try again shortly",
+                    bounds.poolWait());
+        }
         try {
             return search(consumer, query);
         } finally {
@@ -104,8 +124,6 @@ public final class FlowSearch implements AutoCloseable {
                 }
             }
         }
-        Map<TopicPartition, Long> startLo = new HashMap<>(lo);
-        Map<TopicPartition, Long> startHi = new HashMap<>(hi);
         long sinceNanos = query.since().toEpochMilli() * 1_000_000L;
         long untilNanos = (query.until().toEpochMilli() + 1) * 1_000_000L;
         Comparator<Hit> order = query.newestFirst()
@@ -114,16 +132,27 @@ public final class FlowSearch implements AutoCloseable {
         List<Hit> hits = new ArrayList<>();
         Map<TopicPartition, Long> frontier = new HashMap<>();
         long scanned = 0;
-        while (true) {
+        long deadline = System.nanoTime() + bounds.maxDuration().toNanos();
+        FlowPage.Truncation truncation = null;
+        while (truncation == null) {
             boolean remaining = false;
+            long unfinished = partitions.stream().filter(tp -> lo.get(tp) < hi.get(tp)).count();
             for (TopicPartition tp : partitions) {
                 long from = lo.get(tp);
                 long to = hi.get(tp);
                 if (from >= to) {
                     continue;
                 }
-                long start = query.newestFirst() ? Math.max(from, to - chunk) : from;
-                long stop = query.newestFirst() ? to : Math.min(to, from + chunk);
+                // Checked before each read, after at least one: every page moves the cursor on.
+                truncation = scanned >= bounds.maxScanned() ? FlowPage.Truncation.MAX_SCANNED
+                        : scanned > 0 && System.nanoTime() - deadline >= 0 ? FlowPage.Truncation.MAX_DURATION : truncation;
+                if (truncation != null) {
+                    break;
+                }
+                // The scan budget is shared out among the partitions still to read, so a cut query has read them all alike.
+                long step = Math.min(chunk, Math.max(1, (bounds.maxScanned() - scanned) / unfinished));
+                long start = query.newestFirst() ? Math.max(from, to - step) : from;
+                long stop = query.newestFirst() ? to : Math.min(to, from + step);
                 List<ConsumerRecord<String, byte[]>> records = read(consumer, tp, start, stop);
                 scanned += records.size();
                 for (ConsumerRecord<String, byte[]> r : records) {
@@ -151,8 +180,9 @@ public final class FlowSearch implements AutoCloseable {
         hits.sort(order);
         List<Hit> page = hits.size() > query.limit() ? hits.subList(0, query.limit()) : hits;
         boolean more = hits.size() > query.limit() || partitions.stream().anyMatch(tp -> lo.get(tp) < hi.get(tp));
-        String next = more ? nextCursor(page, partitions, query.newestFirst() ? startHi : startLo, query.newestFirst()) : null;
-        return new FlowPage(page.stream().map(Hit::flow).toList(), next, scanned, earliest);
+        List<Hit> left = hits.subList(page.size(), hits.size());
+        String next = more ? nextCursor(left, partitions, query.newestFirst() ? hi : lo, query.newestFirst()) : null;
+        return new FlowPage(page.stream().map(Hit::flow).toList(), next, scanned, earliest, more ? truncation : null);
     }
 
     /** True when the page is full with hits no unread record can come before. */
@@ -176,16 +206,22 @@ public final class FlowSearch implements AutoCloseable {
         return settled >= query.limit();
     }
 
-    private static String nextCursor(List<Hit> page, List<TopicPartition> partitions, Map<TopicPartition, Long> pageStart,
+    /**
+     * Per partition, where the next page starts: at the first hit read but left out of this page (by the limit),
+     * or else where reading stopped. Either way nothing returned is read again and nothing unreturned is passed.
+     */
+    private static String nextCursor(List<Hit> leftOut, List<TopicPartition> partitions, Map<TopicPartition, Long> readTo,
                                      boolean newestFirst) {
         Map<Integer, Long> offsets = new LinkedHashMap<>();
         for (TopicPartition tp : partitions) {
-            offsets.put(tp.partition(), pageStart.get(tp));
+            offsets.put(tp.partition(), readTo.get(tp));
         }
-        for (Hit h : page) {
-            long resume = newestFirst ? h.offset() : h.offset() + 1;
-            offsets.merge(h.partition(), resume, newestFirst ? Math::min : Math::max);
+        Map<Integer, Long> firstLeftOut = new HashMap<>();
+        for (Hit h : leftOut) {
+            long resume = newestFirst ? h.offset() + 1 : h.offset();
+            firstLeftOut.merge(h.partition(), resume, newestFirst ? Math::max : Math::min);
         }
+        offsets.putAll(firstLeftOut);
         return new FlowCursor(newestFirst, offsets).encode();
     }
 
@@ -248,6 +284,15 @@ public final class FlowSearch implements AutoCloseable {
             // Not a flow record (the processor routes such records to its dead-letter topic): skip it here.
             return null;
         }
+    }
+
+    /** Takes every reader until closed, as that many long queries would: for tests of a busy pool. */
+    AutoCloseable holdAllReaders() throws InterruptedException {
+        List<KafkaConsumer<String, byte[]>> held = new ArrayList<>();
+        for (int i = 0; i < readers; i++) {
+            held.add(consumers.take());
+        }
+        return () -> consumers.addAll(held);
     }
 
     @Override

@@ -42,7 +42,8 @@ public record FeedFilter(Set<String> namespaces, Set<String> verdicts, Set<Strin
         if (value == null || value.isBlank()) {
             return Set.of();
         }
-        return Set.of(value.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty())
+        // Not Set.of(array): it refuses duplicates, and "dropped,dropped" is a fine thing to ask for.
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .map(s -> keepCase ? s : s.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
