@@ -129,8 +129,9 @@ public final class ApiServer implements AutoCloseable {
         processor.bindMetrics(registry);
         TopologyRoutes rest = new TopologyRoutes(processor, cluster, clock);
         flows = new FlowRoutes(kafka, processor.config().topics().flows(), flowTail, registry, clock, settings.flowBounds());
-        LiveEndpoint flowsLive = flows.liveEndpoint(tokens::allows, settings.allowedOrigins(), settings.heartbeat());
-        LiveEndpoint live = new LiveEndpoint(feed, tokens::allows, settings.allowedOrigins(), settings.heartbeat(),
+        // Tokens and origins are checked at the handshake (AccessGate), before a live endpoint sees the client.
+        LiveEndpoint flowsLive = flows.liveEndpoint(settings.heartbeat());
+        LiveEndpoint live = new LiveEndpoint(feed, settings.heartbeat(),
                 params -> FeedFilter.parse(params.apply("namespace"), params.apply("verdict"), params.apply("protocol"),
                         params.apply("min_flows")),
                 this::snapshot);

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiPredicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -94,8 +93,8 @@ public final class FlowRoutes implements AutoCloseable {
     }
 
     /** The /ws/flows endpoint: the same filters as the REST query, no snapshot. */
-    public LiveEndpoint liveEndpoint(BiPredicate<String, String> authorised, List<String> origins, Duration heartbeat) {
-        return new LiveEndpoint(tail, authorised, origins, heartbeat, params -> {
+    public LiveEndpoint liveEndpoint(Duration heartbeat) {
+        return new LiveEndpoint(tail, heartbeat, params -> {
             FlowFilter filter = FlowFilter.parse(params);
             return update -> update.flow() != null && filter.matches(update.flow());
         }, List::of);
@@ -136,6 +135,10 @@ public final class FlowRoutes implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("since", since.toString());
         body.put("until", until.toString());
+        // Read from every partition of the flows topic (a partition that did not hand over its records is a 503),
+        // so a page is never partial; it may be truncated by the bounds, which it says below.
+        body.put("as_of", now.toString());
+        body.put("partial", false);
         body.put("order", order);
         body.put("count", flows.size());
         body.put("flows", flows);

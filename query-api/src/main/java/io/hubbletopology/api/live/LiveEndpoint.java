@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -20,39 +19,33 @@ import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsConnectContext;
 
 /**
- * A live WebSocket ({@code /ws/topology}, {@code /ws/flows}): checks the token and origin, reads the filter
- * from the query parameters, admits the client within the limit, sends it a snapshot, and from then on every
+ * A live WebSocket ({@code /ws/topology}, {@code /ws/flows}) once its handshake was allowed (token and origin
+ * are checked before the upgrade, by the access gate): reads the filter from the query parameters, admits the client within the limit, sends it a snapshot, and from then on every
  * matching change through its {@link LiveFeed}. Clients are not expected to talk: one that floods the server
  * with messages, or sends an oversized frame, is disconnected.
  */
 public final class LiveEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(LiveEndpoint.class);
-    /** Close codes: 1008 policy violation (bad token, origin, parameter, flood), 1013 try again later (full). */
+    /** Close codes: 1008 policy violation (bad parameter, flood), 1013 try again later (full). */
     static final int POLICY = 1008;
     static final int TRY_LATER = 1013;
     private static final int MAX_INBOUND_MESSAGE = 4 * 1024;
     private static final int MAX_INBOUND_PER_SECOND = 20;
 
     private final LiveFeed feed;
-    private final BiPredicate<String, String> authorised;
-    private final List<String> allowedOrigins;
     private final Duration heartbeat;
     private final Function<Function<String, String>, Predicate<FeedUpdate>> filters;
     private final Supplier<List<FeedUpdate>> snapshot;
     private final Map<String, AtomicInteger> inboundThisSecond = new ConcurrentHashMap<>();
 
     /**
-     * @param authorised     (Authorization header, token parameter) -> may connect
      * @param filters        the client's filter from its query parameters; throws BadParameterException naming a bad one
      * @param snapshot       what a new client gets first (it is filtered like every update)
      */
-    public LiveEndpoint(LiveFeed feed, BiPredicate<String, String> authorised, List<String> allowedOrigins,
-                        Duration heartbeat, Function<Function<String, String>, Predicate<FeedUpdate>> filters,
+    public LiveEndpoint(LiveFeed feed, Duration heartbeat, Function<Function<String, String>, Predicate<FeedUpdate>> filters,
                         Supplier<List<FeedUpdate>> snapshot) {
         this.feed = feed;
-        this.authorised = authorised;
-        this.allowedOrigins = List.copyOf(allowedOrigins);
         this.heartbeat = heartbeat;
         this.filters = filters;
         this.snapshot = snapshot;
@@ -83,15 +76,6 @@ public final class LiveEndpoint {
         String address = String.valueOf(ctx.session.getRemoteSocketAddress());
         ctx.session.setMaxTextMessageSize(MAX_INBOUND_MESSAGE);
         ctx.session.setMaxBinaryMessageSize(MAX_INBOUND_MESSAGE);
-        if (!authorised.test(ctx.header("Authorization"), ctx.queryParam("token"))) {
-            refuse(ctx, POLICY, "unauthorized: a valid bearer token is required");
-            return;
-        }
-        String origin = ctx.header("Origin");
-        if (!allowedOrigins.isEmpty() && (origin == null || !allowedOrigins.contains(origin))) {
-            refuse(ctx, POLICY, "origin not allowed: " + origin);
-            return;
-        }
         Predicate<FeedUpdate> filter;
         try {
             filter = filters.apply(ctx::queryParam);
