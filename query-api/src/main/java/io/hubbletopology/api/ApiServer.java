@@ -73,6 +73,8 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     /** What {@code /topology} covers when asked without a range. */
     public static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
+    /** How long before a request a topology answer handed to it may have been computed (README: one second). */
+    public static final Duration ANSWER_MAX_AGE = Duration.ofSeconds(1);
     private static final Set<String> KNOWN_ROUTES = Set.of("/health", "/ready", "/metrics", "/topology", "/links",
             "/api/v1/topology", "/api/v1/edges", "/api/v1/links", "/api/v1/workloads", "/api/v1/namespaces", "/api/v1/flows",
             "/api/v1/openapi.json", "/internal/v1/edges", "/internal/v1/links", "/internal/v1/workloads", "/internal/v1/series",
@@ -92,8 +94,6 @@ public final class ApiServer implements AutoCloseable {
     });
     private final LiveFeed flowTail;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
-    /** How old a topology answer may be when asked for: the README's "at most a second behind". */
-    public static final Duration ANSWER_MAX_AGE = Duration.ofSeconds(1);
     private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "api-answer-refresh");
         t.setDaemon(true);
