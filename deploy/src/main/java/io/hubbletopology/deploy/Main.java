@@ -6,6 +6,7 @@ import io.hubbletopology.deploy.cli.BrokerCommand;
 import io.hubbletopology.deploy.cli.DemoCommand;
 import io.hubbletopology.deploy.cli.IngestCommand;
 import io.hubbletopology.deploy.cli.ProcessorCommand;
+import io.hubbletopology.deploy.cli.SinkCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,11 +18,12 @@ import picocli.CommandLine.Command;
  * java -jar hubble-topology.jar broker --port 9092 --data-dir /var/lib/kafka
  * java -jar hubble-topology.jar processor --bootstrap-servers 127.0.0.1:9092
  * java -jar hubble-topology.jar ingest --bootstrap-servers 127.0.0.1:9092 --hubble-addr 127.0.0.1:4245
+ * java -jar hubble-topology.jar sink --bootstrap-servers 127.0.0.1:9092 --remote-write-url http://127.0.0.1:9090/api/v1/write
  * </pre>
  */
 @Command(name = "hubble-topology", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Turns Cilium Hubble flows and Linux link states into a live, queryable, historical topology on Kafka.%n",
-        subcommands = {DemoCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class, io.hubbletopology.deploy.cli.HubbleSimCommand.class,
+        subcommands = {DemoCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class, SinkCommand.class, io.hubbletopology.deploy.cli.HubbleSimCommand.class,
                 CommandLine.HelpCommand.class},
         commandListHeading = "%nRoles:%n")
 public final class Main implements Runnable {

@@ -12,6 +12,7 @@ import io.hubbletopology.deploy.cli.ProcessorOptions;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.deploy.Main;
 import io.hubbletopology.ingest.IngestConfig;
+import io.hubbletopology.sink.SinkConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -31,7 +32,7 @@ import picocli.CommandLine.Model.OptionSpec;
 public final class ConfigCatalog {
 
     /** The roles that run in a cluster, each a subcommand of {@link Main}. */
-    public static final List<String> DEPLOYED_ROLES = List.of("ingest", "processor");
+    public static final List<String> DEPLOYED_ROLES = List.of("ingest", "processor", "sink");
 
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)");
 
@@ -58,6 +59,7 @@ public final class ConfigCatalog {
         return switch (role) {
             case "ingest" -> IngestConfig.keys();
             case "processor" -> ProcessorOptions.keys();
+            case "sink" -> SinkConfig.keys();
             default -> List.of();
         };
     }

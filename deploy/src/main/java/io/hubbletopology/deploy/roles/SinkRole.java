@@ -1,0 +1,47 @@
+package io.hubbletopology.deploy.roles;
+
+import java.util.Map;
+
+import io.hubbletopology.ingest.health.HealthServer;
+import io.hubbletopology.sink.SinkConfig;
+import io.hubbletopology.sink.TsdbSink;
+import io.hubbletopology.sink.health.SinkMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/** The TSDB sink, with its health and metrics port (the ingest agent's kind: /healthz, /readyz, /metrics). */
+public final class SinkRole implements Role {
+
+    private final SinkConfig config;
+    private TsdbSink sink;
+    private HealthServer health;
+
+    public SinkRole(SinkConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "sink";
+    }
+
+    @Override
+    public void start() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        sink = new TsdbSink(config, new SinkMetrics(registry));
+        sink.start();
+        if (config.healthPort() >= 0) {
+            health = HealthServer.start(config.healthHost(), config.healthPort(), registry, Map.of("sink", sink::ready));
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (health != null) {
+            health.close();
+        }
+        if (sink != null) {
+            sink.stop();
+        }
+    }
+}
