@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 import io.hubbletopology.api.TimeRange;
@@ -146,9 +145,5 @@ public final class PolicyBuilder {
         String raw = ("suggested-" + workload.kind() + "-" + workload.name()).toLowerCase(Locale.ROOT);
         String name = raw.replaceAll("[^a-z0-9.-]+", "-").replaceAll("-{2,}", "-").replaceAll("^[-.]+|[-.]+$", "");
         return name.length() <= 253 ? name : name.substring(0, 253).replaceAll("[-.]+$", "");
-    }
-
-    static TreeMap<String, Long> sortedCounts(Map<String, Long> counts) {
-        return new TreeMap<>(counts);
     }
 }

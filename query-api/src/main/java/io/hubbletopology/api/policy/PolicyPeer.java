@@ -18,7 +18,7 @@ sealed interface PolicyPeer {
     /** The text that groups edges into one rule: two edges with the same key share a rule. */
     String key();
 
-    /** Pods of a workload, by labels; {@code namespace} is set when it is not the policy's own. */
+    /** Pods of a workload, by labels; with the namespace (and cluster) labels when they are not the policy's own. */
     record Endpoints(Map<String, String> matchLabels) implements PolicyPeer {
         @Override
         public String key() {
