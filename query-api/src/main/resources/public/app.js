@@ -302,6 +302,41 @@
     select.value = chosen;
   }
 
+  // The suggested policies of the selected namespace: shown as the API wrote them, and downloadable as they are.
+  let policyUrl = null;
+  function showPolicies() {
+    const ns = document.getElementById('namespace').value;
+    if (!ns) return;
+    const q = new URLSearchParams({ namespace: ns, last: document.getElementById('policy-range').value });
+    if (token) q.set('token', token);
+    const pre = document.getElementById('policy-yaml');
+    const download = document.getElementById('policy-download');
+    document.getElementById('policy-title').textContent = 'Suggested policies for ' + ns;
+    pre.textContent = 'asking...';
+    download.hidden = true;
+    const dialog = document.getElementById('policy-dialog');
+    if (!dialog.open) dialog.showModal();
+    fetch('/api/v1/policies?' + q.toString()).then(function (r) {
+      return r.text().then(function (text) { return { ok: r.ok, status: r.status, text: text }; });
+    }).then(function (answer) {
+      pre.textContent = answer.ok ? answer.text : 'The API answered ' + answer.status + ': ' + answer.text;
+      if (!answer.ok) return;
+      if (policyUrl) URL.revokeObjectURL(policyUrl);
+      policyUrl = URL.createObjectURL(new Blob([answer.text], { type: 'application/yaml' }));
+      download.href = policyUrl;
+      download.download = 'policies-' + ns + '.yaml';
+      download.hidden = false;
+    }).catch(function (e) { pre.textContent = 'The API could not be asked: ' + e; });
+  }
+  function policyButtonState() {
+    const button = document.getElementById('policies');
+    button.disabled = !document.getElementById('namespace').value;
+    button.title = button.disabled ? 'pick a namespace first' : 'CiliumNetworkPolicies suggested by this namespace\'s traffic';
+  }
+  document.getElementById('policies').addEventListener('click', showPolicies);
+  document.getElementById('policy-range').addEventListener('change', showPolicies);
+  document.getElementById('policy-close').addEventListener('click', function () { document.getElementById('policy-dialog').close(); });
+  document.getElementById('namespace').addEventListener('change', policyButtonState);
   document.getElementById('namespace').addEventListener('change', refilter);
   document.getElementById('verdict').addEventListener('change', refilter);
   cy.on('tap', 'edge', function (event) { showEdgeFlows(event.target); });

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import io.hubbletopology.deploy.cli.BrokerCommand;
 import io.hubbletopology.deploy.cli.DemoCommand;
 import io.hubbletopology.deploy.cli.IngestCommand;
+import io.hubbletopology.deploy.cli.PolicyCommand;
 import io.hubbletopology.deploy.cli.ProcessorCommand;
 import io.hubbletopology.deploy.cli.SinkCommand;
 import picocli.CommandLine;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hubble-topology", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Turns Cilium Hubble flows and Linux link states into a live, queryable, historical topology on Kafka.%n",
-        subcommands = {DemoCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class, SinkCommand.class, io.hubbletopology.deploy.cli.HubbleSimCommand.class,
+        subcommands = {DemoCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class, SinkCommand.class,
+                PolicyCommand.class, io.hubbletopology.deploy.cli.HubbleSimCommand.class,
                 CommandLine.HelpCommand.class},
         commandListHeading = "%nRoles:%n")
 public final class Main implements Runnable {

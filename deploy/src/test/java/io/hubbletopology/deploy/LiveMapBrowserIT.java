@@ -19,6 +19,7 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -108,6 +109,20 @@ class LiveMapBrowserIT {
                 Path shot = Path.of("target", "live-map.png");
                 Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
                 assertThat(Files.size(shot)).isGreaterThan(10_000);
+
+                // With a namespace picked, the Policies button shows its suggested policies and offers them as a download.
+                assertThat(browser.findElement(By.id("policies")).isEnabled()).as("no namespace picked yet").isFalse();
+                ((JavascriptExecutor) browser).executeScript("const s = document.getElementById('namespace'); s.value = 'payments';"
+                        + " s.dispatchEvent(new Event('change'));");
+                browser.findElement(By.id("policies")).click();
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+                        .until(() -> b.findElement(By.id("policy-yaml")).getText().contains("kind: CiliumNetworkPolicy"));
+                String yaml = browser.findElement(By.id("policy-yaml")).getText();
+                assertThat(yaml).contains("namespace: payments").contains("toFQDNs").contains("api.stripe.com");
+                WebElement download = browser.findElement(By.id("policy-download"));
+                assertThat(download.isDisplayed()).isTrue();
+                assertThat(download.getAttribute("download")).isEqualTo("policies-payments.yaml");
+                assertThat(download.getAttribute("href")).startsWith("blob:");
             } finally {
                 if (browser != null) {
                     browser.quit();

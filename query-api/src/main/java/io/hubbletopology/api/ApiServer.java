@@ -39,6 +39,7 @@ import io.hubbletopology.api.live.LiveFeed;
 import io.hubbletopology.api.live.TopicFollower;
 import io.hubbletopology.api.flows.FlowRoutes;
 import io.hubbletopology.api.flows.FlowSearch;
+import io.hubbletopology.api.policy.PolicyRoute;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.processor.TopologyQueries;
 import io.hubbletopology.processor.model.EdgeStats;
@@ -76,7 +77,7 @@ public final class ApiServer implements AutoCloseable {
     /** How long before a request a topology answer handed to it may have been computed (README: one second). */
     public static final Duration ANSWER_MAX_AGE = Duration.ofSeconds(1);
     private static final Set<String> KNOWN_ROUTES = Set.of("/health", "/ready", "/metrics", "/topology", "/links",
-            "/api/v1/topology", "/api/v1/edges", "/api/v1/links", "/api/v1/workloads", "/api/v1/namespaces", "/api/v1/flows",
+            "/api/v1/topology", "/api/v1/edges", "/api/v1/links", "/api/v1/workloads", "/api/v1/namespaces", "/api/v1/flows", "/api/v1/policies",
             "/api/v1/openapi.json", "/internal/v1/edges", "/internal/v1/links", "/internal/v1/workloads", "/internal/v1/series",
             "/ws/topology", "/ws/flows");
 
@@ -182,6 +183,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get(PeerProtocol.WORKLOADS, ctx -> send(ctx, 200, rest.internalWorkloads(ctx)));
             config.routes.get(PeerProtocol.SERIES, ctx -> send(ctx, 200, rest.internalSeries(ctx)));
             config.routes.get("/api/v1/flows", ctx -> send(ctx, 200, flows.query(ctx)));
+            config.routes.get(PolicyRoute.PATH, new PolicyRoute(cluster, processor::running, () -> processor.state().name(), clock)::handle);
             config.routes.ws("/ws/topology", live::configure);
             config.routes.ws("/ws/flows", flowsLive::configure);
             config.routes.exception(FlowRoutes.BeyondRetentionException.class, (e, ctx) ->
