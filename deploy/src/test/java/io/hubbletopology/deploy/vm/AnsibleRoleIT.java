@@ -30,8 +30,9 @@ import io.hubbletopology.deploy.config.ConfigCatalog;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class AnsibleRoleIT {
 
-    private static final List<String> ROLES = List.of("broker", "processor", "ingest");
+    private static final List<String> ROLES = List.of("broker", "processor", "ingest", "sink");
     private static final Path JAR = Path.of("target", "hubble-topology.jar");
+    private static final String REMOTE_WRITE_URL = "http://prometheus.example.internal:9090/api/v1/write";
     /** Quotes, a backslash and a dollar: what a JAAS line or a token may hold, and the env file must keep. */
     private static final String JAAS = "org.apache.kafka.common.security.scram.ScramLoginModule required "
             + "username=\"hubble-topology\" password=\"p\\a$$w`rd\";";
@@ -42,7 +43,8 @@ class AnsibleRoleIT {
     @Test
     void checkModePlansEveryTaskOnThisMachineAndChangesNothing() throws Exception {
         Map<String, Boolean> before = etcState();
-        Map<String, Object> vars = new HashMap<>(Map.of("hubble_topology_roles", ROLES, "hubble_topology_jar_src", jar().toString()));
+        Map<String, Object> vars = new HashMap<>(Map.of("hubble_topology_roles", ROLES, "hubble_topology_jar_src", jar().toString(),
+                "hubble_topology_remote_write_url", REMOTE_WRITE_URL));
         // systemctl answers only where systemd is the init system (a container often has none): elsewhere
         // the service tasks are left out, everything else is planned against the real paths.
         boolean systemdRuns = Files.isDirectory(Path.of("/run/systemd/system"));
@@ -54,6 +56,16 @@ class AnsibleRoleIT {
         assertThat(run.recap("failed")).isZero();
         assertThat(run.output()).contains("Install a Java runtime", "Create the service user", "Write the environment files");
         assertThat(etcState()).as("check mode wrote nothing").isEqualTo(before);
+    }
+
+    @Test
+    void aSinkWithoutItsEndpointFailsBeforeAnythingIsInstalled() throws Exception {
+        Map<String, Object> vars = Map.of("hubble_topology_roles", List.of("sink"), "hubble_topology_jar_src", jar().toString());
+
+        AnsiblePlaybook.Run run = new AnsiblePlaybook(work).run(vars, "--check");
+
+        assertThat(run.exitCode()).as(run.output()).isNotZero();
+        assertThat(run.output()).contains("the sink role needs hubble_topology_remote_write_url").doesNotContain("Install a Java runtime");
     }
 
     @Test
@@ -89,6 +101,11 @@ class AnsibleRoleIT {
         assertThat(processor).containsEntry("KAFKA_SASL_JAAS_CONFIG", JAAS).containsEntry("APPLICATION_SERVER", "10.0.0.21:8080")
                 .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka-01:9092").doesNotContainKey("STREAM_THREADS");
         assertThat(EnvironmentFile.read(root.resolve("etc/hubble-topology/broker.env"))).containsEntry("BROKER_HOST", "10.0.0.9");
+        assertThat(EnvironmentFile.read(root.resolve("etc/hubble-topology/ingest.env"))).containsEntry("HEALTH_PORT", "9181");
+        assertThat(EnvironmentFile.read(root.resolve("etc/hubble-topology/sink.env")))
+                .containsEntry("REMOTE_WRITE_URL", REMOTE_WRITE_URL).containsEntry("SINK_EXTRA_LABELS", "cluster=prod")
+                .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka-01:9092")
+                .as("the ingest's health port is not the sink's: both on one host would clash").doesNotContainKey("HEALTH_PORT");
 
         AnsiblePlaybook.Run second = playbook.run(vars);
         assertThat(second.exitCode()).as(second.output()).isZero();
@@ -101,7 +118,7 @@ class AnsibleRoleIT {
         // The handler's items are the roles it would restart (skipped here: no systemctl).
         String handler = changed.output().substring(changed.output().indexOf("RUNNING HANDLER [hubble_topology : restart hubble-topology]"));
         assertThat(handler).as("a processor setting restarts the processor only").contains("(item=processor)")
-                .doesNotContain("(item=ingest)", "(item=broker)");
+                .doesNotContain("(item=ingest)", "(item=broker)", "(item=sink)");
         assertThat(EnvironmentFile.read(root.resolve("etc/hubble-topology/processor.env"))).containsEntry("API_PORT", "8090");
     }
 
@@ -119,6 +136,9 @@ class AnsibleRoleIT {
         vars.put("hubble_topology_application_server", "10.0.0.21:8080");
         vars.put("hubble_topology_broker_host", "10.0.0.9");
         vars.put("hubble_topology_hubble_addr", "hubble-relay.example.internal:4245");
+        vars.put("hubble_topology_health_port", 9181);
+        vars.put("hubble_topology_remote_write_url", REMOTE_WRITE_URL);
+        vars.put("hubble_topology_sink_extra_labels", "cluster=prod");
         vars.put("hubble_topology_processor_config", Map.of("kafka", Map.of("properties", Map.of(
                 "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
                 "sasl.jaas.config", "${env:KAFKA_SASL_JAAS_CONFIG}"))));

@@ -28,7 +28,7 @@ class AnsibleVariablesTest {
         JsonNode defaults = YAML.readTree(ROLE.resolve("defaults/main.yml").toFile());
         List<String> roles = new ArrayList<>();
         names.fieldNames().forEachRemaining(roles::add);
-        assertThat(roles).containsExactlyInAnyOrder("broker", "processor", "ingest");
+        assertThat(roles).containsExactlyInAnyOrder("broker", "processor", "ingest", "sink");
         for (String role : roles) {
             SystemdUnit unit = SystemdUnit.read(SystemdUnit.DIR.resolve("hubble-topology-" + role + ".service"));
             List<String> listed = new ArrayList<>();

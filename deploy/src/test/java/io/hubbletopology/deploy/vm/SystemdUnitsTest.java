@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.deploy.Main;
 import io.hubbletopology.deploy.config.ConfigCatalog;
+import io.hubbletopology.sink.SinkConfig;
 import picocli.CommandLine;
 
 /**
@@ -31,7 +32,7 @@ class SystemdUnitsTest {
 
     @Test
     void thereIsAUnitForEveryRoleThatRunsOffCluster() {
-        assertThat(units()).extracting(SystemdUnit::role).containsExactlyInAnyOrder("broker", "processor", "ingest");
+        assertThat(units()).extracting(SystemdUnit::role).containsExactlyInAnyOrder("broker", "processor", "ingest", "sink");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -76,6 +77,7 @@ class SystemdUnitsTest {
         assertThat(processor.environment()).containsEntry("STATE_DIR", "/var/lib/" + processor.value("StateDirectory"));
         assertThat(EnvironmentFile.read(example(processor))).as("the example leaves the state where the sandbox lets it write")
                 .doesNotContainKey("STATE_DIR");
+        assertThat(unit("sink").values("StateDirectory")).as("the sink's offsets are in Kafka: it writes nowhere").isEmpty();
         SystemdUnit broker = unit("broker");
         List<String> args = broker.jarArguments();
         assertThat(args.get(args.indexOf("--data-dir") + 1)).isEqualTo("/var/lib/" + broker.value("StateDirectory"));
@@ -85,8 +87,12 @@ class SystemdUnitsTest {
     void stopTimeoutsOutlastEachRolesOwnShutdown() {
         // The processor closes Kafka Streams within 10 s (TopologyProcessor.close) after the API and a 2 s
         // admin client; the agent flushes for at most 5 s (IngestAgent.CLOSE_TIMEOUT); Kafka's own shutdown
-        // has no bound in the broker role and took under a second here. Past TimeoutStopSec systemd kills.
+        // has no bound in the broker role and took under a second here. The sink waits for a write in flight
+        // and its last commit for at most the request timeout plus 10 s (TsdbSink.stop; 20.4 s with Kafka gone).
+        // Past TimeoutStopSec systemd kills.
         assertThat(stopTimeout("processor")).isGreaterThanOrEqualTo(Duration.ofSeconds(20));
+        Duration sinkRequestTimeout = ConfigValues.of(Map.of()).get(SinkConfig.REQUEST_TIMEOUT);
+        assertThat(stopTimeout("sink")).isGreaterThan(sinkRequestTimeout.plusSeconds(10));
         assertThat(stopTimeout("ingest")).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
         assertThat(stopTimeout("broker")).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
         // A SIGTERM before the role's handler is installed ends the JVM with 128+15.
