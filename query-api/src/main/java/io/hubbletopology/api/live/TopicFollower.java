@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -32,6 +33,7 @@ public final class TopicFollower implements AutoCloseable {
     private final Consumer<ConsumerRecord<String, byte[]>> handler;
     private volatile boolean running = true;
     private volatile boolean following;
+    private boolean waitingLogged;
     private long failed;
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -81,11 +83,23 @@ public final class TopicFollower implements AutoCloseable {
         }
     }
 
-    /** Assigns every partition of the topics at their end; false while a topic does not exist yet. */
+    /**
+     * Assigns every partition of the topics at their end; false while a topic does not exist yet or Kafka does not
+     * answer (the API starts before the processor has created its topics, possibly before the broker is up).
+     */
     private boolean assignAll() {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+            } catch (RetriableException e) {
+                if (!waitingLogged) {
+                    waitingLogged = true;
+                    log.info("Waiting for Kafka to follow {}: {}", topics, e.getMessage());
+                }
+                return false;
+            }
             if (infos == null || infos.isEmpty()) {
                 return false;
             }
