@@ -64,8 +64,23 @@ public record CiliumNetworkPolicy(String apiVersion, String kind, Metadata metad
     public record PortProtocol(String port, String protocol) {
     }
 
+    /** One kind per PortRule: the CRD's oneOf of dns and http. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record L7Rules(List<FqdnSelector> dns) {
+    @JsonPropertyOrder({"dns", "http"})
+    public record L7Rules(List<FqdnSelector> dns, List<HttpRule> http) {
+        public static L7Rules dns(List<FqdnSelector> dns) {
+            return new L7Rules(dns, List.of());
+        }
+
+        public static L7Rules http(List<HttpRule> http) {
+            return new L7Rules(List.of(), http);
+        }
+    }
+
+    /** A PortRuleHTTP: method and path are extended POSIX regexes (see {@link HttpRoutes}). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"method", "path"})
+    public record HttpRule(String method, String path) {
     }
 
     /** matchName or matchPattern, exactly one (the CRD's oneOf). */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import io.hubbletopology.api.TimeRange;
 import io.hubbletopology.api.policy.CiliumNetworkPolicy.DefaultDeny;
@@ -34,8 +35,13 @@ public final class PolicyBuilder {
      * @param namespace the namespace whose workloads get policies
      * @param workload  only this workload (its id, {@code kind/name} or name), or null for all
      * @param range     the range the edges cover, for the comments
+     * @param l7        whether to write HTTP rules (method and path) where the edges carried them
      */
-    public record Question(String namespace, String workload, TimeRange range) {
+    public record Question(String namespace, String workload, TimeRange range, boolean l7) {
+        /** Without L7 rules. */
+        public Question(String namespace, String workload, TimeRange range) {
+            this(namespace, workload, range, false);
+        }
     }
 
     /** The managed-by label every suggestion carries, so a reviewer can find (and delete) them all at once. */
@@ -72,6 +78,10 @@ public final class PolicyBuilder {
             }
             policies.add(policyFor(workload, question, edges, inventory));
         }
+        if (question.l7() && policies.stream().noneMatch(p -> httpRules(p.policy()))) {
+            notes.add("l7=true: no L7 rule suggested; no allowed edge of namespace " + question.namespace() + " carried the whole"
+                    + " list of its HTTP requests' methods and paths, so an HTTP rule would be invented, not observed");
+        }
         if (subjects.isEmpty()) {
             notes.add("no workload of namespace " + question.namespace() + " sent or received traffic in the range");
         } else if (question.workload() != null && policies.isEmpty() && notes.isEmpty()) {
@@ -79,6 +89,14 @@ public final class PolicyBuilder {
                     + " sent or received traffic in the range");
         }
         return new PolicySet(notes, policies);
+    }
+
+    /** Whether a policy has an HTTP rule anywhere. */
+    static boolean httpRules(CiliumNetworkPolicy policy) {
+        return Stream.concat(policy.spec().ingress().stream().map(IngressRule::toPorts),
+                        policy.spec().egress().stream().map(EgressRule::toPorts))
+                .flatMap(List::stream)
+                .anyMatch(r -> r.rules() != null && !r.rules().http().isEmpty());
     }
 
     /** Whether a node id is the workload a client named: the whole id, {@code kind/name}, or just the name. */
@@ -100,9 +118,9 @@ public final class PolicyBuilder {
             }
         }
         DirectionRules ingress = DirectionRules.of(in, e -> PolicyPeer.of(e.src(), inventory, workload.namespace(),
-                workload.cluster(), false), EdgeStats::src);
+                workload.cluster(), false), EdgeStats::src, question.l7());
         DirectionRules egress = DirectionRules.of(out, e -> PolicyPeer.of(e.dst(), inventory, workload.namespace(),
-                workload.cluster(), true), EdgeStats::dst);
+                workload.cluster(), true), EdgeStats::dst, question.l7());
 
         List<String> notes = new ArrayList<>();
         notes.add("CiliumNetworkPolicy for " + workload.id() + ", suggested from the flows of " + question.range().from() + " to "

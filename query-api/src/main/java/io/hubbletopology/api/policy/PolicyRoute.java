@@ -60,17 +60,13 @@ public final class PolicyRoute {
         Answer<List<EdgeStats>> edges = cluster.topology(range.from(), range.to());
         Answer<List<Workload>> workloads = cluster.workloads();
         PolicySet built = PolicyBuilder.build(new PolicyBuilder.Question(namespace.trim(),
-                workload == null || workload.isBlank() ? null : workload.trim(), range), edges.value(), workloads.value());
+                workload == null || workload.isBlank() ? null : workload.trim(), range, l7), edges.value(), workloads.value());
 
         List<String> notes = new ArrayList<>();
         notes.add("hubble-topology: CiliumNetworkPolicies suggested for namespace " + namespace.trim() + " from the flows of "
                 + range.from() + " to " + range.to() + " (as of " + asOf + "); review, then apply in audit mode first (docs/policy.md)");
         notes.addAll(partial("edges", edges));
         notes.addAll(partial("workloads", workloads));
-        if (l7) {
-            notes.add("l7=true: no L7 rule suggested; the edge figures keep HTTP request counts and status classes, not"
-                    + " methods or paths, so an HTTP rule would be invented, not observed");
-        }
         notes.addAll(built.notes());
         ctx.status(200).contentType(CONTENT_TYPE).result(PolicyYaml.write(new PolicySet(notes, built.policies())));
     }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * What {@code GET /api/v1/policies} answers: the suggested policies of a namespace, and the notes that concern
- * the whole answer (a partial answer, workloads no policy could select, L7 rules not suggested).
+ * the whole answer (a partial answer, workloads no policy could select, L7 rules asked for and none written).
  */
 public record PolicySet(List<String> notes, List<PolicySuggestion> policies) {
 

@@ -5,10 +5,13 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.hubbletopology.hubble.flow.L7FlowType;
 import io.hubbletopology.records.EndpointRef;
+import io.hubbletopology.records.HttpRecord;
 import io.hubbletopology.records.FlowRecord;
 
 /**
@@ -23,7 +26,10 @@ import io.hubbletopology.records.FlowRecord;
  *   <li>from/toEndpoints selectors without a namespace label select pods of the policy's namespace; a key without a
  *       source ({@code app}) matches any source's label;</li>
  *   <li>entities: world is everything outside the cluster; toFQDNs matches the DNS names Hubble gave the peer;</li>
- *   <li>a rule with no peer and no ports ({@code {}}) matches nothing; toPorts absent means every port.</li>
+ *   <li>a rule with no peer and no ports ({@code {}}) matches nothing; toPorts absent means every port;</li>
+ *   <li>a PortRule with {@code rules.http} sends the port through the proxy: the connection passes, and an HTTP request
+ *       passes only when one HTTP rule's method and path (regexes, matched whole, the path against the request's path
+ *       and query as the proxy sees them) both match it.</li>
  * </ul>
  */
 final class PolicyEvaluator {
@@ -125,12 +131,44 @@ final class PolicyEvaluator {
             for (JsonNode port : portRule.path("ports")) {
                 String protocol = port.path("protocol").asText("ANY");
                 boolean protocolMatches = protocol.equals("ANY") || protocol.equals(flow.getProtocol().name());
-                if (protocolMatches && port.path("port").asText().equals(String.valueOf(flow.getDestinationPort()))) {
+                if (protocolMatches && port.path("port").asText().equals(String.valueOf(flow.getDestinationPort()))
+                        && httpMatches(portRule.path("rules").path("http"), flow)) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /** No HTTP rules, or a flow that is no HTTP request, passes; an HTTP request must match one rule's method and path. */
+    private static boolean httpMatches(JsonNode rules, FlowRecord flow) {
+        if (rules.isEmpty() || !flow.getL7().hasHttp() || flow.getL7().getType() == L7FlowType.RESPONSE
+                || flow.getL7().getHttp().getCode() != 0) {
+            return true;
+        }
+        HttpRecord http = flow.getL7().getHttp();
+        String pathAndQuery = pathAndQuery(http.getUrl());
+        for (JsonNode rule : rules) {
+            boolean method = !rule.has("method") || Pattern.matches(rule.path("method").asText(), http.getMethod());
+            boolean path = !rule.has("path") || Pattern.matches(rule.path("path").asText(), pathAndQuery);
+            if (method && path) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What the proxy matches a rule's path against: the URL without scheme, authority and fragment. */
+    private static String pathAndQuery(String url) {
+        String s = url.contains("#") ? url.substring(0, url.indexOf('#')) : url;
+        int scheme = s.indexOf("://");
+        if (scheme >= 0) {
+            int slash = s.indexOf('/', scheme + 3);
+            int query = s.indexOf('?', scheme + 3);
+            int start = slash < 0 ? query : query < 0 ? slash : Math.min(slash, query);
+            s = start < 0 ? "/" : s.charAt(start) == '?' ? "/" + s.substring(start) : s.substring(start);
+        }
+        return s;
     }
 
     /** Whether a selector's matchLabels all hold for the endpoint; without a namespace key, the policy's namespace. */

@@ -34,6 +34,7 @@ import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.DropReason;
+import io.hubbletopology.hubble.flow.L7FlowType;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.ingest.health.IngestMetrics;
 import io.hubbletopology.ingest.hubble.FlowRecords;
@@ -137,9 +138,13 @@ class PolicySuggestionIT {
 
     /** Every policy the API suggests for the namespaces of these flows, parsed from its YAML. */
     private static List<JsonNode> policies(List<FlowRecord> flows) throws Exception {
+        return policies(flows, false);
+    }
+
+    private static List<JsonNode> policies(List<FlowRecord> flows, boolean l7) throws Exception {
         List<JsonNode> policies = new ArrayList<>();
         for (String ns : namespaces(flows)) {
-            HttpResponse<String> r = get("/api/v1/policies?last=1h&namespace=" + ns);
+            HttpResponse<String> r = get("/api/v1/policies?last=1h&namespace=" + ns + (l7 ? "&l7=true" : ""));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/yaml");
             policies.addAll(documents(r.body()));
@@ -171,7 +176,15 @@ class PolicySuggestionIT {
     }
 
     private static void checkAgainstFlows(List<FlowRecord> flows) throws Exception {
-        List<JsonNode> policies = policies(flows);
+        checkAgainstFlows(flows, false);
+    }
+
+    private static boolean httpRequest(FlowRecord f) {
+        return f.getL7().hasHttp() && f.getL7().getType() != L7FlowType.RESPONSE && f.getL7().getHttp().getCode() == 0;
+    }
+
+    private static void checkAgainstFlows(List<FlowRecord> flows, boolean l7) throws Exception {
+        List<JsonNode> policies = policies(flows, l7);
         assertThat(policies).isNotEmpty();
         CrdSchema schema = CrdSchema.ciliumNetworkPolicy();
         for (JsonNode policy : policies) {
@@ -194,6 +207,32 @@ class PolicySuggestionIT {
             }
         }
         assertThat(deniedChecked).isPositive();
+    }
+
+    @Test
+    void withL7EveryForwardedHttpRequestOfTheSimulatedClusterPassesTheHttpRulesAndAnUnseenRouteDoesNot() throws Exception {
+        checkAgainstFlows(SYNTHETIC, true);
+        List<JsonNode> policies = policies(SYNTHETIC, true);
+        assertThat(policies.stream().flatMap(p -> p.findValues("http").stream())).as("HTTP rules written").isNotEmpty();
+        PolicyEvaluator evaluator = new PolicyEvaluator(policies);
+        List<FlowRecord> requests = SYNTHETIC.stream()
+                .filter(f -> !EdgeKeys.isReply(f) && f.getVerdict() == Verdict.FORWARDED && httpRequest(f)).toList();
+        assertThat(requests).isNotEmpty();
+        for (FlowRecord f : requests) {
+            assertThat(evaluator.allows(f)).as("HTTP " + f.getL7().getHttp().getMethod() + " " + f.getL7().getHttp().getUrl() + " on "
+                    + edge(f)).isTrue();
+            // Any query string after a seen path passes too; the figures keep the path without it.
+            FlowRecord withQuery = f.toBuilder().setL7(f.getL7().toBuilder().setHttp(f.getL7().getHttp().toBuilder()
+                    .setUrl(f.getL7().getHttp().getUrl() + "?page=2"))).build();
+            assertThat(evaluator.allows(withQuery)).as("with a query: " + edge(f)).isTrue();
+        }
+        FlowRecord seen = requests.stream().filter(f -> edge(f).contains("shop/deployment/cart")).findFirst().orElseThrow();
+        for (String[] unseen : List.of(new String[] {"DELETE", "/api/v1/items"}, new String[] {"GET", "/admin"},
+                new String[] {"GET", "/api/v1/items/x"}, new String[] {"GET", "/api/v1xitems"})) {
+            FlowRecord f = seen.toBuilder().setL7(seen.getL7().toBuilder().setHttp(seen.getL7().getHttp().toBuilder()
+                    .setMethod(unseen[0]).setUrl(unseen[1]))).build();
+            assertThat(evaluator.ingressAllows(f)).as(unseen[0] + " " + unseen[1] + " on " + edge(f)).isFalse();
+        }
     }
 
     @Test
@@ -244,9 +283,14 @@ class PolicySuggestionIT {
     }
 
     @Test
-    void l7RulesAreNotInventedAndTheAnswerSaysWhy() throws Exception {
-        String yaml = get("/api/v1/policies?last=1h&namespace=shop&l7=true").body();
+    void l7RulesAreWrittenWhereTheFlowsCarriedThemAndNotInventedElsewhere() throws Exception {
+        // data's workloads only ever saw database and cache traffic: no HTTP route to write.
+        String yaml = get("/api/v1/policies?last=1h&namespace=data&l7=true").body();
         assertThat(yaml).contains("# l7=true: no L7 rule suggested").doesNotContain("http:");
+        String shop = get("/api/v1/policies?last=1h&namespace=shop&l7=true").body();
+        assertThat(shop).contains("http:").contains("method: GET").contains("^/api/v1/items(\\?.*)?$")
+                .doesNotContain("no L7 rule suggested");
+        assertThat(get("/api/v1/policies?last=1h&namespace=shop").body()).doesNotContain("http:");
         assertThat(get("/api/v1/policies?last=1h&namespace=shop&l7=maybe").statusCode()).isEqualTo(400);
     }
 

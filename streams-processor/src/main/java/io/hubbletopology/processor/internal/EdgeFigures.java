@@ -1,6 +1,7 @@
 package io.hubbletopology.processor.internal;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,13 +15,17 @@ import io.hubbletopology.model.GraphNode;
 import io.hubbletopology.processor.model.EdgeStats;
 import io.hubbletopology.records.L4Protocol;
 import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.records.HttpRecord;
 import io.hubbletopology.records.L7Record;
 import io.hubbletopology.records.TcpFlag;
 
 /**
  * How one flow adds to an edge's figures, and how the stored figures read as {@link EdgeStats}.
  * <ul>
- *   <li>HTTP: a request is an HTTP flow without a status code; a response counts in its status class.</li>
+ *   <li>HTTP: a request is an HTTP flow without a status code; a response counts in its status class. A request
+ *       that is not a reply also counts for its route: method and the URL's path without query or fragment, at
+ *       most {@value EdgeStats.Http#MAX_ROUTES} routes per window; requests beyond them, with a route too long to
+ *       keep, or without a method or URL count in {@code routesOther}, so the window's value stays bounded.</li>
  *   <li>DNS: a query is a DNS flow that is not a response; a failure is a response with a non-zero rcode.</li>
  *   <li>Latency: every L7 flow for which Hubble measured one (responses).</li>
  *   <li>Replies (when the ingest keeps them) belong to the edge of the request they answer
@@ -73,7 +78,7 @@ public final class EdgeFigures {
             }
         }
         if (flow.hasL7()) {
-            addL7(t, flow.getL7());
+            addL7(t, flow.getL7(), reply);
         }
         t.encrypted |= flow.getEncrypted();
         if (!flow.getNodeName().isEmpty()) {
@@ -82,7 +87,7 @@ public final class EdgeFigures {
         return t;
     }
 
-    private static void addL7(EdgeTally t, L7Record l7) {
+    private static void addL7(EdgeTally t, L7Record l7, boolean reply) {
         boolean response = l7.getType() == L7FlowType.RESPONSE;
         if (l7.hasHttp()) {
             int code = l7.getHttp().getCode();
@@ -90,6 +95,9 @@ public final class EdgeFigures {
                 t.addStatusClass(code / 100);
             } else if (!response) {
                 t.httpRequests++;
+                if (!reply) {
+                    addRoute(t, l7.getHttp());
+                }
             }
         } else if (l7.hasDns()) {
             if (l7.getDns().getRcode() != 0) {
@@ -103,6 +111,37 @@ public final class EdgeFigures {
             t.latencySumNs += l7.getLatencyNs();
             t.latencyMaxNs = Math.max(t.latencyMaxNs, l7.getLatencyNs());
         }
+    }
+
+    private static void addRoute(EdgeTally t, HttpRecord http) {
+        String path = path(http.getUrl());
+        if (http.getMethod().isEmpty() || path.isEmpty()) {
+            t.routesOther++;
+        } else {
+            t.addRoute(http.getMethod(), path);
+        }
+    }
+
+    /**
+     * The path of a URL as Hubble gives it ({@code http://cart.shop:8080/api/cart?id=1}, or just
+     * {@code /api/cart?id=1}): without scheme, authority, query and fragment; "/" when the URL names a host only,
+     * "" when there is no URL.
+     */
+    static String path(String url) {
+        int end = url.length();
+        for (int i = 0; i < url.length(); i++) {
+            if (url.charAt(i) == '?' || url.charAt(i) == '#') {
+                end = i;
+                break;
+            }
+        }
+        String s = url.substring(0, end);
+        int scheme = s.indexOf("://");
+        if (scheme >= 0 && s.indexOf('/') > scheme) {
+            int slash = s.indexOf('/', scheme + 3);
+            return slash < 0 ? "/" : s.substring(slash);
+        }
+        return s.isEmpty() && !url.isEmpty() ? "/" : s;
     }
 
     /** The stored figures as the model reads them. */
@@ -125,9 +164,18 @@ public final class EdgeFigures {
         String[] names = t.names();
         return new EdgeStats(names[0], names[1], names[2], names[3], protocol == null ? String.valueOf(t.protocol) : protocol.name(),
                 t.port, t.flows, verdicts, dropReasons, new EdgeStats.Tcp(t.tcpSyn, t.tcpRst),
-                new EdgeStats.Http(t.httpRequests, status), new EdgeStats.Dns(t.dnsQueries, t.dnsFailures),
+                new EdgeStats.Http(t.httpRequests, status, routes(t), t.routesOther), new EdgeStats.Dns(t.dnsQueries, t.dnsFailures),
                 new EdgeStats.Latency(t.latencyCount, t.latencySumNs, t.latencyMaxNs), t.encrypted,
                 List.of(t.nodes), instant(t.firstSeenNanos), instant(t.lastSeenNanos));
+    }
+
+    private static List<EdgeStats.Route> routes(EdgeTally t) {
+        List<EdgeStats.Route> routes = new ArrayList<>(t.routes.size);
+        for (int i = 0; i < t.routes.size; i++) {
+            String[] parts = EdgeTally.Routes.parts(t.routes.keys[i]);
+            routes.add(new EdgeStats.Route(parts[0], parts[1], t.routes.counts[i]));
+        }
+        return routes;
     }
 
     /** Reads a stored value (as IQv2 hands it out) as the model reads it. */

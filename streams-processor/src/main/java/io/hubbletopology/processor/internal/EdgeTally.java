@@ -10,6 +10,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
+import io.hubbletopology.processor.model.EdgeStats;
+
 /**
  * The running figures of one edge in one window, as the window store keeps them. Read, added to and written
  * back for every flow, so it is a plain mutable object with a compact binary form of its own (the store's
@@ -21,11 +23,16 @@ import org.apache.kafka.common.serialization.Serializer;
  * and failures, latency count, sum and max (long each); encrypted (byte); verdicts and drop reasons (short
  * count, then int code and long count each); HTTP status classes (short count, long each); nodes (short count,
  * then short length and UTF-8 each). A new version adds fields at the end and bumps the version byte.
+ * <p>
+ * Version 2 appends the HTTP routes: short count, then per route short length and UTF-8 {@code method\0path}
+ * and long requests; then long requests not in a route. A version 1 value reads with no route.
  */
 final class EdgeTally {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
     private static final int STATUS_CLASSES = 10;
+    /** The longest route key ({@code method\0path}, UTF-8) kept; a longer one counts in {@link #routesOther}. */
+    static final int MAX_ROUTE_BYTES = 1024;
 
     byte[] names = new byte[0];
     int protocol;
@@ -46,6 +53,54 @@ final class EdgeTally {
     final Counts dropReasons = new Counts();
     long[] httpStatusClasses = new long[STATUS_CLASSES];
     String[] nodes = new String[0];
+    final Routes routes = new Routes();
+    long routesOther;
+
+    /**
+     * HTTP requests per route, at most {@link EdgeStats.Http#MAX_ROUTES}: keys stay
+     * bytes ({@code method\0path}, UTF-8), compared as bytes, decoded only when read as the model.
+     */
+    static final class Routes {
+        int size;
+        byte[][] keys = new byte[2][];
+        long[] counts = new long[2];
+
+        /** Counts one request of the route; false when the route is new and there is no room left for it. */
+        boolean add(byte[] key, int max) {
+            for (int i = 0; i < size; i++) {
+                if (Arrays.equals(keys[i], key)) {
+                    counts[i]++;
+                    return true;
+                }
+            }
+            if (size >= max) {
+                return false;
+            }
+            put(key, 1);
+            return true;
+        }
+
+        void put(byte[] key, long count) {
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                counts = Arrays.copyOf(counts, size * 2);
+            }
+            keys[size] = key;
+            counts[size] = count;
+            size++;
+        }
+
+        static byte[] key(String method, String path) {
+            return (method + '\0' + path).getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** method, path. */
+        static String[] parts(byte[] key) {
+            String s = new String(key, StandardCharsets.UTF_8);
+            int at = s.indexOf('\0');
+            return at < 0 ? new String[] {"", s} : new String[] {s.substring(0, at), s.substring(at + 1)};
+        }
+    }
 
     /** A few counts by code, in the order first seen: an edge sees one to a handful of codes. */
     static final class Counts {
@@ -100,6 +155,14 @@ final class EdgeTally {
         }
     }
 
+    /** Counts one HTTP request of a route: in the route while it fits, else in {@link #routesOther}. */
+    void addRoute(String method, String path) {
+        byte[] key = Routes.key(method, path);
+        if (key.length > MAX_ROUTE_BYTES || !routes.add(key, EdgeStats.Http.MAX_ROUTES)) {
+            routesOther++;
+        }
+    }
+
     static Serde<EdgeTally> serde() {
         return new TallySerde();
     }
@@ -128,10 +191,13 @@ final class EdgeTally {
     static byte[] write(EdgeTally t) {
         byte[][] nodeBytes = new byte[t.nodes.length][];
         int size = 1 + 4 + t.names.length + 8 + 11 * 8 + 1 + 2 + 12 * (t.verdicts.size + t.dropReasons.size) + 2
-                + 2 + 8 * STATUS_CLASSES + 2;
+                + 2 + 8 * STATUS_CLASSES + 2 + 2 + 8;
         for (int i = 0; i < t.nodes.length; i++) {
             nodeBytes[i] = t.nodes[i].getBytes(StandardCharsets.UTF_8);
             size += 2 + nodeBytes[i].length;
+        }
+        for (int i = 0; i < t.routes.size; i++) {
+            size += 2 + t.routes.keys[i].length + 8;
         }
         ByteBuffer b = ByteBuffer.allocate(size);
         b.put(VERSION).putInt(t.names.length).put(t.names).putInt(t.protocol).putInt(t.port);
@@ -148,12 +214,17 @@ final class EdgeTally {
         for (byte[] node : nodeBytes) {
             b.putShort((short) node.length).put(node);
         }
+        b.putShort((short) t.routes.size);
+        for (int i = 0; i < t.routes.size; i++) {
+            b.putShort((short) t.routes.keys[i].length).put(t.routes.keys[i]).putLong(t.routes.counts[i]);
+        }
+        b.putLong(t.routesOther);
         return Arrays.copyOf(b.array(), b.position());
     }
 
     static EdgeTally read(ByteBuffer b) {
         byte version = b.get();
-        if (version != VERSION) {
+        if (version != 1 && version != VERSION) {
             throw new IllegalArgumentException("unknown version " + version);
         }
         EdgeTally t = new EdgeTally();
@@ -185,6 +256,15 @@ final class EdgeTally {
             byte[] node = new byte[b.getShort()];
             b.get(node);
             t.nodes[i] = new String(node, StandardCharsets.UTF_8);
+        }
+        if (version >= 2) {
+            int routes = b.getShort();
+            for (int i = 0; i < routes; i++) {
+                byte[] key = new byte[b.getShort()];
+                b.get(key);
+                t.routes.put(key, b.getLong());
+            }
+            t.routesOther = b.getLong();
         }
         return t;
     }

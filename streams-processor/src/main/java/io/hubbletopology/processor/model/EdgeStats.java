@@ -1,7 +1,9 @@
 package io.hubbletopology.processor.model;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,12 +65,74 @@ public record EdgeStats(String src, String dst, String srcNamespace, String dstN
     }
 
     /**
-     * @param requests HTTP request flows
-     * @param status   HTTP response flows per status class: {@code 1xx} ... {@code 5xx}
+     * @param requests     HTTP request flows
+     * @param status       HTTP response flows per status class: {@code 1xx} ... {@code 5xx}
+     * @param routes       HTTP request flows per method and path (the URL's path, without query or fragment), at
+     *                     most {@value #MAX_ROUTES}, sorted by path and method
+     * @param routesOther  HTTP request flows not in {@code routes}: beyond the {@value #MAX_ROUTES} distinct routes of
+     *                     a window (or the largest {@value #MAX_ROUTES} when spans are merged), with a method or path
+     *                     too long to keep, or without a method or URL. Non-zero means {@code routes} is not the whole
+     *                     list of what the edge carried.
      */
-    public record Http(long requests, Map<String, Long> status) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"requests", "status", "routes", "routes_other"})
+    public record Http(long requests, Map<String, Long> status, List<Route> routes, long routesOther) {
+
+        /** The most distinct routes one edge keeps, per window and per merged span: the figures stay bounded. */
+        public static final int MAX_ROUTES = 32;
+
         public Http {
             status = sorted(status);
+            routes = routes == null ? List.of() : routes.stream().sorted().toList();
+        }
+
+        /** Without routes (figures kept before routes were). */
+        public Http(long requests, Map<String, Long> status) {
+            this(requests, status, List.of(), 0);
+        }
+
+        /** Whether {@code routes} lists every HTTP request flow: none overflowed, none lacked a method or path. */
+        @JsonIgnore
+        public boolean routesComplete() {
+            return routesOther == 0 && routes.stream().mapToLong(Route::requests).sum() == requests;
+        }
+
+        Http merge(Http other) {
+            Map<Route, Long> summed = new TreeMap<>();
+            for (Route r : routes) {
+                summed.merge(r.withRequests(0), r.requests(), Long::sum);
+            }
+            for (Route r : other.routes) {
+                summed.merge(r.withRequests(0), r.requests(), Long::sum);
+            }
+            List<Route> all = new ArrayList<>();
+            summed.forEach((r, n) -> all.add(r.withRequests(n)));
+            // The largest stay; ties go by route, so the same spans merge to the same figures in any order.
+            all.sort(Comparator.comparingLong(Route::requests).reversed().thenComparing(Comparator.naturalOrder()));
+            List<Route> kept = all.subList(0, Math.min(all.size(), MAX_ROUTES));
+            long dropped = all.subList(kept.size(), all.size()).stream().mapToLong(Route::requests).sum();
+            return new Http(requests + other.requests, sum(status, other.status), kept,
+                    routesOther + other.routesOther + dropped);
+        }
+    }
+
+    /** HTTP request flows of one method and path ({@code GET /api/cart}). */
+    public record Route(String method, String path, long requests) implements Comparable<Route> {
+
+        private static final Comparator<Route> ORDER = Comparator.comparing(Route::path).thenComparing(Route::method);
+
+        public Route {
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(path, "path");
+        }
+
+        Route withRequests(long n) {
+            return new Route(method, path, n);
+        }
+
+        @Override
+        public int compareTo(Route o) {
+            return ORDER.compare(this, o);
         }
     }
 
@@ -107,7 +171,7 @@ public record EdgeStats(String src, String dst, String srcNamespace, String dstN
         return new EdgeStats(src, dst, srcNamespace, dstNamespace, protocol, port, flows + other.flows,
                 sum(verdicts, other.verdicts), sum(dropReasons, other.dropReasons),
                 new Tcp(tcp.syn + other.tcp.syn, tcp.rst + other.tcp.rst),
-                new Http(http.requests + other.http.requests, sum(http.status, other.http.status)),
+                http.merge(other.http),
                 new Dns(dns.queries + other.dns.queries, dns.failures + other.dns.failures),
                 new Latency(latency.count + other.latency.count, latency.sumNs + other.latency.sumNs,
                         Math.max(latency.maxNs, other.latency.maxNs)),

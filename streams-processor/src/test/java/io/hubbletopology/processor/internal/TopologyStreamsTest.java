@@ -214,6 +214,55 @@ class TopologyStreamsTest {
         assertThat(edge.lastSeen()).isEqualTo(Instant.ofEpochMilli(T0 + 2));
     }
 
+    private static L7Record.Builder request(String method, String url) {
+        return L7Record.newBuilder().setType(L7FlowType.REQUEST).setHttp(HttpRecord.newBuilder().setMethod(method).setUrl(url));
+    }
+
+    @Test
+    void countsHttpRequestsPerMethodAndPathOnTheEdgeAndPublishesThemAsRoutes() throws Exception {
+        send(flow("web", "cart", 8080, Verdict.FORWARDED, T0 + 1).setIsReply(false)
+                .setL7(request("GET", "http://cart.data.svc.cluster.local:8080/api/cart?user=1")));
+        send(flow("web", "cart", 8080, Verdict.FORWARDED, T0 + 2).setL7(request("GET", "http://cart.data:8080/api/cart?user=2#x")));
+        send(flow("web", "cart", 8080, Verdict.FORWARDED, T0 + 3).setL7(request("POST", "/api/cart/items")));
+        send(flow("web", "cart", 8080, Verdict.FORWARDED, T0 + 4).setL7(request("", "/no-method")));
+        // The response carries the request's method and URL too; it is not a request of the route.
+        send(FlowRecord.newBuilder().setTimeUnixNanos((T0 + 5) * 1_000_000L).setVerdict(Verdict.FORWARDED).setNodeName("node-a")
+                .setSource(pod("data", "cart-0")).setDestination(pod("shop", "web-0")).setProtocol(L4Protocol.TCP)
+                .setSourcePort(8080).setDestinationPort(41_000).setIsReply(true)
+                .setL7(L7Record.newBuilder().setType(L7FlowType.RESPONSE).setHttp(HttpRecord.newBuilder().setCode(200)
+                        .setMethod("GET").setUrl("http://cart.data:8080/api/cart"))));
+
+        EdgeStats edge = windows().get("data/statefulset/cart@0");
+        assertThat(edge.http().requests()).isEqualTo(4);
+        assertThat(edge.http().routes()).containsExactly(new EdgeStats.Route("GET", "/api/cart", 2),
+                new EdgeStats.Route("POST", "/api/cart/items", 1));
+        assertThat(edge.http().routesOther()).as("the request without a method").isEqualTo(1);
+        assertThat(edge.http().status()).containsExactlyEntriesOf(Map.of("2xx", 1L));
+
+        var json = ModelJson.MAPPER.readTree(edgeUpdates.readKeyValuesToMap()
+                .get("shop/statefulset/web -> data/statefulset/cart TCP/8080@" + T0));
+        assertThat(json.path("http").path("requests").asLong()).isEqualTo(4);
+        assertThat(json.path("http").path("status").path("2xx").asLong()).isEqualTo(1);
+        assertThat(json.path("http").path("routes").path(0).path("method").asText()).isEqualTo("GET");
+        assertThat(json.path("http").path("routes").path(0).path("path").asText()).isEqualTo("/api/cart");
+        assertThat(json.path("http").path("routes").path(0).path("requests").asLong()).isEqualTo(2);
+        assertThat(json.path("http").path("routes_other").asLong()).isEqualTo(1);
+        // Consumers read it back with the same class.
+        assertThat(ModelJson.MAPPER.treeToValue(json, EdgeUpdate.class).stats().http()).isEqualTo(edge.http());
+    }
+
+    @Test
+    void anEdgeWindowKeeps32RoutesAndCountsTheRestAsOther() {
+        for (int i = 0; i < 40; i++) {
+            send(flow("web", "cart", 8080, Verdict.FORWARDED, T0 + i).setL7(request("GET", "/item/" + i)));
+        }
+        EdgeStats edge = windows().get("data/statefulset/cart@0");
+        assertThat(edge.http().requests()).isEqualTo(40);
+        assertThat(edge.http().routes()).hasSize(EdgeStats.Http.MAX_ROUTES);
+        assertThat(edge.http().routesOther()).isEqualTo(8);
+        assertThat(edge.http().routesComplete()).isFalse();
+    }
+
     @Test
     void dropsLateFlowsAfterGraceAndCountsThem() {
         send(flow("web", "db", 5432, Verdict.FORWARDED, T0 + 1_000));
