@@ -89,7 +89,7 @@ class PolicySuggestionIT {
         // The capture's own times are long past the processor's retention: moved to now, in their order.
         long shift = now * 1_000_000L - replayed.get(replayed.size() - 1).getTimeUnixNanos();
         replayed.forEach(f -> CAPTURE.add(f.toBuilder().setTimeUnixNanos(f.getTimeUnixNanos() + shift).build()));
-        assertThat(CAPTURE).hasSize(30);
+        assertThat(CAPTURE).hasSize(32);
         try (var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
                 new ByteArraySerializer())) {
             for (FlowRecord f : concat()) {
@@ -243,6 +243,22 @@ class PolicySuggestionIT {
     @Test
     void everyForwardedFlowOfTheReplayedCaptureIsAllowedAndItsPolicyDropsStayDenied() throws Exception {
         checkAgainstFlows(CAPTURE);
+    }
+
+    @Test
+    void theReplayedCapturesHttpRequestBecomesAnL7RuleThatAdmitsItAndNothingElse() throws Exception {
+        checkAgainstFlows(CAPTURE, true);
+        List<JsonNode> policies = policies(CAPTURE, true);
+        PolicyEvaluator evaluator = new PolicyEvaluator(policies);
+        FlowRecord landing = CAPTURE.stream().filter(f -> !EdgeKeys.isReply(f) && httpRequest(f)).findFirst().orElseThrow();
+        assertThat(landing.getL7().getHttp().getMethod()).isEqualTo("POST");
+        assertThat(evaluator.ingressAllows(landing)).as("the captured POST /v1/request-landing").isTrue();
+        JsonNode deathstar = policies.stream().filter(p -> p.path("metadata").path("name").asText().contains("deathstar"))
+                .findFirst().orElseThrow();
+        assertThat(deathstar.findValues("http")).as(deathstar.toString()).isNotEmpty();
+        FlowRecord exhaust = landing.toBuilder().setL7(landing.getL7().toBuilder().setHttp(landing.getL7().getHttp().toBuilder()
+                .setMethod("PUT").setUrl("http://deathstar.default.svc.cluster.local/v1/exhaust-port"))).build();
+        assertThat(evaluator.ingressAllows(exhaust)).as("a route the capture never showed").isFalse();
     }
 
     @Test
