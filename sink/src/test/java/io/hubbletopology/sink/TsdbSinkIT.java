@@ -22,7 +22,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.hubbletopology.broker.SharedKafka;
-import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.processor.model.EdgeStats;
 import io.hubbletopology.processor.model.EdgeUpdate;
 import io.hubbletopology.processor.model.LinkState;
@@ -99,15 +98,7 @@ class TsdbSinkIT {
     }
 
     private TsdbSink startSink(String bootstrap, LocalTsdb tsdb, String group, SinkMetrics metrics) {
-        SinkConfig config = SinkConfig.from(ConfigValues.of(Map.of(
-                "kafka.bootstrap_servers", bootstrap, "sink.group_id", group,
-                "topics.edge_updates", edgesTopic, "topics.link_changes", linksTopic,
-                "sink.remote_write_url", tsdb.remoteWriteUrl(), "sink.extra_labels", "cluster=it",
-                "sink.window_grace", "1s", "sink.batch.max_samples", "50", "sink.retry.max_backoff", "1s",
-                "health.port", "-1")));
-        TsdbSink sink = new TsdbSink(config, metrics);
-        sink.start();
-        return sink;
+        return LocalSink.start(tsdb, bootstrap, edgesTopic, linksTopic, group, Map.of("sink.window_grace", "1s"), metrics);
     }
 
     /**
