@@ -92,7 +92,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyWorkloadKustomization")
     void everyContainerHasProbesOnADeclaredPortAndRequestsWithinLimits(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             for (Container c : w.pod().getContainers()) {
@@ -115,7 +115,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyWorkloadKustomization")
     void everyPodRunsAsNonRootWithoutPrivilegesOnAReadOnlyRoot(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             PodSecurityContext pod = w.pod().getSecurityContext();
@@ -147,7 +147,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyWorkloadKustomization")
     void hostPathsAreFewAndMountedReadOnly(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             Set<String> hostVolumes = new HashSet<>();
@@ -168,7 +168,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyWorkloadKustomization")
     void aReadOnlyRootLeavesAWritableTmpAndNoMountSitsInsideAnother(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             for (Container c : w.containers()) {
@@ -192,7 +192,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyWorkloadKustomization")
     void everyEnvironmentVariableSetIsOneTheRoleReads(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             for (Container c : w.pod().getContainers()) {
@@ -221,7 +221,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyWorkloadKustomization")
     void everyContainerArgumentIsAnOptionOfItsRole(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             for (Container c : w.pod().getContainers()) {
@@ -249,7 +249,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyWorkloadKustomization")
     void theConfigFileEachRoleIsGivenIsMountedFromARenderedConfigMap(Rendered rendered) {
         for (Workload w : rendered.workloads()) {
             for (Container c : w.pod().getContainers()) {

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
@@ -37,9 +38,14 @@ public record Rendered(String kustomization, List<Object> objects) {
         return all.stream();
     }
 
-    /** The overlays that deploy the roles (not the Strimzi topics). */
+    /** The overlays that deploy the roles (not the Strimzi topics, not the optional sink). */
     static Stream<Rendered> everyOverlay() throws Exception {
         return everyKustomization().filter(r -> r.kustomization().startsWith("overlays/"));
+    }
+
+    /** Every kustomization that runs pods: the overlays and the optional sink. */
+    static Stream<Rendered> everyWorkloadKustomization() throws Exception {
+        return everyKustomization().filter(r -> !r.workloads().isEmpty());
     }
 
     public <T> Stream<T> all(Class<T> type) {
@@ -58,6 +64,7 @@ public record Rendered(String kustomization, List<Object> objects) {
         List<Workload> out = new ArrayList<>();
         all(DaemonSet.class).forEach(d -> out.add(new Workload("DaemonSet " + d.getMetadata().getName(), d.getSpec().getTemplate().getSpec())));
         all(StatefulSet.class).forEach(s -> out.add(new Workload("StatefulSet " + s.getMetadata().getName(), s.getSpec().getTemplate().getSpec())));
+        all(Deployment.class).forEach(d -> out.add(new Workload("Deployment " + d.getMetadata().getName(), d.getSpec().getTemplate().getSpec())));
         return out;
     }
 
@@ -67,6 +74,10 @@ public record Rendered(String kustomization, List<Object> objects) {
 
     StatefulSet processor() {
         return only(StatefulSet.class);
+    }
+
+    Deployment sink() {
+        return only(Deployment.class);
     }
 
     Optional<Service> service(String name) {

@@ -2,7 +2,9 @@ package io.hubbletopology.deploy.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,19 +15,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapKeySelector;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.config.ConfigKey;
+import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.deploy.k8s.StrictKubernetesTypes.KafkaTopic;
+import io.hubbletopology.processor.ProcessorConfig;
+import io.hubbletopology.sink.SinkConfig;
 import io.hubbletopology.topics.TopicNames;
 
 /** What each role needs from its manifest to work on a real node, in every overlay. */
@@ -134,6 +144,56 @@ class RoleManifestsTest {
             assertThat(Rendered.arg(ingest, option)).as(rendered + " ingest " + option).isPresent()
                     .isEqualTo(Rendered.arg(processor, option));
         }
+    }
+
+    @Test
+    void sinkTakesItsEndpointFromAConfigMapAndCredentialsFromAnOptionalSecret() throws Exception {
+        Rendered rendered = Rendered.of("sink");
+        Deployment deployment = rendered.sink();
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Container sink = pod.getContainers().get(0);
+        assertThat(Rendered.role(sink)).isEqualTo("sink");
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+
+        // Each from a ConfigMap this kustomization renders, with a value the sink accepts.
+        for (ConfigKey<?> key : List.of(SinkConfig.REMOTE_WRITE_URL, ProcessorConfig.BOOTSTRAP_SERVERS)) {
+            ConfigMapKeySelector ref = env(sink, key.env()).getValueFrom().getConfigMapKeyRef();
+            ConfigMap map = rendered.all(ConfigMap.class).filter(c -> c.getMetadata().getName().equals(ref.getName()))
+                    .findFirst().orElseThrow(() -> new AssertionError(key.env() + ": ConfigMap " + ref.getName() + " is not rendered"));
+            assertThat(map.getData()).as(key.env()).containsKey(ref.getKey());
+            assertThat(key.parser().apply(map.getData().get(ref.getKey()))).as(key.env()).isNotNull();
+        }
+        // Both or neither (the sink refuses a user without a password); optional, so an open endpoint needs no Secret.
+        for (ConfigKey<String> key : List.of(SinkConfig.BASIC_AUTH_USERNAME, SinkConfig.BASIC_AUTH_PASSWORD)) {
+            SecretKeySelector ref = env(sink, key.env()).getValueFrom().getSecretKeyRef();
+            assertThat(ref.getName()).as(key.env()).isEqualTo("hubble-topology-sink");
+            assertThat(ref.getOptional()).as(key.env()).isTrue();
+        }
+
+        int healthPort = Integer.parseInt(Rendered.arg(sink, "--health-port").orElseThrow());
+        assertThat(sink.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("health");
+            assertThat(p.getContainerPort()).isEqualTo(healthPort);
+        });
+        assertThat(sink.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(sink.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(sink.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
+
+        // A window is written once its end plus this grace has passed: it must cover the processor's default
+        // grace and commit interval, or a window is written before its last update (docs/topics.md).
+        String mounted = rendered.mountedConfigFile(pod, sink, Rendered.arg(sink, "--config").orElseThrow()).orElseThrow();
+        Path config = Files.writeString(Files.createTempFile("sink-manifest", ".yaml"), mounted);
+        Duration grace = ConfigValues.load(config, Map.of(), Map.of()).get(SinkConfig.WINDOW_GRACE);
+        Duration processor = ProcessorConfig.WINDOW_GRACE.parser().apply(ProcessorConfig.WINDOW_GRACE.defaultValue())
+                .plus(ProcessorConfig.COMMIT_INTERVAL.parser().apply(ProcessorConfig.COMMIT_INTERVAL.defaultValue()));
+        assertThat(grace).isGreaterThanOrEqualTo(processor);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
+    void theOverlaysRunNoSinkSoAnInstallationNeedsNoTsdb(Rendered rendered) {
+        assertThat(rendered.all(Deployment.class)).isEmpty();
     }
 
     @Test
