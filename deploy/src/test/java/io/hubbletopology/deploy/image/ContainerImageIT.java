@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.hubbletopology.deploy.Main;
 import io.hubbletopology.deploy.k8s.Rendered;
@@ -80,6 +81,11 @@ class ContainerImageIT {
                     assertThat(pod.getSecurityContext().getRunAsGroup()).as(overlay).isEqualTo(Long.parseLong(ids[1]));
                 }
             }
+        }
+        var sink = Rendered.of("sink").only(Deployment.class).getSpec().getTemplate().getSpec().getSecurityContext();
+        assertThat(sink.getRunAsUser()).as("sink").isEqualTo(uid);
+        if (ids.length > 1) {
+            assertThat(sink.getRunAsGroup()).as("sink").isEqualTo(Long.parseLong(ids[1]));
         }
         // The entrypoint runs after USER, so nothing runs as root at run time.
         List<String> order = dockerfile.instructions().stream().map(Dockerfile.Instruction::keyword).toList();
