@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -32,6 +33,8 @@ public record MetricsReference(Map<String, Map<String, Family>> roles) {
     private static final Pattern ROLE = Pattern.compile("^## .*\\(role `([a-z]+)`\\)\\s*$");
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-z_:][a-z0-9_:]*)`\\s*\\|\\s*([a-z]+)\\s*\\|([^|]*)\\|([^|]*)\\|\\s*$");
     private static final Pattern TYPE = Pattern.compile("^# TYPE (\\S+) (\\S+)$");
+    /** Our names and the Kafka clients' in a PromQL expression; label names and values never start so. */
+    private static final Pattern PROMQL_METRIC = Pattern.compile("(?<![A-Za-z0-9_:\"])((?:hubble_topology|kafka)_[a-z0-9_]+)(?![A-Za-z0-9_\"])");
     /** What a Prometheus series name adds to its family's name. */
     private static final Pattern SERIES_SUFFIX = Pattern.compile("_(bucket|count|sum)$");
 
@@ -94,6 +97,16 @@ public record MetricsReference(Map<String, Map<String, Family>> roles) {
     public boolean documentsSeries(String series) {
         Set<String> all = roles.values().stream().flatMap(f -> f.keySet().stream()).collect(Collectors.toSet());
         return all.contains(series) || all.contains(SERIES_SUFFIX.matcher(series).replaceFirst(""));
+    }
+
+    /** The metric names a PromQL expression reads (of ours and of the Kafka clients). */
+    public static Set<String> metricNames(String promql) {
+        Set<String> names = new TreeSet<>();
+        Matcher m = PROMQL_METRIC.matcher(promql);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     /** Family name to type, from a Prometheus text-format scrape's {@code # TYPE} lines. */
