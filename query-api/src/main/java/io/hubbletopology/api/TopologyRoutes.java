@@ -260,7 +260,7 @@ final class TopologyRoutes {
         body.put("as_of", asOf.toString());
         body.put("partial", answer.partial());
         if (answer.partial()) {
-            // Computed answers only: a cached answer served again is not counted twice.
+            // Counted where an answer is computed: a cached answer served again is not, a background refresh is.
             Counter.builder("hubble_topology_partial_answers").tag("route", route)
                     .description("Answers computed with parts missing (an instance or partition did not answer)")
                     .register(registry).increment();
