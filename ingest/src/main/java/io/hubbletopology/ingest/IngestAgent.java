@@ -98,6 +98,7 @@ public final class IngestAgent implements AutoCloseable {
         if (config.mode().hubble()) {
             hubble = new HubbleFlowSource(config.hubble(), config.nodeName(), publisher::publish, publisher::publish, metrics);
             hubble.start();
+            metrics.bindHubbleConnected(() -> hubble != null && hubble.connected());
         }
         if (config.mode().sysfs()) {
             links = new SysfsLinkSource(config.sysfsRoot(), config.nodeName(), config.pollInterval(),

@@ -128,7 +128,7 @@ public final class ApiServer implements AutoCloseable {
                 java.net.http.HttpClient.newBuilder().connectTimeout(settings.peerTimeout()).build());
         this.cluster = cluster;
         processor.bindMetrics(registry);
-        TopologyRoutes rest = new TopologyRoutes(processor, cluster, clock);
+        TopologyRoutes rest = new TopologyRoutes(processor, cluster, clock, registry);
         flows = new FlowRoutes(kafka, processor.config().topics().flows(), flowTail, registry, clock, settings.flowBounds());
         // Tokens and origins are checked at the handshake (AccessGate), before a live endpoint sees the client.
         LiveEndpoint flowsLive = flows.liveEndpoint(settings.heartbeat());

@@ -24,6 +24,8 @@ import io.hubbletopology.processor.model.LinkState;
 import io.hubbletopology.processor.model.ModelJson;
 import io.hubbletopology.processor.model.Workload;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The REST answers, each for the whole cluster ({@link ClusterQueries}): the old agent's {@code /topology} and
@@ -36,11 +38,13 @@ final class TopologyRoutes {
     private final TopologyProcessor processor;
     private final ClusterQueries cluster;
     private final Clock clock;
+    private final MeterRegistry registry;
 
-    TopologyRoutes(TopologyProcessor processor, ClusterQueries cluster, Clock clock) {
+    TopologyRoutes(TopologyProcessor processor, ClusterQueries cluster, Clock clock, MeterRegistry registry) {
         this.processor = processor;
         this.cluster = cluster;
         this.clock = clock;
+        this.registry = registry;
     }
 
     private TimeRange range(Function<String, String> param) {
@@ -94,7 +98,7 @@ final class TopologyRoutes {
         Instant asOf = clock.instant();
         Answer<List<EdgeStats>> answer = cluster.topology(range.from(), range.to());
         Map<String, Object> body = TopologyView.topology(filter.apply(answer.value()), range);
-        return withCompleteness(body, answer, asOf);
+        return withCompleteness("/topology", body, answer, asOf);
     }
 
     /** GET /api/v1/topology: every figure of every edge, and the nodes. */
@@ -122,7 +126,7 @@ final class TopologyRoutes {
         body.put("group_by", filter.groupBy().name().toLowerCase());
         body.put("nodes", new ArrayList<>(nodes.values()));
         body.put("links", links);
-        return withCompleteness(body, answer, asOf);
+        return withCompleteness("/api/v1/topology", body, answer, asOf);
     }
 
     /** GET /api/v1/edges: one edge's figures per window (its time series). */
@@ -149,7 +153,7 @@ final class TopologyRoutes {
         body.put("from", range.from().toString());
         body.put("to", range.to().toString());
         body.put("windows", answer.value());
-        return withCompleteness(body, answer, asOf);
+        return withCompleteness("/api/v1/edges", body, answer, asOf);
     }
 
     /** GET /links and /api/v1/links, filtered by node and state. */
@@ -163,7 +167,7 @@ final class TopologyRoutes {
                 .filter(l -> node == null || node.equals(l.node()))
                 .filter(l -> state == null || state.equalsIgnoreCase(l.state()))
                 .toList();
-        return withCompleteness(new LinkedHashMap<>(TopologyView.links(kept)), answer, asOf);
+        return withCompleteness("/api/v1/links", new LinkedHashMap<>(TopologyView.links(kept)), answer, asOf);
     }
 
     /** GET /api/v1/workloads, filtered by namespace. */
@@ -178,7 +182,7 @@ final class TopologyRoutes {
                 .toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("workloads", kept);
-        return withCompleteness(body, answer, asOf);
+        return withCompleteness("/api/v1/workloads", body, answer, asOf);
     }
 
     /** GET /api/v1/namespaces: every namespace with its workloads' count. */
@@ -196,7 +200,7 @@ final class TopologyRoutes {
         counts.forEach((name, n) -> namespaces.add(Map.of("name", name, "workloads", n)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("namespaces", namespaces);
-        return withCompleteness(body, answer, asOf);
+        return withCompleteness("/api/v1/namespaces", body, answer, asOf);
     }
 
     // ---- this instance's part, for the other instances
@@ -252,10 +256,14 @@ final class TopologyRoutes {
     }
 
     /** Says how complete and how fresh an answer is: the time its computation started, and what it lacks. */
-    private static Map<String, Object> withCompleteness(Map<String, Object> body, Answer<?> answer, Instant asOf) {
+    private Map<String, Object> withCompleteness(String route, Map<String, Object> body, Answer<?> answer, Instant asOf) {
         body.put("as_of", asOf.toString());
         body.put("partial", answer.partial());
         if (answer.partial()) {
+            // Counted where an answer is computed: a cached answer served again is not, a background refresh is.
+            Counter.builder("hubble_topology_partial_answers").tag("route", route)
+                    .description("Answers computed with parts missing (an instance or partition did not answer)")
+                    .register(registry).increment();
             body.put("missing", answer.missing());
         }
         return body;

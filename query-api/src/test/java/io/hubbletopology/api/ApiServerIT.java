@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.hubbletopology.api.live.WsClient;
+import io.hubbletopology.broker.MetricsReference;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
@@ -90,6 +92,29 @@ class ApiServerIT {
         assertThat(metrics).contains("hubble_topology_ws_messages_sent_total");
         assertThat(metrics).contains("jvm_memory_used_bytes{area=\"heap\"").contains("process_cpu_usage");
         assertThat(metrics).contains("kafka_stream_").contains("hubble_topology_late_flows").contains("hubble_topology_dead_lettered_records");
+    }
+
+    @Test
+    void scrapeShowsExactlyTheMetricsDocsMetricsMdListsForTheApi() throws Exception {
+        // A little of everything first: a topology query, a flow query, a live client.
+        assertThat(get("/api/v1/topology").statusCode()).isEqualTo(200);
+        assertThat(get("/api/v1/flows?limit=10").statusCode()).isEqualTo(200);
+        WsClient live = WsClient.connect("ws://127.0.0.1:" + api.port() + "/ws/topology", null);
+        MetricsReference doc = MetricsReference.read(MetricsReference.locate());
+        try {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    MetricsReference.scrapedFamilies(get("/metrics").body())).containsAllEntriesOf(types(doc.alwaysPresent("api"))));
+            Map<String, String> own = MetricsReference.ownFamilies(get("/metrics").body());
+            assertThat(types(doc.families("api"))).as("every hubble_topology_* family of the API, with its type, in docs/metrics.md")
+                    .containsAllEntriesOf(own);
+            assertThat(own).containsKeys("hubble_topology_http_requests_seconds", "hubble_topology_ws_clients");
+        } finally {
+            live.close();
+        }
+    }
+
+    private static Map<String, String> types(Map<String, MetricsReference.Family> families) {
+        return families.values().stream().collect(java.util.stream.Collectors.toMap(MetricsReference.Family::name, MetricsReference.Family::type));
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.hubbletopology.deploy.k8s;
 
+import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -44,7 +47,9 @@ final class StrictKubernetesTypes {
             Map.entry("apps/v1/StatefulSet", StatefulSet.class),
             Map.entry("apps/v1/Deployment", Deployment.class),
             Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
-            Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class));
+            Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class),
+            Map.entry("monitoring.coreos.com/v1/PodMonitor", PodMonitor.class),
+            Map.entry("monitoring.coreos.com/v1/PrometheusRule", PrometheusRule.class));
 
     private static final ObjectMapper STRICT = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -96,6 +101,30 @@ final class StrictKubernetesTypes {
     record KafkaTopic(String apiVersion, String kind, ObjectMeta metadata, Spec spec) {
 
         record Spec(String topicName, int partitions, int replicas, Map<String, Object> config) {
+        }
+    }
+
+    /** The fields of the Prometheus Operator's PodMonitor (monitoring.coreos.com/v1) that our manifests use. */
+    record PodMonitor(String apiVersion, String kind, ObjectMeta metadata, Spec spec) {
+
+        record Spec(LabelSelector selector, List<Endpoint> podMetricsEndpoints) {
+        }
+
+        record Endpoint(String port, String path, String interval, String scheme) {
+        }
+    }
+
+    /** The Prometheus Operator's PrometheusRule (monitoring.coreos.com/v1): its spec is a Prometheus rules file. */
+    record PrometheusRule(String apiVersion, String kind, ObjectMeta metadata, Spec spec) {
+
+        record Spec(List<Group> groups) {
+        }
+
+        record Group(String name, String interval, List<Rule> rules) {
+        }
+
+        record Rule(String alert, String record, String expr, @JsonProperty("for") String pendingFor,
+                    Map<String, String> labels, Map<String, String> annotations) {
         }
     }
 }

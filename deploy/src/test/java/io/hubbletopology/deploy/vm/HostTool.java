@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Assumptions;
  * A program of the machine a test needs (systemd-analyze, ansible-playbook). Missing, the test is skipped with
  * a message saying what to install, except in CI (env CI=true), where .ci/run installs it and its absence fails.
  */
-final class HostTool {
+public final class HostTool {
 
     private HostTool() {
     }
 
-    static Path require(String name, String debianPackage) {
+    public static Path require(String name, String debianPackage) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir, name);
             if (Files.isExecutable(candidate)) {

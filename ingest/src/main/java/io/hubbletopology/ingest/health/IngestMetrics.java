@@ -1,8 +1,10 @@
 package io.hubbletopology.ingest.health;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -69,6 +71,12 @@ public final class IngestMetrics {
 
     private Counter counter(String name, String description) {
         return Counter.builder(PREFIX + name).description(description).register(registry);
+    }
+
+    /** 1 while the Hubble stream is open and following, 0 while the agent is connecting or backing off. */
+    public void bindHubbleConnected(BooleanSupplier connected) {
+        Gauge.builder(PREFIX + "hubble_connected", connected, c -> c.getAsBoolean() ? 1 : 0).strongReference(true)
+                .description("1 while the agent follows Hubble's flow stream, 0 while it connects or backs off").register(registry);
     }
 
     public MeterRegistry registry() {

@@ -22,6 +22,7 @@ import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.LinkStateRecord;
 import io.hubbletopology.records.LostEventsRecord;
 import io.hubbletopology.topics.TopicNames;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 
 /**
  * Publishes flows, link states and lost-event reports to Kafka. The producer is idempotent with acks=all, so
@@ -42,6 +43,7 @@ public final class FlowPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FlowPublisher.class);
 
     private final KafkaProducer<String, byte[]> producer;
+    private final KafkaClientMetrics producerMetrics;
     private final TopicNames topics;
     private final IngestMetrics metrics;
     private final AtomicLong flowsPublished = new AtomicLong();
@@ -68,6 +70,9 @@ public final class FlowPublisher implements AutoCloseable {
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
         this.metrics = metrics;
+        // The producer's own figures (kafka_producer_*: record-error-rate, buffer-available-bytes, ...) beside ours.
+        this.producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(metrics.registry());
     }
 
     /**
@@ -180,6 +185,7 @@ public final class FlowPublisher implements AutoCloseable {
     /** Sends what is buffered (up to the timeout) and closes the producer; what is left is counted as dropped. */
     public void close(Duration timeout) {
         producer.close(timeout);
+        producerMetrics.close();
     }
 
     @Override

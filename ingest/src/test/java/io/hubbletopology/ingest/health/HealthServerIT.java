@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.hubbletopology.broker.MetricsReference;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.ingest.IngestAgent;
 import io.hubbletopology.ingest.IngestConfig;
@@ -66,13 +67,28 @@ class HealthServerIT {
                 assertThat(metrics).contains("hubble_topology_ingest_records_dropped_total", "hubble_topology_ingest_lost_events_total",
                         "hubble_topology_ingest_hubble_reconnects_total", "hubble_topology_ingest_producer_errors_total",
                         "hubble_topology_ingest_flows_filtered_total{reason=\"duplicate\"}", "jvm_memory_used_bytes");
+                assertThat(metric(metrics, "hubble_topology_ingest_hubble_connected")).isEqualTo(1);
+                assertThat(metric(metrics, "kafka_producer_record_send_total")).isPositive();
+                assertMatchesDocsMetricsMd(metrics);
 
                 // Hubble goes away: no longer ready, still alive.
                 hubble.close();
                 await().atMost(Duration.ofSeconds(10)).until(() -> get(port, "/readyz").statusCode() == 503);
                 assertThat(get(port, "/readyz").body()).contains("\"hubble\":false");
+                assertThat(metric(get(port, "/metrics").body(), "hubble_topology_ingest_hubble_connected")).isZero();
                 assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
             }
         }
+    }
+
+    /** Every hubble_topology_* family the agent shows is documented with its type, and every documented one shows. */
+    private static void assertMatchesDocsMetricsMd(String scrape) {
+        MetricsReference doc = MetricsReference.read(MetricsReference.locate());
+        Map<String, String> documented = new HashMap<>();
+        doc.families("ingest").values().forEach(f -> documented.put(f.name(), f.type()));
+        Map<String, String> always = new HashMap<>();
+        doc.alwaysPresent("ingest").values().forEach(f -> always.put(f.name(), f.type()));
+        assertThat(documented).as("docs/metrics.md, section ingest").containsAllEntriesOf(MetricsReference.ownFamilies(scrape));
+        assertThat(MetricsReference.scrapedFamilies(scrape)).as("the agent's /metrics").containsAllEntriesOf(always);
     }
 }

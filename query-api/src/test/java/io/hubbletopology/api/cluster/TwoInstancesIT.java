@@ -91,6 +91,9 @@ class TwoInstancesIT {
             assertThat(partial.path("missing").get(0).path("instance").asText()).isEqualTo("127.0.0.1:" + portB);
             assertThat(partial.path("missing").get(0).path("partitions")).isNotEmpty();
             assertThat(total(partial)).isLessThan(FLOWS);
+            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portA + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).as("partial answers counted")
+                    .containsPattern("hubble_topology_partial_answers_total\\{route=\"/api/v1/topology\"} [1-9]");
 
             // B leaves the group; after the rebalance, A holds every partition and the answer is whole again.
             b.close();
