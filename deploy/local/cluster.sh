@@ -16,7 +16,7 @@
 #   --kafka-port P        KAFKA_PORT, default 9092
 #   --api-port-base P     API_PORT_BASE, default 8080: processor i serves its API on P+i
 #   --hubble-port-base P  HUBBLE_PORT_BASE, default 4245: agent j's simulated Hubble listens on P+j
-#   --health-port-base P  HEALTH_PORT_BASE, default 9090: agent j serves /healthz, /readyz, /metrics on P+j
+#   --health-port-base P  HEALTH_PORT_BASE, default 9090: agent j serves /health, /ready, /metrics on P+j
 #   --partitions P        PARTITIONS, default 6: the ceiling on processor instances that get work
 #   --flows-per-second R  FLOWS_PER_SECOND, default 100 per simulated Hubble
 #

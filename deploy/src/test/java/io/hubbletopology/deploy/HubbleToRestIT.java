@@ -19,9 +19,9 @@ import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.deploy.roles.IngestRole;
 import io.hubbletopology.deploy.roles.ProcessorRole;
 import io.hubbletopology.ingest.IngestConfig;
-import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
 import io.hubbletopology.processor.ProcessorConfig;
+import io.hubbletopology.simulator.SimulatedHubbleServer;
+import io.hubbletopology.simulator.SyntheticCluster;
 import io.hubbletopology.topics.TopicNames;
 
 /**

@@ -118,7 +118,7 @@ public final class IngestConfig {
     public static final ConfigKey<String> HEALTH_HOST = ConfigKey.string("health.host", null, "0.0.0.0",
             "Address of the health and metrics HTTP server.");
     public static final ConfigKey<Integer> HEALTH_PORT = ConfigKey.integer("health.port", "HEALTH_PORT", "8081", -1, 65_535,
-            "Port of /healthz, /readyz and /metrics; 0 picks a free port, -1 turns the server off.");
+            "Port of /health, /ready (aliases /healthz, /readyz) and /metrics; 0 picks a free port, -1 turns the server off.");
 
     private static final String KAFKA_PROPERTIES = "kafka.properties.";
 

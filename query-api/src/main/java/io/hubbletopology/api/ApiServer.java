@@ -40,6 +40,7 @@ import io.hubbletopology.api.live.TopicFollower;
 import io.hubbletopology.api.flows.FlowRoutes;
 import io.hubbletopology.api.flows.FlowSearch;
 import io.hubbletopology.api.policy.PolicyRoute;
+import io.hubbletopology.probes.ProbePaths;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.processor.TopologyQueries;
 import io.hubbletopology.processor.model.EdgeStats;
@@ -76,7 +77,7 @@ public final class ApiServer implements AutoCloseable {
     public static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
     /** How long before a request a topology answer handed to it may have been computed (README: one second). */
     public static final Duration ANSWER_MAX_AGE = Duration.ofSeconds(1);
-    private static final Set<String> KNOWN_ROUTES = Set.of("/health", "/ready", "/metrics", "/topology", "/links",
+    private static final Set<String> KNOWN_ROUTES = Set.of("/health", "/healthz", "/ready", "/readyz", "/metrics", "/topology", "/links",
             "/api/v1/topology", "/api/v1/edges", "/api/v1/links", "/api/v1/workloads", "/api/v1/namespaces", "/api/v1/flows", "/api/v1/policies",
             "/api/v1/openapi.json", "/internal/v1/edges", "/internal/v1/links", "/internal/v1/workloads", "/internal/v1/series",
             "/ws/topology", "/ws/flows");
@@ -159,8 +160,9 @@ public final class ApiServer implements AutoCloseable {
             // Then the parameters, against the OpenAPI description: an unknown one is a 400 naming it.
             config.routes.beforeMatched(new UnknownParameterCheck(ApiDescription.load()));
             config.routes.after(this::afterRequest);
-            config.routes.get("/health", this::health, Access.OPEN);
-            config.routes.get("/ready", this::ready, Access.OPEN);
+            // The same probe paths as every other role, the agent's first names included (ProbePaths).
+            ProbePaths.LIVENESS.forEach(path -> config.routes.get(path, this::health, Access.OPEN));
+            ProbePaths.READINESS.forEach(path -> config.routes.get(path, this::ready, Access.OPEN));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()),
                     Access.openUnless(settings.metricsRequireToken()));
             config.routes.get("/topology", ctx -> {

@@ -73,7 +73,7 @@ public record SinkConfig(String bootstrapServers, Map<String, Object> kafkaPrope
     public static final ConfigKey<String> HEALTH_HOST = ConfigKey.string("health.host", null, "0.0.0.0",
             "Address of the health and metrics port.");
     public static final ConfigKey<Integer> HEALTH_PORT = ConfigKey.integer("health.port", "HEALTH_PORT", "8082", -1,
-            65_535, "Port of /healthz, /readyz and /metrics; -1 turns it off.");
+            65_535, "Port of /health, /ready (aliases /healthz, /readyz) and /metrics; -1 turns it off.");
 
     public SinkConfig {
         kafkaProperties = Map.copyOf(kafkaProperties);

@@ -105,7 +105,7 @@ public final class TsdbSink implements AutoCloseable {
                 config.groupId(), config.target().url());
     }
 
-    /** Has polled Kafka, and the TSDB takes writes: for /readyz. */
+    /** Has polled Kafka, and the TSDB takes writes: for /ready. */
     public boolean ready() {
         return polled && writing;
     }

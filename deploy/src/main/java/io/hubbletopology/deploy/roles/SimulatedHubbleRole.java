@@ -1,7 +1,7 @@
 package io.hubbletopology.deploy.roles;
 
-import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
+import io.hubbletopology.simulator.SimulatedHubbleServer;
+import io.hubbletopology.simulator.SyntheticCluster;
 
 /** The demo's Hubble: a simulated cluster served over Hubble's real gRPC protocol on loopback. */
 public final class SimulatedHubbleRole implements Role {

@@ -9,7 +9,7 @@ import io.hubbletopology.sink.health.SinkMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-/** The TSDB sink, with its health and metrics port (the ingest agent's kind: /healthz, /readyz, /metrics). */
+/** The TSDB sink, with its health and metrics port (the ingest agent's kind: /health, /ready, /metrics). */
 public final class SinkRole implements Role {
 
     private final SinkConfig config;

@@ -23,8 +23,8 @@ import org.apache.kafka.clients.admin.Admin;
 import io.hubbletopology.deploy.Http;
 import io.hubbletopology.deploy.JarProcess;
 import io.hubbletopology.ingest.hubble.FlowRecords;
-import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
+import io.hubbletopology.simulator.SimulatedHubbleServer;
+import io.hubbletopology.simulator.SyntheticCluster;
 import io.hubbletopology.topics.TopicNames;
 import io.hubbletopology.topics.TopicProvisioner;
 

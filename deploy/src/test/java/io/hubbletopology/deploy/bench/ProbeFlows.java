@@ -16,7 +16,7 @@ import io.hubbletopology.hubble.flow.TCPFlags;
 import io.hubbletopology.hubble.flow.TrafficDirection;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.hubble.flow.Workload;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
+import io.hubbletopology.simulator.SyntheticCluster;
 
 /**
  * The simulated Hubble server's flows during the benchmark: the synthetic cluster's requests, with a probe flow slipped

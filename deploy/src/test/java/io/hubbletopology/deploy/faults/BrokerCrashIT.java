@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import io.hubbletopology.deploy.ExpectedTopology;
 import io.hubbletopology.deploy.JarProcess;
-import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
+import io.hubbletopology.simulator.SimulatedHubbleServer;
+import io.hubbletopology.simulator.SyntheticCluster;
 
 /**
  * The broker dies (SIGKILL) in the middle of a stream of flows and comes back on the same port and data

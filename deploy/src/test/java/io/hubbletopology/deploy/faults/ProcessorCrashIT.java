@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 import io.hubbletopology.deploy.ExpectedTopology;
 import io.hubbletopology.deploy.Http;
 import io.hubbletopology.deploy.JarProcess;
-import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
+import io.hubbletopology.simulator.SimulatedHubbleServer;
+import io.hubbletopology.simulator.SyntheticCluster;
 
 /**
  * The processor dies (SIGKILL) in the middle of a stream and is started again with the same state directory

@@ -36,6 +36,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.hubbletopology.deploy.Main;
 import io.hubbletopology.deploy.config.ConfigCatalog;
 import io.hubbletopology.deploy.k8s.Rendered.Workload;
+import io.hubbletopology.probes.ProbePaths;
 import picocli.CommandLine;
 
 /**
@@ -89,6 +90,19 @@ class KubernetesManifestsTest {
     void strictParsingRejectsAKindWeDoNotShip() {
         ObjectNode ingress = new ObjectMapper().createObjectNode().put("apiVersion", "networking.k8s.io/v1").put("kind", "Ingress");
         assertThatThrownBy(() -> StrictKubernetesTypes.parse(ingress)).hasMessageContaining("not a type");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyWorkloadKustomization")
+    void everyRoleIsProbedOnTheSamePaths(Rendered rendered) {
+        // One pair of paths for every role (ProbePaths), not the aliases kept for older probes.
+        for (Workload w : rendered.workloads()) {
+            for (Container c : w.pod().getContainers()) {
+                String where = rendered + " " + w.name() + "/" + c.getName();
+                assertThat(c.getLivenessProbe().getHttpGet().getPath()).as(where + " liveness").isEqualTo(ProbePaths.HEALTH);
+                assertThat(c.getReadinessProbe().getHttpGet().getPath()).as(where + " readiness").isEqualTo(ProbePaths.READY);
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")

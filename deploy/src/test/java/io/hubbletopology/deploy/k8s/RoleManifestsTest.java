@@ -70,8 +70,8 @@ class RoleManifestsTest {
             assertThat(p.getName()).isEqualTo("health");
             assertThat(p.getContainerPort()).isEqualTo(9090);
         });
-        assertThat(ingest.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-        assertThat(ingest.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(ingest.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
+        assertThat(ingest.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
         assertThat(ingest.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
     }
 
@@ -176,8 +176,8 @@ class RoleManifestsTest {
             assertThat(p.getName()).isEqualTo("health");
             assertThat(p.getContainerPort()).isEqualTo(healthPort);
         });
-        assertThat(sink.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-        assertThat(sink.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(sink.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
+        assertThat(sink.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
         assertThat(sink.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
 
         // A window is written once its end plus this grace has passed: it must cover the processor's default

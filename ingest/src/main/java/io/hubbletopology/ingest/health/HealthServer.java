@@ -14,14 +14,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
+import io.hubbletopology.probes.ProbePaths;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * The agent's small HTTP port, for the kubelet and Prometheus: {@code /healthz} (alive: the process answers),
- * {@code /readyz} (ready: every named check holds, e.g. Hubble connected and Kafka topics ready; 503 with the
- * failing checks otherwise) and {@code /metrics} (Prometheus text format).
+ * The agent's (and the sink's) small HTTP port, for the kubelet and Prometheus: {@code /health} (alive: the
+ * process answers), {@code /ready} (ready: every named check holds, e.g. Hubble connected and Kafka topics ready;
+ * 503 with the failing checks otherwise) and {@code /metrics} (Prometheus text format). The probe paths are the
+ * processor's, so every role is probed alike; {@code /healthz} and {@code /readyz}, this port's first names, stay
+ * as aliases for the probes and scripts written against them.
  *
  * <pre>{@code
  * HealthServer health = HealthServer.start("0.0.0.0", 8081, registry, Map.of("kafka", agent::topicsReady));
@@ -37,7 +41,7 @@ public final class HealthServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** @param checks readiness checks by name, all of which must hold for /readyz to answer 200 */
+    /** @param checks readiness checks by name, all of which must hold for /ready to answer 200 */
     public static HealthServer start(String host, int port, PrometheusMeterRegistry registry, Map<String, BooleanSupplier> checks) {
         HttpServer server;
         try {
@@ -46,18 +50,24 @@ public final class HealthServer implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + host + ":" + port + " for health and metrics: " + e.getMessage(), e);
         }
         Map<String, BooleanSupplier> named = new LinkedHashMap<>(checks);
-        server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
-        server.createContext("/readyz", exchange -> {
+        HttpHandler alive = exchange -> respond(exchange, 200, "text/plain", "ok\n");
+        HttpHandler ready = exchange -> {
             StringBuilder body = new StringBuilder("{");
-            boolean ready = true;
+            boolean allHold = true;
             for (var check : named.entrySet()) {
                 boolean ok = check.getValue().getAsBoolean();
-                ready &= ok;
+                allHold &= ok;
                 body.append(body.length() == 1 ? "" : ",").append('"').append(check.getKey()).append("\":").append(ok);
             }
             body.append("}\n");
-            respond(exchange, ready ? 200 : 503, "application/json", body.toString());
-        });
+            respond(exchange, allHold ? 200 : 503, "application/json", body.toString());
+        };
+        for (String path : ProbePaths.LIVENESS) {
+            server.createContext(path, alive);
+        }
+        for (String path : ProbePaths.READINESS) {
+            server.createContext(path, ready);
+        }
         server.createContext("/metrics", exchange ->
                 respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
@@ -66,7 +76,7 @@ public final class HealthServer implements AutoCloseable {
             return t;
         }));
         server.start();
-        log.info("Health and metrics on http://{}:{}/ (healthz, readyz, metrics)", host, server.getAddress().getPort());
+        log.info("Health and metrics on http://{}:{}/ (health, ready, metrics; healthz, readyz as aliases)", host, server.getAddress().getPort());
         return new HealthServer(server);
     }
 

@@ -16,13 +16,13 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.hubbletopology.flowfilter.FlowFilterMatcher;
 import io.hubbletopology.hubble.flow.FlowFilter;
 import io.hubbletopology.hubble.observer.GetFlowsResponse;
 import io.hubbletopology.ingest.health.IngestMetrics;
 import io.hubbletopology.ingest.hubble.FlowRecords;
 import io.hubbletopology.ingest.hubble.FlowSink;
 import io.hubbletopology.ingest.hubble.LostEvents;
-import io.hubbletopology.ingest.synthetic.FlowFilterMatcher;
 import io.hubbletopology.records.LostEventsRecord;
 
 /**

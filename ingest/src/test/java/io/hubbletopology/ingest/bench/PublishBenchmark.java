@@ -26,8 +26,8 @@ import io.hubbletopology.ingest.health.IngestMetrics;
 import io.hubbletopology.ingest.hubble.FlowRecords;
 import io.hubbletopology.ingest.publish.FlowPublisher;
 import io.hubbletopology.ingest.publish.TopicLeaders;
-import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
+import io.hubbletopology.simulator.SimulatedHubbleServer;
+import io.hubbletopology.simulator.SyntheticCluster;
 import io.hubbletopology.topics.TopicNames;
 import io.hubbletopology.topics.TopicProvisioner;
 

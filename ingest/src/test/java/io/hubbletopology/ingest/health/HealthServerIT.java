@@ -19,8 +19,8 @@ import io.hubbletopology.broker.MetricsReference;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.ingest.IngestAgent;
 import io.hubbletopology.ingest.IngestConfig;
-import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
+import io.hubbletopology.simulator.SimulatedHubbleServer;
+import io.hubbletopology.simulator.SyntheticCluster;
 import io.hubbletopology.topics.TopicNames;
 
 /** The agent's health and metrics port, over HTTP as the kubelet and Prometheus use it. */

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Timeout;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.hubbletopology.hubble.flow.Flow;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
 import io.hubbletopology.ingest.testing.Mutations;
 import io.hubbletopology.model.EdgeKeys;
 import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.simulator.SyntheticCluster;
 
 /**
  * Seeded fuzzing of the path every Hubble flow takes in the ingest: protobuf bytes from the wire, a

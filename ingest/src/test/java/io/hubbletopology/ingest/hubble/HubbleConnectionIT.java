@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.hubbletopology.ingest.health.IngestMetrics;
-import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
 import io.hubbletopology.ingest.testing.LogCapture;
 import io.hubbletopology.ingest.testing.TestCertificates;
 import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.simulator.SimulatedHubbleServer;
+import io.hubbletopology.simulator.SyntheticCluster;
 
 /** The Hubble source against a real Observer server: TCP and unix socket, plaintext, TLS and mTLS. */
 @Timeout(60)

@@ -15,9 +15,9 @@ import io.hubbletopology.hubble.flow.FlowFilter;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.hubble.observer.GetFlowsRequest;
 import io.hubbletopology.ingest.health.IngestMetrics;
-import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
 import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.simulator.SimulatedHubbleServer;
+import io.hubbletopology.simulator.SyntheticCluster;
 
 /** The configured filters travel to Hubble in the request, so Hubble leaves the flows out, not the agent. */
 @Timeout(60)

@@ -23,13 +23,13 @@ import io.hubbletopology.ingest.IngestAgent;
 import io.hubbletopology.ingest.IngestConfig;
 import io.hubbletopology.ingest.health.IngestMetrics;
 import io.hubbletopology.ingest.publish.FlowPublisher;
-import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
 import io.hubbletopology.ingest.testing.LogCapture;
 import io.hubbletopology.ingest.testing.TestTopics;
 import io.hubbletopology.ingest.testing.TopicReader;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.LostEventsRecord;
+import io.hubbletopology.simulator.SimulatedHubbleServer;
+import io.hubbletopology.simulator.SyntheticCluster;
 import io.hubbletopology.topics.TopicNames;
 
 /** Hubble goes away mid-stream and comes back: nothing missing, nothing twice, in the topic. */

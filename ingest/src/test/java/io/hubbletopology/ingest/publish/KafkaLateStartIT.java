@@ -24,10 +24,10 @@ import io.hubbletopology.broker.EmbeddedKafkaBroker;
 import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.ingest.IngestAgent;
 import io.hubbletopology.ingest.IngestConfig;
-import io.hubbletopology.ingest.synthetic.SimulatedHubbleServer;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
 import io.hubbletopology.ingest.testing.TopicReader;
 import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.simulator.SimulatedHubbleServer;
+import io.hubbletopology.simulator.SyntheticCluster;
 
 /**
  * Kafka is down when the agent starts and stays down for a while; Hubble keeps producing. The agent holds its

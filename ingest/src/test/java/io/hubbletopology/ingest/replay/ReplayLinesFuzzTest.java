@@ -13,8 +13,8 @@ import com.google.protobuf.util.JsonFormat;
 
 import io.hubbletopology.hubble.flow.LostEvent;
 import io.hubbletopology.hubble.observer.GetFlowsResponse;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
 import io.hubbletopology.ingest.testing.Mutations;
+import io.hubbletopology.simulator.SyntheticCluster;
 
 /**
  * Seeded fuzzing of the replay line parser: mutations of real {@code hubble observe -o json} lines, and random

@@ -98,7 +98,31 @@ class AccessControlIT {
         assertThat(routes).extracting(DeclaredRoute::path)
                 .contains("/topology", "/links", "/api/v1/topology", "/internal/v1/edges", "/ws/topology", "/ws/flows", "/health");
         assertThat(routes).filteredOn(DeclaredRoute::open).extracting(DeclaredRoute::path)
-                .containsExactlyInAnyOrder("/health", "/ready", "/metrics", "/api/v1/openapi.json");
+                .containsExactlyInAnyOrder("/health", "/healthz", "/ready", "/readyz", "/metrics", "/api/v1/openapi.json");
+    }
+
+    @Test
+    void probeAliasesAreDecidedExactlyLikeTheProbesTheyNameAgain() throws Exception {
+        // /healthz and /readyz are the agent's and sink's first names for /health and /ready: every spelling, with
+        // or without a token, must get what the original gets, so an alias is never a way past the gate.
+        for (var probe : Map.of("/healthz", "/health", "/readyz", "/ready").entrySet()) {
+            List<String> aliases = spellings(probe.getKey());
+            List<String> originals = spellings(probe.getValue());
+            assertThat(aliases).hasSameSizeAs(originals);
+            for (int i = 0; i < aliases.size(); i++) {
+                for (String method : List.of("GET", "HEAD", "OPTIONS")) {
+                    List<RawRequest> viaAlias = withoutAValidToken(method, aliases.get(i));
+                    List<RawRequest> viaOriginal = withoutAValidToken(method, originals.get(i));
+                    for (int j = 0; j < viaAlias.size(); j++) {
+                        assertThat(viaAlias.get(j).send(api.port()).status()).as(viaAlias.get(j) + " vs " + viaOriginal.get(j))
+                                .isEqualTo(viaOriginal.get(j).send(api.port()).status());
+                    }
+                }
+            }
+            Answer alias = RawRequest.get(probe.getKey()).send(api.port());
+            assertThat(alias.status()).isEqualTo(200);
+            assertThat(alias.body()).isEqualTo(RawRequest.get(probe.getValue()).send(api.port()).body());
+        }
     }
 
     @Test

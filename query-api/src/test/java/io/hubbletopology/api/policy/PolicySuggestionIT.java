@@ -39,12 +39,12 @@ import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.ingest.health.IngestMetrics;
 import io.hubbletopology.ingest.hubble.FlowRecords;
 import io.hubbletopology.ingest.replay.ReplaySource;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
 import io.hubbletopology.model.EdgeKeys;
 import io.hubbletopology.model.EndpointNames;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.simulator.SyntheticCluster;
 import io.hubbletopology.topics.TopicNames;
 
 /**

@@ -29,11 +29,11 @@ import io.hubbletopology.broker.EmbeddedKafkaBroker;
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.ingest.hubble.FlowRecords;
-import io.hubbletopology.ingest.synthetic.SyntheticCluster;
 import io.hubbletopology.model.EdgeKeys;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.simulator.SyntheticCluster;
 import io.hubbletopology.topics.TopicNames;
 
 /**
@@ -41,7 +41,7 @@ import io.hubbletopology.topics.TopicNames;
  * topic from the same broker in the same run (the ceiling: reading without doing anything), and, for reference,
  * a consumer that decodes every flow and does nothing else.
  * <p>
- * Pre-loads N synthetic flows (the ingest's simulated cluster, non-reply flows as the ingest publishes by
+ * Pre-loads N synthetic flows (the simulator's synthetic cluster, non-reply flows as the ingest publishes by
  * default, 10 minutes of event time), then: (1) a plain consumer reads them all (bytes, no decoding);
  * (2) the processor, with a fresh application id, processes them all; its rate is measured from RUNNING to the
  * moment its committed offsets reach the end of every partition. Not part of {@code mvn verify}:

@@ -1,4 +1,4 @@
-package io.hubbletopology.ingest.synthetic;
+package io.hubbletopology.flowfilter;
 
 import java.util.List;
 

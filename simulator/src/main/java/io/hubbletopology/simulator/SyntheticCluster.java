@@ -1,4 +1,4 @@
-package io.hubbletopology.ingest.synthetic;
+package io.hubbletopology.simulator;
 
 import java.util.ArrayList;
 import java.util.List;

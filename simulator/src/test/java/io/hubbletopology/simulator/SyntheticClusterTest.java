@@ -1,4 +1,4 @@
-package io.hubbletopology.ingest.synthetic;
+package io.hubbletopology.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

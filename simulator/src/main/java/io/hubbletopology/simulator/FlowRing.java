@@ -1,4 +1,4 @@
-package io.hubbletopology.ingest.synthetic;
+package io.hubbletopology.simulator;
 
 import io.hubbletopology.hubble.flow.Flow;
 
