@@ -40,6 +40,8 @@ class TsdbSinkIT {
     private static final String DROPS = "sum(sum_over_time(hubble_topology_edge_drops{reason=\"POLICY_DENIED\"}[1h]))";
     private static final int PARTITIONS = 3;
     private static final int EDGES = 6;
+    /** link_up and the four rates of the one link state produced. */
+    private static final int LINK_SAMPLES = 5;
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String edgesTopic = "sink-it-edges-" + run;
@@ -77,7 +79,7 @@ class TsdbSinkIT {
             // A replay of everything by a second group writes the same samples again: the sums do not move.
             SimpleMeterRegistry replayRegistry = new SimpleMeterRegistry();
             TsdbSink replay = startSink(bootstrap, tsdb, "sink-it-replay-" + run, new SinkMetrics(replayRegistry));
-            int samples = EDGES * 24 * 2 + EDGES * 24 + 1;
+            int samples = EDGES * 24 * 2 + EDGES * 24 + LINK_SAMPLES;
             await().atMost(Duration.ofSeconds(40)).until(() -> counted(replayRegistry, "hubble_topology_sink_samples_sent")
                     + counted(replayRegistry, "hubble_topology_sink_samples_failed") >= samples);
             replay.stop();
