@@ -115,6 +115,14 @@ final class LocalTsdb implements AutoCloseable {
         return result.isEmpty() ? 0 : result.get(0).path("value").get(1).asDouble();
     }
 
+    /** The {@code status} of an instant query's answer: {@code success}, or {@code error} with what was wrong. */
+    String status(String promql) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request("/api/v1/query?query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode answer = JSON.readTree(response.body());
+        return answer.path("status").asText() + (answer.has("error") ? ": " + answer.path("error").asText() : "");
+    }
+
     void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();

@@ -3,6 +3,7 @@ package io.hubbletopology.sink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -67,7 +68,7 @@ final class RemoteWriteReceiver implements AutoCloseable {
                     headers.put(name, value);
                 }
             }
-            List<Sample> samples = new CopyOnWriteArrayList<>();
+            List<Sample> samples = new ArrayList<>();
             for (TimeSeries series : WriteRequest.parseFrom(Snappy.uncompress(body)).getTimeseriesList()) {
                 Map<String, String> labels = new TreeMap<>();
                 for (Label label : series.getLabelsList()) {

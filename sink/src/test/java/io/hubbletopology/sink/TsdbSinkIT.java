@@ -32,7 +32,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * The sink against a real Prometheus and a real VictoriaMetrics: what PromQL sums over the written series equals
  * the flows put on the topic, after a sink crash and restart, after a replay by a second group (identical samples,
- * no double count) and across a TSDB restart.
+ * no double count) and across a TSDB restart; and every example PromQL of docs/topics.md runs on both.
  */
 class TsdbSinkIT {
 
@@ -72,6 +72,12 @@ class TsdbSinkIT {
             assertThat(tsdb.query(HTTP_GETS)).isEqualTo(expected[0] - expected[1]);
             assertThat(tsdb.query("last_over_time(hubble_topology_link_up{node=\"worker-1\",interface=\"eth0\",cluster=\"it\"}[1h])")).isEqualTo(1);
             assertThat(tsdb.query("last_over_time(hubble_topology_link_receive_bytes_per_second{node=\"worker-1\"}[1h])")).isEqualTo(1250.5);
+            // What docs/topics.md tells operators to type runs on this TSDB.
+            List<String> documented = DocumentedPromql.expressions();
+            assertThat(documented).hasSizeGreaterThan(10);
+            for (String promql : documented) {
+                assertThat(tsdb.status(promql)).as(promql).isEqualTo("success");
+            }
 
             // A crash: nothing more committed; the restarted sink reads on from the last commit.
             sink.halt();
