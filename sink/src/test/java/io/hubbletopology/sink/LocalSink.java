@@ -23,10 +23,15 @@ final class LocalSink {
 
     static TsdbSink start(LocalTsdb tsdb, String bootstrap, String edgesTopic, String linksTopic, String group,
                           Map<String, String> settings, SinkMetrics metrics) {
+        return start(tsdb.remoteWriteUrl(), bootstrap, edgesTopic, linksTopic, group, settings, metrics);
+    }
+
+    static TsdbSink start(String remoteWriteUrl, String bootstrap, String edgesTopic, String linksTopic, String group,
+                          Map<String, String> settings, SinkMetrics metrics) {
         Map<String, String> values = new HashMap<>(Map.of(
                 "kafka.bootstrap_servers", bootstrap, "sink.group_id", group,
                 "topics.edge_updates", edgesTopic, "topics.link_changes", linksTopic,
-                "sink.remote_write_url", tsdb.remoteWriteUrl(), "sink.extra_labels", "cluster=it",
+                "sink.remote_write_url", remoteWriteUrl, "sink.extra_labels", "cluster=it",
                 "sink.batch.max_samples", "50", "sink.retry.max_backoff", "1s", "health.port", "-1"));
         values.putAll(settings);
         TsdbSink sink = new TsdbSink(SinkConfig.from(ConfigValues.of(values)), metrics);

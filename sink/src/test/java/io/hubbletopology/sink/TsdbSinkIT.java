@@ -32,14 +32,18 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * The sink against a real Prometheus and a real VictoriaMetrics: what PromQL sums over the written series equals
  * the flows put on the topic, after a sink crash and restart, after a replay by a second group (identical samples,
- * no double count) and across a TSDB restart.
+ * no double count) and across a TSDB restart; and every example PromQL of docs/topics.md runs on both.
  */
 class TsdbSinkIT {
 
     private static final String FLOWS = "sum(sum_over_time(hubble_topology_edge_flows[1h]))";
     private static final String DROPS = "sum(sum_over_time(hubble_topology_edge_drops{reason=\"POLICY_DENIED\"}[1h]))";
+    // Every forwarded flow of these edges is an HTTP GET answered 2xx (L7 visibility with replies).
+    private static final String HTTP_GETS = "sum(sum_over_time(hubble_topology_edge_http_requests{method=\"GET\"}[1h]))";
     private static final int PARTITIONS = 3;
     private static final int EDGES = 6;
+    /** link_up and the four rates of the one link state produced. */
+    private static final int LINK_SAMPLES = 5;
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String edgesTopic = "sink-it-edges-" + run;
@@ -65,7 +69,15 @@ class TsdbSinkIT {
             TsdbSink sink = startSink(bootstrap, tsdb, "sink-it-" + run, new SinkMetrics(new SimpleMeterRegistry()));
             awaitSum(tsdb, FLOWS, expected[0]);
             assertThat(tsdb.query(DROPS)).isEqualTo(expected[1]);
+            assertThat(tsdb.query(HTTP_GETS)).isEqualTo(expected[0] - expected[1]);
             assertThat(tsdb.query("last_over_time(hubble_topology_link_up{node=\"worker-1\",interface=\"eth0\",cluster=\"it\"}[1h])")).isEqualTo(1);
+            assertThat(tsdb.query("last_over_time(hubble_topology_link_receive_bytes_per_second{node=\"worker-1\"}[1h])")).isEqualTo(1250.5);
+            // What docs/topics.md tells operators to type runs on this TSDB.
+            List<String> documented = DocumentedPromql.expressions();
+            assertThat(documented).hasSizeGreaterThan(10);
+            for (String promql : documented) {
+                assertThat(tsdb.status(promql)).as(promql).isEqualTo("success");
+            }
 
             // A crash: nothing more committed; the restarted sink reads on from the last commit.
             sink.halt();
@@ -77,13 +89,15 @@ class TsdbSinkIT {
             // A replay of everything by a second group writes the same samples again: the sums do not move.
             SimpleMeterRegistry replayRegistry = new SimpleMeterRegistry();
             TsdbSink replay = startSink(bootstrap, tsdb, "sink-it-replay-" + run, new SinkMetrics(replayRegistry));
-            int samples = EDGES * 24 * 2 + EDGES * 24 + 1;
+            // Per edge window: FORWARDED and DROPPED flows, POLICY_DENIED drops, GET requests, 2xx responses.
+            int samples = EDGES * 24 * 5 + LINK_SAMPLES;
             await().atMost(Duration.ofSeconds(40)).until(() -> counted(replayRegistry, "hubble_topology_sink_samples_sent")
                     + counted(replayRegistry, "hubble_topology_sink_samples_failed") >= samples);
             replay.stop();
             Thread.sleep(1500); // VictoriaMetrics makes new samples searchable after about a second
             assertThat(tsdb.query(FLOWS)).isEqualTo(flows);
             assertThat(tsdb.query(DROPS)).isEqualTo(expected[1] + more[1]);
+            assertThat(tsdb.query(HTTP_GETS)).isEqualTo(flows - expected[1] - more[1]);
 
             // The TSDB goes away while there is more to write: the sink retries until it is back.
             tsdb.stop();
@@ -128,7 +142,7 @@ class TsdbSinkIT {
     }
 
     private void produceLink(KafkaProducer<String, byte[]> producer) throws Exception {
-        LinkState link = new LinkState(null, "worker-1", "eth0", "up", 1, 10_000L, 1500, "02:42:ac:11:00:02", 1.0, 1.0,
+        LinkState link = new LinkState(null, "worker-1", "eth0", "up", 1, 10_000L, 1500, "02:42:ac:11:00:02", 1250.5, 1.0,
                 0.0, 0.0, firstWindow, firstWindow.plusSeconds(5), false);
         producer.send(new ProducerRecord<>(linksTopic, link.key(), ModelJson.MAPPER.writeValueAsBytes(link))).get();
     }
@@ -137,8 +151,10 @@ class TsdbSinkIT {
         Map<String, Long> verdicts = dropped == 0 ? Map.of("FORWARDED", forwarded) : Map.of("FORWARDED", forwarded, "DROPPED", dropped);
         Map<String, Long> reasons = dropped == 0 ? Map.of() : Map.of("POLICY_DENIED", dropped);
         String src = edge % 2 == 0 ? "shop/deployment/frontend" : "reserved:world";
+        EdgeStats.Http http = new EdgeStats.Http(forwarded, Map.of("2xx", forwarded),
+                List.of(new EdgeStats.Route("GET", "/api/cart", forwarded)), 0);
         return new EdgeStats(src, "shop/deployment/cart-" + edge, edge % 2 == 0 ? "shop" : "", "shop", "TCP", 8080 + edge,
-                forwarded + dropped, verdicts, reasons, null, null, null, null, false, List.of("worker-1"), null, null);
+                forwarded + dropped, verdicts, reasons, null, http, null, null, false, List.of("worker-1"), null, null);
     }
 
     private static void awaitSum(LocalTsdb tsdb, String promql, long expected) {

@@ -16,15 +16,29 @@ import io.hubbletopology.config.ConfigValues;
  * The production overlay keeps Kafka's SASL credentials out of the ConfigMap: the mounted YAML says
  * {@code sasl.jaas.config: ${env:KAFKA_SASL_JAAS_CONFIG}} and Kafka's EnvVarConfigProvider resolves it from
  * the environment, where the Secret puts it. This shows the Kafka clients we ship resolve such a reference
- * with the providers exactly as the production files declare them (no system property needed).
+ * with the providers exactly as the production files declare them (no system property needed). The sink's
+ * SASL kustomization ({@code deploy/k8s/sink-sasl}) declares them the same way.
  */
 class KafkaCredentialsFromEnvTest {
 
+    /** Each role's config file with SASL, the sink's from the sink-sasl kustomization. */
+    private static final Map<String, String> CONFIG_FILES = Map.of("ingest", "overlays/production/config/ingest.yaml",
+            "processor", "overlays/production/config/processor.yaml", "sink", "sink-sasl/config/sink.yaml");
+
+    @Test
+    void theSinkTalksToKafkaAsTheProductionProcessorDoes() {
+        assertThat(kafkaProperties("sink")).isEqualTo(kafkaProperties("processor"));
+    }
+
+    private static Map<String, Object> kafkaProperties(String role) {
+        Path yaml = Kustomize.K8S.resolve(CONFIG_FILES.get(role));
+        return new HashMap<>(ConfigValues.load(yaml, Map.of(), Map.of()).withPrefix("kafka.properties."));
+    }
+
     @Test
     void kafkaClientsResolveEnvReferencesWithTheProvidersTheProductionConfigDeclares() {
-        for (String role : new String[] {"ingest", "processor"}) {
-            Path yaml = Kustomize.K8S.resolve("overlays/production/config/" + role + ".yaml");
-            Map<String, Object> props = new HashMap<>(ConfigValues.load(yaml, Map.of(), Map.of()).withPrefix("kafka.properties."));
+        for (String role : CONFIG_FILES.keySet()) {
+            Map<String, Object> props = kafkaProperties(role);
             assertThat(props).as(role).containsEntry("sasl.jaas.config", "${env:KAFKA_SASL_JAAS_CONFIG}");
 
             // The test JVM has no KAFKA_SASL_JAAS_CONFIG; any variable it has shows the same resolution.

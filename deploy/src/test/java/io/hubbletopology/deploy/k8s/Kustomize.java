@@ -23,7 +23,8 @@ final class Kustomize {
 
     static final Path K8S = Path.of("k8s");
     /** Every directory an operator may apply with -k. */
-    static final List<String> KUSTOMIZATIONS = List.of("overlays/dev", "overlays/production", "sink", "strimzi", "monitoring");
+    static final List<String> KUSTOMIZATIONS = List.of("overlays/dev", "overlays/production", "sink", "sink-sasl", "strimzi",
+            "monitoring");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapKeySelector;
@@ -146,9 +147,10 @@ class RoleManifestsTest {
         }
     }
 
-    @Test
-    void sinkTakesItsEndpointFromAConfigMapAndCredentialsFromAnOptionalSecret() throws Exception {
-        Rendered rendered = Rendered.of("sink");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sink", "sink-sasl"})
+    void sinkTakesItsEndpointFromAConfigMapAndCredentialsFromAnOptionalSecret(String kustomization) throws Exception {
+        Rendered rendered = Rendered.of(kustomization);
         Deployment deployment = rendered.sink();
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         Container sink = pod.getContainers().get(0);
@@ -209,9 +211,11 @@ class RoleManifestsTest {
                 .getRequiredDuringSchedulingIgnoredDuringExecution()).isNotEmpty();
     }
 
-    @Test
-    void productionTakesKafkaCredentialsFromASecretNotTheConfigMap() throws Exception {
-        Rendered production = Rendered.of("overlays/production");
+    /** The production overlay's roles, and the sink beside them. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"overlays/production", "sink-sasl"})
+    void productionTakesKafkaCredentialsFromASecretNotTheConfigMap(String kustomization) throws Exception {
+        Rendered production = Rendered.of(kustomization);
         for (Rendered.Workload w : production.workloads()) {
             Container c = w.pod().getContainers().get(0);
             EnvVar jaas = env(c, "KAFKA_SASL_JAAS_CONFIG");
