@@ -54,15 +54,6 @@ public record ConfigKey<T>(String name, String env, String defaultValue, String 
         return new ConfigKey<>(name, env, defaultValue, description, parser, all);
     }
 
-    /** The same key with a further check on its value: {@code check} throws IllegalArgumentException with the reason. */
-    public ConfigKey<T> checked(java.util.function.Consumer<T> check) {
-        return new ConfigKey<>(name, env, defaultValue, description, s -> {
-            T value = parser.apply(s);
-            check.accept(value);
-            return value;
-        }, aliases);
-    }
-
     /** The default as a typed value, or null when there is none: for values built in code from the same defaults. */
     public T defaultParsed() {
         return defaultValue == null ? null : parser.apply(defaultValue);
