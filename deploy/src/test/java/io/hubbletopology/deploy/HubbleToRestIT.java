@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.deploy.roles.IngestRole;
@@ -44,8 +45,8 @@ class HubbleToRestIT {
 
         try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(SEED)::next)
                 .flowsPerSecond(2_000).maxFlows(FLOWS).startPaused().start()) {
-            Map<String, String> ingestSettings = new java.util.HashMap<>(IngestConfig.topicOverrides(topics));
-            ingestSettings.putAll(Map.of(IngestConfig.BOOTSTRAP_SERVERS.name(), kafka, IngestConfig.NODE_NAME.name(), "it-node",
+            Map<String, String> ingestSettings = new java.util.HashMap<>(KafkaSettings.topicOverrides(topics));
+            ingestSettings.putAll(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), kafka, IngestConfig.NODE_NAME.name(), "it-node",
                     IngestConfig.HUBBLE_ADDR.name(), "127.0.0.1:" + hubble.port(), IngestConfig.HEALTH_PORT.name(), "0",
                     IngestConfig.FLOWS_RETENTION.name(), "1h"));
             IngestRole ingest = new IngestRole(() -> IngestConfig.of(ingestSettings));

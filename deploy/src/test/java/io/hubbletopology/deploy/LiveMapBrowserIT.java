@@ -24,6 +24,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.deploy.roles.IngestRole;
@@ -61,8 +62,8 @@ class LiveMapBrowserIT {
                 Duration.ofHours(1), topics, 2, (short) 1), new ApiSettings("127.0.0.1", 0, "both"));
         try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(3)::next)
                 .flowsPerSecond(300).start()) {
-            Map<String, String> ingestSettings = new java.util.HashMap<>(IngestConfig.topicOverrides(topics));
-            ingestSettings.putAll(Map.of(IngestConfig.BOOTSTRAP_SERVERS.name(), kafka, IngestConfig.NODE_NAME.name(), "browser-node",
+            Map<String, String> ingestSettings = new java.util.HashMap<>(KafkaSettings.topicOverrides(topics));
+            ingestSettings.putAll(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), kafka, IngestConfig.NODE_NAME.name(), "browser-node",
                     IngestConfig.HUBBLE_ADDR.name(), "127.0.0.1:" + hubble.port(), IngestConfig.HEALTH_PORT.name(), "0",
                     IngestConfig.FLOWS_RETENTION.name(), "1h"));
             IngestRole ingest = new IngestRole(() -> IngestConfig.of(ingestSettings));

@@ -2,7 +2,6 @@ package io.hubbletopology.ingest;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.ingest.hubble.HubbleSourceSettings;
 import io.hubbletopology.ingest.hubble.HubbleTarget;
@@ -25,8 +26,10 @@ import io.hubbletopology.ingest.publish.FlowPublisher;
 import io.hubbletopology.topics.TopicNames;
 
 /**
- * Everything the ingest agent needs, read once at start from {@link ConfigValues} (YAML {@code --config}, the
+ * Everything the ingest agent needs, read once at start by {@link #from(ConfigValues)} (YAML {@code --config}, the
  * environment, the command line) into typed fields: a bad value throws {@link ConfigException} naming the key.
+ * Kafka and the topic names are the settings every role shares ({@link KafkaSettings}, e.g. {@code topics.flows};
+ * the agent's older {@code kafka.topics.flows} still works).
  * The YAML keys extend the old agent's ({@code discovery.mode}, {@code discovery.hubble_addr},
  * {@code discovery.poll_interval}); Kafka client properties (SASL, SSL, ...) pass through from
  * {@code kafka.properties.*}.
@@ -43,14 +46,31 @@ import io.hubbletopology.topics.TopicNames;
  *   tls: {ca_file: /etc/hubble/ca.crt, cert_file: /etc/hubble/tls.crt, key_file: /etc/hubble/tls.key}
  * kafka:
  *   bootstrap_servers: kafka:9092
+ * topics:
+ *   flows: hubble.flows
  *   properties: {security.protocol: SASL_SSL, sasl.mechanism: PLAIN}
  * }</pre>
  *
  * <pre>{@code
- * IngestConfig config = new IngestConfig(ConfigValues.load(Path.of("config.yaml"), System.getenv(), Map.of()));
+ * IngestConfig config = IngestConfig.from(ConfigValues.load(Path.of("config.yaml"), System.getenv(), Map.of()));
  * }</pre>
+ *
+ * @param kafka            where Kafka is, the client properties passed through, topic sizes and names
+ * @param nodeName         this node's name
+ * @param mode             what to discover
+ * @param hubble           how to read Hubble; its filters also apply to replayed flows
+ * @param sysfsRoot        where the interfaces are
+ * @param pollInterval     how often link states are read
+ * @param snapshotInterval how often every link state is published
+ * @param replayFile       the file to replay ("-" for stdin), or null when the agent follows its live sources
+ * @param flowsRetention   retention of the flows topic when the agent creates it
+ * @param producerSettings the producer's tuning (compression, linger, batch, buffer) on top of {@link FlowPublisher#defaults()}
+ * @param healthHost       address of the health and metrics server
+ * @param healthPort       -1: no health server; 0: any free port
  */
-public final class IngestConfig {
+public record IngestConfig(KafkaSettings kafka, String nodeName, DiscoveryMode mode, HubbleSourceSettings hubble,
+                           Path sysfsRoot, Duration pollInterval, Duration snapshotInterval, String replayFile,
+                           Duration flowsRetention, Map<String, Object> producerSettings, String healthHost, int healthPort) {
 
     public static final Path DEFAULT_SYSFS_ROOT = Path.of("/sys/class/net");
 
@@ -58,15 +78,15 @@ public final class IngestConfig {
             "What to discover: hubble (flows), sysfs (this node's link states) or both.", DiscoveryMode::parse);
     public static final ConfigKey<String> HUBBLE_ADDR = ConfigKey.string("discovery.hubble_addr", "HUBBLE_ADDR", "localhost:4245",
             "Hubble Relay (host:port, default port 4245) or the local agent's socket (unix:///var/run/cilium/hubble.sock).");
-    public static final ConfigKey<Duration> POLL_INTERVAL = positive(ConfigKey.duration("discovery.poll_interval", "POLL_INTERVAL", "1s",
-            "How often link states are read from sysfs (a bare number is seconds)."));
-    public static final ConfigKey<Duration> SNAPSHOT_INTERVAL = positive(ConfigKey.duration("discovery.snapshot_interval",
-            "SNAPSHOT_INTERVAL", "60s", "How often every link state is published, changed or not (keeps the compacted topic full)."));
+    public static final ConfigKey<Duration> POLL_INTERVAL = ConfigKey.positiveDuration("discovery.poll_interval", "POLL_INTERVAL",
+            "1s", "How often link states are read from sysfs (a bare number is seconds).");
+    public static final ConfigKey<Duration> SNAPSHOT_INTERVAL = ConfigKey.positiveDuration("discovery.snapshot_interval",
+            "SNAPSHOT_INTERVAL", "60s", "How often every link state is published, changed or not (keeps the compacted topic full).");
     public static final ConfigKey<Path> SYSFS_ROOT = new ConfigKey<>("discovery.sysfs_root", "SYSFS_ROOT", "/sys/class/net",
             "Where the interfaces are: /sys/class/net, or the host's mounted elsewhere (/host/sys/class/net).", Path::of);
     public static final ConfigKey<String> REPLAY_FILE = new ConfigKey<>("replay.file", null, null,
             "Replay 'hubble observe -o json' output or Hubble exporter files instead of following Hubble; '-' reads stdin.",
-            s -> "-".equals(s.trim()) ? "-" : readableFile(s).toString());
+            s -> "-".equals(s.trim()) ? "-" : ConfigKey.parseReadableFile(s).toString());
 
     public static final ConfigKey<List<Verdict>> VERDICTS = new ConfigKey<>("hubble.verdicts", "VERDICT_WHITELIST", "",
             "Verdicts to keep, sent to Hubble as a filter (e.g. FORWARDED,DROPPED); empty keeps all.", IngestConfig::verdicts);
@@ -74,35 +94,23 @@ public final class IngestConfig {
             "Pod prefixes to leave out as source or destination; 'kube-system/' leaves out a namespace.");
     public static final ConfigKey<Boolean> INCLUDE_REPLIES = ConfigKey.bool("hubble.include_replies", "HUBBLE_INCLUDE_REPLIES", "false",
             "Keep reply flows too (left out by default, as hubble-ui does); they add HTTP status classes, DNS failures and latency to the edge of the request they answer.");
-    public static final ConfigKey<Duration> MAX_BACKOFF = positive(ConfigKey.duration("hubble.max_backoff", null, "30s",
-            "The longest wait between reconnects to Hubble (exponential backoff with jitter, forever)."));
+    public static final ConfigKey<Duration> MAX_BACKOFF = ConfigKey.positiveDuration("hubble.max_backoff", null, "30s",
+            "The longest wait between reconnects to Hubble (exponential backoff with jitter, forever).");
     public static final ConfigKey<Integer> BACKFILL = ConfigKey.integer("hubble.backfill", null, "65535", 1, 65_535,
             "Flows to ask for again after a reconnect to a Hubble that refuses 'since' with 'follow'.");
     public static final ConfigKey<Boolean> TLS_ENABLED = ConfigKey.bool("hubble.tls.enabled", "HUBBLE_TLS", "false",
             "Connect to Hubble with TLS (implied by ca_file or cert_file).");
-    public static final ConfigKey<Path> TLS_CA_FILE = readableFile("hubble.tls.ca_file", "HUBBLE_TLS_CA_FILE",
+    public static final ConfigKey<Path> TLS_CA_FILE = ConfigKey.readableFile("hubble.tls.ca_file", "HUBBLE_TLS_CA_FILE",
             "PEM CA the Hubble server's certificate must chain to; unset: the JDK's trust store.");
-    public static final ConfigKey<Path> TLS_CERT_FILE = readableFile("hubble.tls.cert_file", "HUBBLE_TLS_CERT_FILE",
+    public static final ConfigKey<Path> TLS_CERT_FILE = ConfigKey.readableFile("hubble.tls.cert_file", "HUBBLE_TLS_CERT_FILE",
             "PEM client certificate for mTLS (with key_file).");
-    public static final ConfigKey<Path> TLS_KEY_FILE = readableFile("hubble.tls.key_file", "HUBBLE_TLS_KEY_FILE",
+    public static final ConfigKey<Path> TLS_KEY_FILE = ConfigKey.readableFile("hubble.tls.key_file", "HUBBLE_TLS_KEY_FILE",
             "PEM (PKCS#8) key of the client certificate.");
     public static final ConfigKey<String> TLS_SERVER_NAME = ConfigKey.string("hubble.tls.server_name", "HUBBLE_TLS_SERVER_NAME", null,
             "The name Hubble's certificate carries when it is not the address's host (e.g. ui.hubble-relay.cilium.io).");
 
-    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.string("kafka.bootstrap_servers", "KAFKA_BOOTSTRAP_SERVERS",
-            "127.0.0.1:9092", "Kafka's bootstrap servers.");
-    public static final ConfigKey<String> TOPIC_FLOWS = ConfigKey.string("kafka.topics.flows", null, TopicNames.DEFAULT_FLOWS,
-            "Topic of the flows (protobuf FlowRecord, key: the edge).");
-    public static final ConfigKey<String> TOPIC_LINKS = ConfigKey.string("kafka.topics.links", null, TopicNames.DEFAULT_LINKS,
-            "Compacted topic of the link states (protobuf LinkStateRecord, key: node/interface).");
-    public static final ConfigKey<String> TOPIC_LOST_EVENTS = ConfigKey.string("kafka.topics.lost_events", null,
-            TopicNames.DEFAULT_LOST_EVENTS, "Topic of Hubble's lost-events reports (protobuf LostEventsRecord, key: node).");
-    public static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("kafka.partitions", null, "3", 1, 10_000,
-            "Partitions of the topics the agent creates when they are missing (existing ones are used as they are).");
-    public static final ConfigKey<Integer> REPLICATION_FACTOR = ConfigKey.integer("kafka.replication_factor", null, "1", 1, 32_767,
-            "Replication factor of the topics the agent creates.");
-    public static final ConfigKey<Duration> FLOWS_RETENTION = positive(ConfigKey.duration("kafka.flows_retention", null, "24h",
-            "Retention of the flows topic when the agent creates it."));
+    public static final ConfigKey<Duration> FLOWS_RETENTION = ConfigKey.positiveDuration("kafka.flows_retention", null, "24h",
+            "Retention of the flows topic when the agent creates it.");
     public static final ConfigKey<String> COMPRESSION = new ConfigKey<>("kafka.compression", null, "lz4",
             "Producer compression: none, gzip, snappy, lz4 or zstd.", IngestConfig::compression);
     public static final ConfigKey<Duration> LINGER = ConfigKey.duration("kafka.linger", null, "20ms",
@@ -114,78 +122,48 @@ public final class IngestConfig {
             "Bytes the agent holds while Kafka is slow or away; when full it stops reading its sources (backpressure).");
 
     public static final ConfigKey<String> NODE_NAME = ConfigKey.string("node.name", "NODE_NAME", null,
-            "This node's name, for link states and flows that do not carry one; default: the host name.");
+            "This node's name, for link states and flows that do not carry one; unset: the host name.");
     public static final ConfigKey<String> HEALTH_HOST = ConfigKey.string("health.host", null, "0.0.0.0",
             "Address of the health and metrics HTTP server.");
     public static final ConfigKey<Integer> HEALTH_PORT = ConfigKey.integer("health.port", "HEALTH_PORT", "8081", -1, 65_535,
             "Port of /health, /ready (aliases /healthz, /readyz) and /metrics; 0 picks a free port, -1 turns the server off.");
 
-    private static final String KAFKA_PROPERTIES = "kafka.properties.";
+    public IngestConfig {
+        Objects.requireNonNull(kafka, "kafka");
+        producerSettings = Map.copyOf(producerSettings);
+    }
 
-    private final String bootstrapServers;
-    private final Map<String, Object> kafkaProperties;
-    private final String nodeName;
-    private final DiscoveryMode mode;
-    private final HubbleSourceSettings hubble;
-    private final Path sysfsRoot;
-    private final Duration pollInterval;
-    private final Duration snapshotInterval;
-    private final String replayFile;
-    private final TopicNames topics;
-    private final int partitions;
-    private final short replicationFactor;
-    private final Duration flowsRetention;
-    private final Map<String, Object> producerSettings;
-    private final String healthHost;
-    private final int healthPort;
-
-    /** @throws ConfigException naming the first key whose value cannot be used */
-    public IngestConfig(ConfigValues values) {
-        bootstrapServers = nonBlank(values, BOOTSTRAP_SERVERS);
-        kafkaProperties = Map.copyOf(values.withPrefix(KAFKA_PROPERTIES));
+    /** Reads and checks every key once; throws {@link ConfigException} naming the first key whose value cannot be used. */
+    public static IngestConfig from(ConfigValues values) {
+        KafkaSettings kafka = KafkaSettings.from(values);
         String node = values.get(NODE_NAME);
-        nodeName = node == null || node.isBlank() ? hostName() : node.trim();
-        mode = values.get(MODE);
-        replayFile = values.get(REPLAY_FILE);
-        hubble = hubbleSettings(values, mode.hubble() && replayFile == null);
-        sysfsRoot = values.get(SYSFS_ROOT);
-        pollInterval = values.get(POLL_INTERVAL);
-        snapshotInterval = values.get(SNAPSHOT_INTERVAL);
-        topics = new TopicNames(nonBlank(values, TOPIC_FLOWS), nonBlank(values, TOPIC_LINKS), nonBlank(values, TOPIC_LOST_EVENTS),
-                TopicNames.DEFAULT_DEAD_LETTER, TopicNames.DEFAULT_EDGE_UPDATES, TopicNames.DEFAULT_LINK_CHANGES,
-                TopicNames.DEFAULT_WORKLOAD_CHANGES);
-        partitions = values.get(PARTITIONS);
-        replicationFactor = values.get(REPLICATION_FACTOR).shortValue();
-        flowsRetention = values.get(FLOWS_RETENTION);
+        DiscoveryMode mode = values.get(MODE);
+        String replayFile = values.get(REPLAY_FILE);
+        HubbleSourceSettings hubble = hubbleSettings(values, mode.hubble() && replayFile == null);
         Map<String, Object> producer = new HashMap<>(FlowPublisher.defaults());
         producer.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, values.get(COMPRESSION));
         producer.put(ProducerConfig.LINGER_MS_CONFIG, (int) values.get(LINGER).toMillis());
         producer.put(ProducerConfig.BATCH_SIZE_CONFIG, values.get(BATCH_SIZE));
         producer.put(ProducerConfig.BUFFER_MEMORY_CONFIG, values.get(BUFFER_MEMORY).longValue());
-        producerSettings = Map.copyOf(producer);
-        healthHost = values.get(HEALTH_HOST);
-        healthPort = values.get(HEALTH_PORT);
+        return new IngestConfig(kafka, node == null || node.isBlank() ? hostName() : node.trim(), mode, hubble,
+                values.get(SYSFS_ROOT), values.get(POLL_INTERVAL), values.get(SNAPSHOT_INTERVAL), replayFile,
+                values.get(FLOWS_RETENTION), producer, values.get(HEALTH_HOST), values.get(HEALTH_PORT));
     }
 
     /** Only overrides on top of the defaults: for tests and roles composed in code (the demo). */
     public static IngestConfig of(Map<String, String> overrides) {
-        return new IngestConfig(ConfigValues.of(overrides));
-    }
-
-    /** Override entries that make the agent use these topic names. */
-    public static Map<String, String> topicOverrides(TopicNames names) {
-        return Map.of(TOPIC_FLOWS.name(), names.flows(), TOPIC_LINKS.name(), names.links(),
-                TOPIC_LOST_EVENTS.name(), names.lostEvents());
+        return from(ConfigValues.of(overrides));
     }
 
     /** Every key, for the configuration reference and the unknown-key warning. */
     public static List<ConfigKey<?>> keys() {
-        return List.of(MODE, HUBBLE_ADDR, POLL_INTERVAL, SNAPSHOT_INTERVAL, SYSFS_ROOT, REPLAY_FILE,
+        List<ConfigKey<?>> keys = new ArrayList<>(List.of(MODE, HUBBLE_ADDR, POLL_INTERVAL, SNAPSHOT_INTERVAL, SYSFS_ROOT, REPLAY_FILE,
                 VERDICTS, EXCLUDE_PODS, INCLUDE_REPLIES, MAX_BACKOFF, BACKFILL,
-                TLS_ENABLED, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TLS_SERVER_NAME,
-                BOOTSTRAP_SERVERS, TOPIC_FLOWS, TOPIC_LINKS, TOPIC_LOST_EVENTS, PARTITIONS, REPLICATION_FACTOR,
-                FLOWS_RETENTION, COMPRESSION, LINGER, BATCH_SIZE, BUFFER_MEMORY,
-                NODE_NAME, HEALTH_HOST, HEALTH_PORT);
+                TLS_ENABLED, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TLS_SERVER_NAME));
+        keys.addAll(KafkaSettings.keysWithTopics(List.of(KafkaSettings.FLOWS_TOPIC, KafkaSettings.LINKS_TOPIC,
+                KafkaSettings.LOST_EVENTS_TOPIC)));
+        keys.addAll(List.of(FLOWS_RETENTION, COMPRESSION, LINGER, BATCH_SIZE, BUFFER_MEMORY, NODE_NAME, HEALTH_HOST, HEALTH_PORT));
+        return List.copyOf(keys);
     }
 
     private static HubbleSourceSettings hubbleSettings(ConfigValues values, boolean followsHubble) {
@@ -233,36 +211,6 @@ public final class IngestConfig {
         return c;
     }
 
-    private static ConfigKey<Path> readableFile(String name, String env, String description) {
-        return new ConfigKey<>(name, env, null, description, IngestConfig::readableFile);
-    }
-
-    private static Path readableFile(String text) {
-        Path p = Path.of(text.trim());
-        if (!Files.isReadable(p) || Files.isDirectory(p)) {
-            throw new IllegalArgumentException("cannot read file " + p);
-        }
-        return p;
-    }
-
-    private static ConfigKey<Duration> positive(ConfigKey<Duration> key) {
-        return new ConfigKey<>(key.name(), key.env(), key.defaultValue(), key.description(), s -> {
-            Duration d = key.parser().apply(s);
-            if (d.isZero()) {
-                throw new IllegalArgumentException("must be positive, was '" + s + "'");
-            }
-            return d;
-        });
-    }
-
-    private static String nonBlank(ConfigValues values, ConfigKey<String> key) {
-        String v = values.get(key);
-        if (v == null || v.isBlank()) {
-            throw new ConfigException(key.name(), "invalid " + key.name() + ": must not be empty");
-        }
-        return v.trim();
-    }
-
     private static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
@@ -280,49 +228,19 @@ public final class IngestConfig {
 
     /** Properties every Kafka client of the agent shares (servers, id, SASL/SSL pass-through). */
     public Map<String, Object> clientProperties() {
-        Map<String, Object> props = new LinkedHashMap<>(kafkaProperties);
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = new LinkedHashMap<>(kafka.properties());
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "hubble-topology-ingest-" + nodeName);
         return props;
     }
 
     public String bootstrapServers() {
-        return bootstrapServers;
+        return kafka.bootstrapServers();
     }
 
     /** The pass-through Kafka client properties ({@code kafka.properties.*}), prefix removed. */
     public Map<String, Object> kafkaProperties() {
-        return kafkaProperties;
-    }
-
-    public String nodeName() {
-        return nodeName;
-    }
-
-    public DiscoveryMode mode() {
-        return mode;
-    }
-
-    /** How to read Hubble; its filters also apply to replayed flows. */
-    public HubbleSourceSettings hubble() {
-        return hubble;
-    }
-
-    public Path sysfsRoot() {
-        return sysfsRoot;
-    }
-
-    public Duration pollInterval() {
-        return pollInterval;
-    }
-
-    public Duration snapshotInterval() {
-        return snapshotInterval;
-    }
-
-    /** The file to replay ("-" for stdin), or null when the agent follows its live sources. */
-    public String replayFile() {
-        return replayFile;
+        return kafka.properties();
     }
 
     public boolean replay() {
@@ -330,27 +248,14 @@ public final class IngestConfig {
     }
 
     public TopicNames topics() {
-        return topics;
+        return kafka.topics();
     }
 
     public int partitions() {
-        return partitions;
+        return kafka.partitions();
     }
 
     public short replicationFactor() {
-        return replicationFactor;
-    }
-
-    public Duration flowsRetention() {
-        return flowsRetention;
-    }
-
-    public String healthHost() {
-        return healthHost;
-    }
-
-    /** -1: no health server; 0: any free port. */
-    public int healthPort() {
-        return healthPort;
+        return kafka.replicationFactor();
     }
 }

@@ -18,7 +18,7 @@
  *       whose Hubble reported the loss, so a gap in Hubble's own buffers is visible downstream.</li>
  * </ul>
  * Topics are created at start when missing ({@code kafka.partitions}, {@code kafka.replication_factor});
- * existing ones are used as they are. Names: {@code kafka.topics.flows}, {@code .links}, {@code .lost_events}.
+ * existing ones are used as they are. Names: {@code topics.flows}, {@code .links}, {@code .lost_events}, as for every role (the older {@code kafka.topics.*} still work).
  *
  * <h2>Delivery</h2>
  * The producer is idempotent with acks=all, lz4 compression and 128 KiB batches; it retries for as long as Kafka

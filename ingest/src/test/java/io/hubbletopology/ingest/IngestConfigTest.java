@@ -46,7 +46,7 @@ class IngestConfigTest {
                 node:
                   name: worker-1
                 """);
-        IngestConfig c = new IngestConfig(ConfigValues.load(yaml, Map.of(), Map.of()));
+        IngestConfig c = IngestConfig.from(ConfigValues.load(yaml, Map.of(), Map.of()));
         assertThat(c.mode()).isEqualTo(DiscoveryMode.HUBBLE);
         assertThat(c.hubble().target().display()).isEqualTo("relay.example:4245");
         assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -68,7 +68,7 @@ class IngestConfigTest {
         Path yaml = Files.writeString(dir.resolve("c.yaml"), "discovery: {mode: sysfs, hubble_addr: a:1}\nnode: {name: from-file}\n");
         Map<String, String> env = Map.of("DISCOVERY_MODE", "both", "HUBBLE_ADDR", "b:2", "NODE_NAME", "from-env",
                 "KAFKA_BOOTSTRAP_SERVERS", "env-kafka:9092");
-        IngestConfig c = new IngestConfig(ConfigValues.load(yaml, env, Map.of("discovery.hubble_addr", "unix:///run/hubble.sock")));
+        IngestConfig c = IngestConfig.from(ConfigValues.load(yaml, env, Map.of("discovery.hubble_addr", "unix:///run/hubble.sock")));
         assertThat(c.mode()).isEqualTo(DiscoveryMode.BOTH);
         assertThat(c.nodeName()).isEqualTo("from-env");
         assertThat(c.bootstrapServers()).isEqualTo("env-kafka:9092");

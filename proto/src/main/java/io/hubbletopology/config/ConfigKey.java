@@ -1,5 +1,7 @@
 package io.hubbletopology.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -26,8 +28,11 @@ import java.util.regex.Pattern;
  * @param defaultValue the default as text, or null when the setting is optional with no default
  * @param description  what it means, for the reference
  * @param parser       text to value; throws IllegalArgumentException with the reason on bad text
+ * @param aliases      older names of the key still read (in the YAML file and overrides), after the name itself:
+ *                     a renamed key keeps working in the files and scripts that use the old name
  */
-public record ConfigKey<T>(String name, String env, String defaultValue, String description, Function<String, T> parser) {
+public record ConfigKey<T>(String name, String env, String defaultValue, String description, Function<String, T> parser,
+                           List<String> aliases) {
 
     private static final Pattern DURATION = Pattern.compile("^(\\d{1,12})(ms|s|m|h|d)?$");
 
@@ -35,6 +40,30 @@ public record ConfigKey<T>(String name, String env, String defaultValue, String 
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(parser, "parser");
+        aliases = List.copyOf(aliases);
+    }
+
+    public ConfigKey(String name, String env, String defaultValue, String description, Function<String, T> parser) {
+        this(name, env, defaultValue, description, parser, List.of());
+    }
+
+    /** This key, also read under an older name ({@code topics.flows} also as {@code kafka.topics.flows}). */
+    public ConfigKey<T> withAlias(String oldName) {
+        List<String> all = new java.util.ArrayList<>(aliases);
+        all.add(oldName);
+        return new ConfigKey<>(name, env, defaultValue, description, parser, all);
+    }
+
+    /** The default as a typed value, or null when there is none: for values built in code from the same defaults. */
+    public T defaultParsed() {
+        return defaultValue == null ? null : parser.apply(defaultValue);
+    }
+
+    /** The name first, then the aliases: every name this key is read under. */
+    public List<String> names() {
+        List<String> all = new java.util.ArrayList<>(List.of(name));
+        all.addAll(aliases);
+        return all;
     }
 
     public static ConfigKey<String> string(String name, String env, String defaultValue, String description) {
@@ -74,6 +103,19 @@ public record ConfigKey<T>(String name, String env, String defaultValue, String 
     public static <E extends Enum<E>> ConfigKey<E> oneOf(String name, String env, String defaultValue, Class<E> type,
                                                          String description) {
         return new ConfigKey<>(name, env, defaultValue, description, s -> parseEnum(s, type));
+    }
+
+    /** A file that must be readable at start (a certificate, a key, a token); no default. */
+    public static ConfigKey<Path> readableFile(String name, String env, String description) {
+        return new ConfigKey<>(name, env, null, description, ConfigKey::parseReadableFile);
+    }
+
+    public static Path parseReadableFile(String text) {
+        Path p = Path.of(text.trim());
+        if (!Files.isReadable(p) || Files.isDirectory(p)) {
+            throw new IllegalArgumentException("cannot read file " + p);
+        }
+        return p;
     }
 
     public static int parseInt(String s, int min, int max) {

@@ -44,16 +44,23 @@ public final class ConfigValues {
         return new ConfigValues(Map.of(), Map.of(), overrides);
     }
 
+    /** These values with one more command-line entry: a default a role derives from other settings. */
+    public ConfigValues withOverride(String key, String value) {
+        Map<String, String> more = new LinkedHashMap<>(overrides);
+        more.put(key, value);
+        return new ConfigValues(file, env, more);
+    }
+
     /** The typed value of a key: command line, else environment, else file, else default; null when none of them. */
     public <T> T get(ConfigKey<T> key) {
         String source = "";
-        String text = overrides.get(key.name());
+        String text = firstOf(overrides, key);
         if (text == null && key.env() != null && env.containsKey(key.env())) {
             text = env.get(key.env());
             source = " (from env " + key.env() + ")";
         }
         if (text == null) {
-            text = file.get(key.name());
+            text = firstOf(file, key);
         }
         if (text == null) {
             text = key.defaultValue();
@@ -68,9 +75,19 @@ public final class ConfigValues {
         }
     }
 
-    /** The keys of the file that no role declared: most likely typos, worth one warning line. */
+    private static String firstOf(Map<String, String> source, ConfigKey<?> key) {
+        for (String name : key.names()) {
+            String text = source.get(name);
+            if (text != null) {
+                return text;
+            }
+        }
+        return null;
+    }
+
+    /** The keys of the file that no role declared (under its name or an alias): most likely typos, worth one warning line. */
     public List<String> unknownFileKeys(List<ConfigKey<?>> known) {
-        var names = known.stream().map(ConfigKey::name).collect(Collectors.toSet());
+        var names = known.stream().flatMap(k -> k.names().stream()).collect(Collectors.toSet());
         return file.keySet().stream().filter(k -> !names.contains(k) && !k.startsWith("kafka.properties.")).sorted().toList();
     }
 

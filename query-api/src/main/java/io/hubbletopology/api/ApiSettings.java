@@ -92,13 +92,20 @@ public record ApiSettings(String host, int port, String mode, List<String> token
                        int maxClients, Duration heartbeat, int clientQueue, Duration stallTimeout,
                        Duration snapshotRange, Path keystore, String keystorePassword, Duration peerTimeout) {
         this(host, port, mode, tokens, allowedOrigins, maxClients, heartbeat, clientQueue, stallTimeout, snapshotRange,
-                keystore, keystorePassword, peerTimeout, null, false, FlowQueryBounds.DEFAULT);
+                keystore, keystorePassword, peerTimeout, null, METRICS_REQUIRE_TOKEN.defaultParsed(), defaultFlowBounds());
     }
 
-    /** Defaults but for where it listens and the mode it reports. */
+    /** The keys' defaults but for where it listens and the mode it reports. */
     public ApiSettings(String host, int port, String mode) {
-        this(host, port, mode, List.of(), List.of(), 100, Duration.ofSeconds(30), 1_000, Duration.ofSeconds(15),
-                Duration.ofMinutes(5), null, "", Duration.ofSeconds(2));
+        this(host, port, mode, TOKENS.defaultParsed(), ALLOWED_ORIGINS.defaultParsed(), MAX_CLIENTS.defaultParsed(),
+                HEARTBEAT.defaultParsed(), CLIENT_QUEUE.defaultParsed(), STALL_TIMEOUT.defaultParsed(),
+                SNAPSHOT_RANGE.defaultParsed(), null, KEYSTORE_PASSWORD.defaultParsed(), PEER_TIMEOUT.defaultParsed());
+    }
+
+    /** The flow query bounds of the keys' defaults. */
+    public static FlowQueryBounds defaultFlowBounds() {
+        return new FlowQueryBounds(FLOWS_MAX_SCANNED.defaultParsed(), FLOWS_MAX_DURATION.defaultParsed(),
+                FLOWS_POOL_WAIT.defaultParsed());
     }
 
     /** The settings of the keys; throws ConfigException naming api.require_auth when it is set and no token is. */
@@ -148,7 +155,7 @@ public record ApiSettings(String host, int port, String mode, List<String> token
     }
 
     public ApiSettings withLiveLimits(int newMaxClients, int newClientQueue, Duration newStallTimeout) {
-        return new ApiSettings(host, port, mode, tokens, allowedOrigins, newMaxClients, Duration.ofSeconds(30), newClientQueue,
+        return new ApiSettings(host, port, mode, tokens, allowedOrigins, newMaxClients, heartbeat, newClientQueue,
                 newStallTimeout, snapshotRange, keystore, keystorePassword, peerTimeout, tokensFile, metricsRequireToken, flowBounds);
     }
 

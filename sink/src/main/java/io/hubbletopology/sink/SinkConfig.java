@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
-import io.hubbletopology.processor.ProcessorConfig;
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.sink.remote.RemoteWriteTarget;
 
 /**
@@ -46,11 +46,10 @@ public record SinkConfig(String bootstrapServers, Map<String, Object> kafkaPrope
             "REMOTE_WRITE_USERNAME", null, "User for HTTP basic auth (with sink.basic_auth.password).");
     public static final ConfigKey<String> BASIC_AUTH_PASSWORD = ConfigKey.string("sink.basic_auth.password",
             "REMOTE_WRITE_PASSWORD", null, "Password for HTTP basic auth; better from the environment than from the file.");
-    public static final ConfigKey<Path> BEARER_TOKEN_FILE = new ConfigKey<>("sink.bearer_token_file",
-            "REMOTE_WRITE_BEARER_TOKEN_FILE", null, "File whose content is sent as a bearer token (read at start).",
-            SinkConfig::readableFile);
-    public static final ConfigKey<Path> TLS_CA_FILE = new ConfigKey<>("sink.tls.ca_file", "REMOTE_WRITE_CA_FILE", null,
-            "PEM CA certificate(s) to trust for an https endpoint; unset: the JVM's trusted CAs.", SinkConfig::readableFile);
+    public static final ConfigKey<Path> BEARER_TOKEN_FILE = ConfigKey.readableFile("sink.bearer_token_file",
+            "REMOTE_WRITE_BEARER_TOKEN_FILE", "File whose content is sent as a bearer token (read at start).");
+    public static final ConfigKey<Path> TLS_CA_FILE = ConfigKey.readableFile("sink.tls.ca_file", "REMOTE_WRITE_CA_FILE",
+            "PEM CA certificate(s) to trust for an https endpoint; unset: the JVM's trusted CAs.");
     public static final ConfigKey<String> TENANT = ConfigKey.string("sink.tenant", "REMOTE_WRITE_TENANT", null,
             "Tenant sent as X-Scope-OrgID (Mimir, Cortex); unset: no header.");
     public static final ConfigKey<Map<String, String>> EXTRA_LABELS = new ConfigKey<>("sink.extra_labels",
@@ -81,8 +80,8 @@ public record SinkConfig(String bootstrapServers, Map<String, Object> kafkaPrope
     }
 
     public static List<ConfigKey<?>> keys() {
-        return List.of(ProcessorConfig.BOOTSTRAP_SERVERS, GROUP_ID, ProcessorConfig.EDGE_UPDATES_TOPIC,
-                ProcessorConfig.LINK_CHANGES_TOPIC, REMOTE_WRITE_URL, BASIC_AUTH_USERNAME, BASIC_AUTH_PASSWORD,
+        return List.of(KafkaSettings.BOOTSTRAP_SERVERS, GROUP_ID, KafkaSettings.EDGE_UPDATES_TOPIC,
+                KafkaSettings.LINK_CHANGES_TOPIC, REMOTE_WRITE_URL, BASIC_AUTH_USERNAME, BASIC_AUTH_PASSWORD,
                 BEARER_TOKEN_FILE, TLS_CA_FILE, TENANT, EXTRA_LABELS, WINDOW_GRACE, MAX_PENDING_WINDOWS,
                 MAX_BATCH_SAMPLES, MAX_BATCH_BYTES, REQUEST_TIMEOUT, MAX_BACKOFF, HEALTH_HOST, HEALTH_PORT);
     }
@@ -95,9 +94,9 @@ public record SinkConfig(String bootstrapServers, Map<String, Object> kafkaPrope
         }
         RemoteWriteTarget target = new RemoteWriteTarget(url, authorization(values), values.get(TLS_CA_FILE),
                 values.get(TENANT), values.get(REQUEST_TIMEOUT));
-        return new SinkConfig(values.get(ProcessorConfig.BOOTSTRAP_SERVERS),
-                new LinkedHashMap<>(values.withPrefix("kafka.properties.")), values.get(GROUP_ID),
-                values.get(ProcessorConfig.EDGE_UPDATES_TOPIC), values.get(ProcessorConfig.LINK_CHANGES_TOPIC), target,
+        return new SinkConfig(values.get(KafkaSettings.BOOTSTRAP_SERVERS),
+                new LinkedHashMap<>(values.withPrefix(KafkaSettings.PROPERTIES_PREFIX)), values.get(GROUP_ID),
+                values.get(KafkaSettings.EDGE_UPDATES_TOPIC), values.get(KafkaSettings.LINK_CHANGES_TOPIC), target,
                 values.get(EXTRA_LABELS), values.get(WINDOW_GRACE), values.get(MAX_PENDING_WINDOWS),
                 values.get(MAX_BATCH_SAMPLES), values.get(MAX_BATCH_BYTES), values.get(MAX_BACKOFF),
                 values.get(HEALTH_HOST), values.get(HEALTH_PORT));
@@ -151,13 +150,5 @@ public record SinkConfig(String bootstrapServers, Map<String, Object> kafkaPrope
             labels.put(name, pair.substring(eq + 1).trim());
         }
         return labels;
-    }
-
-    private static Path readableFile(String text) {
-        Path p = Path.of(text.trim());
-        if (!Files.isReadable(p) || Files.isDirectory(p)) {
-            throw new IllegalArgumentException("cannot read file " + p);
-        }
-        return p;
     }
 }

@@ -2,7 +2,7 @@ package io.hubbletopology.processor;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -10,6 +10,7 @@ import java.util.Objects;
 import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.topics.TopicNames;
 
 /**
@@ -44,13 +45,6 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
 
     public static final String DEFAULT_APPLICATION_ID = "hubble-topology";
 
-    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.string("kafka.bootstrap_servers",
-            "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "Kafka bootstrap servers, host:port[,host:port...].");
-    public static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("kafka.partitions", "KAFKA_PARTITIONS", "3",
-            1, 10_000, "Partitions of the topics the processor creates when they are missing.");
-    public static final ConfigKey<Integer> REPLICATION_FACTOR = ConfigKey.integer("kafka.replication_factor",
-            "KAFKA_REPLICATION_FACTOR", "1", 1, Short.MAX_VALUE,
-            "Replication factor of the topics the processor creates (also of Kafka Streams' internal topics).");
     public static final ConfigKey<String> APPLICATION_ID = new ConfigKey<>("processor.application_id", "APPLICATION_ID",
             DEFAULT_APPLICATION_ID, "Kafka Streams application id; instances with the same id share the work.",
             ProcessorConfig::parseApplicationId);
@@ -59,7 +53,7 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
             + "port); unset: the API's bind address, else 127.0.0.1 when Kafka is on loopback, else this machine's "
             + "address (logged at start).", ProcessorConfig::parseHostPort);
     public static final ConfigKey<Path> STATE_DIR = new ConfigKey<>("processor.state_dir", "STATE_DIR", null,
-            "Where the state stores live; default: hubble-topology-state under the system temp directory.", Path::of);
+            "Where the state stores live; unset: hubble-topology-state-<api.port> under the system temp directory.", Path::of);
     public static final ConfigKey<Integer> THREADS = ConfigKey.integer("processor.threads", "STREAM_THREADS", "1",
             1, 64, "Kafka Streams threads.");
     public static final ConfigKey<Integer> STANDBY_REPLICAS = ConfigKey.integer("processor.standby_replicas",
@@ -75,21 +69,6 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
             "30s", "How late a flow may arrive and still count in its window; later flows are counted as late.");
     public static final ConfigKey<Duration> WINDOW_RETENTION = ConfigKey.duration("processor.window.retention",
             "WINDOW_RETENTION", "24h", "How long windows are kept for queries (at least window size plus grace).");
-    public static final ConfigKey<String> FLOWS_TOPIC = topic("topics.flows", TopicNames.DEFAULT_FLOWS,
-            "Raw flows from the ingest agents.");
-    public static final ConfigKey<String> LINKS_TOPIC = topic("topics.links", TopicNames.DEFAULT_LINKS,
-            "Link states from the ingest agents.");
-    public static final ConfigKey<String> LOST_EVENTS_TOPIC = topic("topics.lost_events",
-            TopicNames.DEFAULT_LOST_EVENTS, "Gaps Hubble reported.");
-    public static final ConfigKey<String> DEAD_LETTER_TOPIC = topic("topics.dead_letter",
-            TopicNames.DEFAULT_DEAD_LETTER, "Records the processor could not use, with headers saying why and where from.");
-    public static final ConfigKey<String> EDGE_UPDATES_TOPIC = topic("topics.edge_updates",
-            TopicNames.DEFAULT_EDGE_UPDATES, "JSON edge figures per window, for downstream consumers.");
-    public static final ConfigKey<String> LINK_CHANGES_TOPIC = topic("topics.link_changes",
-            TopicNames.DEFAULT_LINK_CHANGES, "JSON link states, for downstream consumers.");
-    public static final ConfigKey<String> WORKLOAD_CHANGES_TOPIC = topic("topics.workload_changes",
-            TopicNames.DEFAULT_WORKLOAD_CHANGES, "JSON workload inventory changes, for downstream consumers.");
-
     public ProcessorConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -105,31 +84,33 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
         }
     }
 
-    /** Every key this class reads, for the configuration reference and unknown-key warnings. */
+    /**
+     * Every key this class reads, for the configuration reference and unknown-key warnings: the shared Kafka
+     * group with every topic, then the processor's own.
+     */
     public static List<ConfigKey<?>> keys() {
-        return List.of(BOOTSTRAP_SERVERS, PARTITIONS, REPLICATION_FACTOR, APPLICATION_ID, APPLICATION_SERVER, STATE_DIR,
-                THREADS, STANDBY_REPLICAS, COMMIT_INTERVAL, EXACTLY_ONCE, WINDOW_SIZE, WINDOW_GRACE, WINDOW_RETENTION,
-                FLOWS_TOPIC, LINKS_TOPIC, LOST_EVENTS_TOPIC, DEAD_LETTER_TOPIC, EDGE_UPDATES_TOPIC, LINK_CHANGES_TOPIC,
-                WORKLOAD_CHANGES_TOPIC);
+        List<ConfigKey<?>> keys = new ArrayList<>(KafkaSettings.connectionKeys());
+        keys.addAll(List.of(APPLICATION_ID, APPLICATION_SERVER, STATE_DIR, THREADS, STANDBY_REPLICAS, COMMIT_INTERVAL,
+                EXACTLY_ONCE, WINDOW_SIZE, WINDOW_GRACE, WINDOW_RETENTION));
+        keys.addAll(KafkaSettings.topicKeys());
+        return List.copyOf(keys);
     }
 
     /** Reads and checks every key once; throws {@link ConfigException} naming the first bad one. */
     public static ProcessorConfig from(ConfigValues values) {
+        KafkaSettings kafka = KafkaSettings.from(values);
         Path stateDir = values.get(STATE_DIR);
-        TopicNames topics = new TopicNames(values.get(FLOWS_TOPIC), values.get(LINKS_TOPIC), values.get(LOST_EVENTS_TOPIC),
-                values.get(DEAD_LETTER_TOPIC), values.get(EDGE_UPDATES_TOPIC), values.get(LINK_CHANGES_TOPIC),
-                values.get(WORKLOAD_CHANGES_TOPIC));
-        return new ProcessorConfig(values.get(BOOTSTRAP_SERVERS), new LinkedHashMap<>(values.withPrefix("kafka.properties.")),
-                values.get(APPLICATION_ID), values.get(APPLICATION_SERVER),
+        return new ProcessorConfig(kafka.bootstrapServers(), kafka.properties(), values.get(APPLICATION_ID),
+                values.get(APPLICATION_SERVER),
                 stateDir != null ? stateDir : Path.of(System.getProperty("java.io.tmpdir"), "hubble-topology-state"),
                 values.get(THREADS), values.get(STANDBY_REPLICAS), values.get(COMMIT_INTERVAL), values.get(EXACTLY_ONCE),
-                values.get(WINDOW_SIZE), values.get(WINDOW_GRACE), values.get(WINDOW_RETENTION), topics,
-                values.get(PARTITIONS), values.get(REPLICATION_FACTOR).shortValue());
+                values.get(WINDOW_SIZE), values.get(WINDOW_GRACE), values.get(WINDOW_RETENTION), kafka.topics(),
+                kafka.partitions(), kafka.replicationFactor());
     }
 
     /** Defaults for one local instance against the given Kafka. */
     public static ProcessorConfig defaults(String bootstrapServers, Path stateDir) {
-        return from(ConfigValues.of(Map.of(BOOTSTRAP_SERVERS.name(), bootstrapServers,
+        return from(ConfigValues.of(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), bootstrapServers,
                 STATE_DIR.name(), stateDir.toString())));
     }
 
@@ -137,19 +118,6 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
         return new ProcessorConfig(bootstrapServers, kafkaProperties, applicationId, hostPort, stateDir, threads,
                 standbyReplicas, commitInterval, exactlyOnce, windowSize, windowGrace, windowRetention, topics,
                 partitions, replicationFactor);
-    }
-
-    private static ConfigKey<String> topic(String name, String defaultName, String description) {
-        return new ConfigKey<>(name, null, defaultName, description, ProcessorConfig::parseTopicName);
-    }
-
-    static String parseTopicName(String s) {
-        String name = s.trim();
-        // Kafka's own rule for topic names.
-        if (!name.matches("^[a-zA-Z0-9._-]{1,249}$") || name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException("'" + s + "' is not a Kafka topic name (letters, digits, '.', '_', '-')");
-        }
-        return name;
     }
 
     static String parseApplicationId(String s) {

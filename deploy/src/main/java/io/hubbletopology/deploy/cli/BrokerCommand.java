@@ -1,47 +1,35 @@
 package io.hubbletopology.deploy.cli;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import io.hubbletopology.broker.BrokerSettings;
 import io.hubbletopology.deploy.roles.BrokerRole;
+import io.hubbletopology.deploy.roles.BrokerRoleSettings;
 import io.hubbletopology.deploy.roles.RoleRunner;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
-@Command(name = "broker", mixinStandardHelpOptions = true,
+@Command(name = "broker", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
         description = "Run a real single-node Kafka broker (KRaft) for running the roles as separate processes on one machine.")
-public final class BrokerCommand implements Callable<Integer> {
+public final class BrokerCommand extends SettingsCommand<BrokerSettings> {
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on and advertise. Default: ${DEFAULT-VALUE}.")
-    String host;
-
-    @Option(names = "--port", defaultValue = "9092", description = "Client port. Default: ${DEFAULT-VALUE}.")
-    int port;
-
-    @Option(names = "--data-dir", required = true, description = "Where the broker keeps its data; reused across restarts.")
-    Path dataDir;
-
-    @Option(names = "--partitions", defaultValue = "3", description = "Default partitions of new topics. Default: ${DEFAULT-VALUE}.")
-    int partitions;
+    /** The broker has no YAML file: its options are all there is. */
+    public BrokerCommand() {
+        super(List.of(), BrokerRoleSettings::from);
+    }
 
     @Override
-    public Integer call() {
-        BrokerSettings settings;
-        try {
-            settings = new BrokerSettings(host, port, dataDir, partitions);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+    protected List<SettingFlag> flags() {
+        return List.of(
+                SettingFlag.of("--host", BrokerRoleSettings.HOST).label("HOST"),
+                SettingFlag.of("--port", BrokerRoleSettings.PORT).label("PORT"),
+                SettingFlag.of("--data-dir", BrokerRoleSettings.DATA_DIR).label("DIR").mandatory(),
+                SettingFlag.of("--partitions", BrokerRoleSettings.PARTITIONS).label("N"));
+    }
+
+    @Override
+    protected int run(BrokerSettings settings) {
         BrokerRole broker = new BrokerRole(settings);
-        return new RoleRunner().run(List.of(broker), () ->
-                System.out.println("Kafka broker ready on " + broker.bootstrapServers() + " (data in " + dataDir + "). Ctrl-C stops it."));
+        return new RoleRunner().run(List.of(broker), () -> System.out.println("Kafka broker ready on "
+                + broker.bootstrapServers() + " (data in " + settings.dataDir() + "). Ctrl-C stops it."));
     }
 }

@@ -6,68 +6,64 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import java.util.stream.Stream;
 
+import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.BrokerSettings;
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.deploy.roles.BrokerRole;
+import io.hubbletopology.deploy.roles.DemoSettings;
 import io.hubbletopology.deploy.roles.IngestRole;
 import io.hubbletopology.deploy.roles.ProcessorRole;
 import io.hubbletopology.deploy.roles.RoleRunner;
 import io.hubbletopology.deploy.roles.SimulatedHubbleRole;
+import io.hubbletopology.deploy.roles.SimulatedHubbleSettings;
 import io.hubbletopology.ingest.DiscoveryMode;
 import io.hubbletopology.ingest.IngestConfig;
 import io.hubbletopology.processor.ProcessorConfig;
-import io.hubbletopology.api.ApiSettings;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
         description = {"Run everything in one process to try it out: Kafka, a simulated Hubble, ingest, processor and API.",
                 "",
                 "The broker is real (KRaft); the simulated Hubble server speaks Hubble's gRPC protocol on loopback;",
                 "the ingest agent reads it and this machine's /sys/class/net."})
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand extends SettingsCommand<DemoSettings> {
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--api-port", defaultValue = "8080", description = "HTTP port of the API. Default: ${DEFAULT-VALUE}.")
-    int apiPort;
-
-    @Option(names = "--data-dir", description = "Where Kafka and the state stores keep data. Default: a temporary directory, removed on exit.")
-    Path dataDir;
-
-    @Option(names = "--flows-per-second", defaultValue = "200", description = "Flows the simulated cluster emits per second. Default: ${DEFAULT-VALUE}.")
-    double flowsPerSecond;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the simulated cluster. Default: ${DEFAULT-VALUE}.")
-    long seed;
-
-    @Option(names = "--sysfs-root", defaultValue = "/sys/class/net", description = "Where the interfaces are. Default: ${DEFAULT-VALUE}.")
-    Path sysfsRoot;
+    /** No YAML file: the demo is everything at its defaults but for these few options. */
+    public DemoCommand() {
+        super(List.of(), DemoSettings::from);
+    }
 
     @Override
-    public Integer call() throws IOException {
-        if (flowsPerSecond <= 0) {
-            throw new ParameterException(spec.commandLine(), "--flows-per-second must be positive");
-        }
-        if (apiPort < 0 || apiPort > 65535) {
-            throw new ParameterException(spec.commandLine(), "--api-port must be within 0..65535, was " + apiPort);
-        }
-        boolean temporary = dataDir == null;
-        Path dir = temporary ? Files.createTempDirectory("hubble-topology-demo") : dataDir;
+    protected List<SettingFlag> flags() {
+        return List.of(
+                SettingFlag.of("--api-port", ApiSettings.PORT).label("PORT"),
+                SettingFlag.of("--data-dir", DemoSettings.DATA_DIR).label("DIR"),
+                SettingFlag.of("--flows-per-second", SimulatedHubbleSettings.FLOWS_PER_SECOND).label("RATE"),
+                SettingFlag.of("--seed", SimulatedHubbleSettings.SEED).label("SEED"),
+                SettingFlag.of("--sysfs-root", IngestConfig.SYSFS_ROOT).label("DIR"));
+    }
+
+    /** The demo is what its options say, whatever the roles' variables in this shell (API_PORT, SYSFS_ROOT) hold. */
+    @Override
+    protected Map<String, String> environment() {
+        return Map.of();
+    }
+
+    @Override
+    protected int run(DemoSettings demo) throws IOException {
+        boolean temporary = demo.dataDir() == null;
+        Path dir = temporary ? Files.createTempDirectory("hubble-topology-demo") : demo.dataDir();
         BrokerRole broker = new BrokerRole(BrokerSettings.loopback(dir.resolve("kafka")));
-        SimulatedHubbleRole hubble = new SimulatedHubbleRole(flowsPerSecond, seed);
+        SimulatedHubbleRole hubble = new SimulatedHubbleRole(demo.flowsPerSecond(), demo.seed());
         ProcessorRole processor = new ProcessorRole(
                 () -> ProcessorConfig.defaults(broker.bootstrapServers(), dir.resolve("state")),
-                new ApiSettings("0.0.0.0", apiPort, DiscoveryMode.BOTH.label()));
-        IngestRole ingest = new IngestRole(() -> IngestConfig.of(java.util.Map.of(
-                IngestConfig.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers(), IngestConfig.NODE_NAME.name(), "demo-node",
-                IngestConfig.HUBBLE_ADDR.name(), hubble.address(), IngestConfig.SYSFS_ROOT.name(), sysfsRoot.toString(),
+                new ApiSettings("0.0.0.0", demo.apiPort(), DiscoveryMode.BOTH.label()));
+        IngestRole ingest = new IngestRole(() -> IngestConfig.of(Map.of(
+                KafkaSettings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers(), IngestConfig.NODE_NAME.name(), "demo-node",
+                IngestConfig.HUBBLE_ADDR.name(), hubble.address(), IngestConfig.SYSFS_ROOT.name(), demo.sysfsRoot().toString(),
                 IngestConfig.HEALTH_PORT.name(), "0")));
         try {
             return new RoleRunner().run(List.of(broker, processor, hubble, ingest), () -> System.out.println(

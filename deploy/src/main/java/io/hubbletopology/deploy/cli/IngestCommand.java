@@ -1,57 +1,53 @@
 package io.hubbletopology.deploy.cli;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import io.hubbletopology.config.ConfigException;
-import io.hubbletopology.config.ConfigValues;
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.deploy.roles.IngestRole;
 import io.hubbletopology.deploy.roles.RoleRunner;
 import io.hubbletopology.ingest.IngestConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
- * {@code ingest}: the per-node agent. Configuration from {@code --config} YAML, the environment and the options;
- * a bad value is one line naming the key, exit code 2. With {@code --replay} it exits 0 once the input ends and
- * Kafka has everything.
+ * {@code ingest}: the per-node agent. Configuration from {@code --config} YAML, the environment and the options
+ * (each an override of a key of {@link IngestConfig}); a bad value is one line naming the key, exit code 2. With
+ * {@code --replay} it exits 0 once the input ends and Kafka has everything.
  */
-@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
         description = "Run the per-node agent: read Hubble's flows and/or this node's link states (or replay a file) and publish them to Kafka.")
-public final class IngestCommand implements Callable<Integer> {
+public final class IngestCommand extends SettingsCommand<IngestConfig> {
 
-    private static final Logger log = LoggerFactory.getLogger(IngestCommand.class);
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    IngestOptions ingest;
+    public IngestCommand() {
+        super(IngestConfig.keys(), IngestConfig::from);
+    }
 
     @Override
-    public Integer call() {
-        Map<String, String> overrides = new LinkedHashMap<>(IngestOptions.kafkaPropertiesFromEnv(System.getenv()));
-        overrides.putAll(ingest.overrides());
-        ConfigValues values;
-        IngestConfig config;
-        try {
-            values = ConfigValues.load(ingest.configFile, System.getenv(), overrides);
-            config = new IngestConfig(values);
-        } catch (ConfigException e) {
-            spec.commandLine().getErr().println("ingest: " + e.getMessage());
-            return 2;
-        }
-        List<String> unknown = values.unknownFileKeys(IngestConfig.keys());
-        if (!unknown.isEmpty()) {
-            log.warn("Ignoring unknown keys in {}: {}", ingest.configFile, unknown);
-        }
+    protected List<SettingFlag> flags() {
+        return List.of(
+                SettingFlag.of("--mode", IngestConfig.MODE).label("hubble|sysfs|both"),
+                SettingFlag.of("--hubble-addr", IngestConfig.HUBBLE_ADDR).label("HOST:PORT|unix:///PATH"),
+                SettingFlag.of("--node-name", IngestConfig.NODE_NAME).label("NAME"),
+                SettingFlag.of("--bootstrap-servers", KafkaSettings.BOOTSTRAP_SERVERS).label("HOST:PORT[,...]"),
+                SettingFlag.of("--replay", IngestConfig.REPLAY_FILE).label("FILE|-"),
+                SettingFlag.of("--verdict", IngestConfig.VERDICTS).label("VERDICT").many(),
+                SettingFlag.of("--exclude-pod", IngestConfig.EXCLUDE_PODS).label("PREFIX").many(),
+                SettingFlag.of("--include-replies", IngestConfig.INCLUDE_REPLIES),
+                SettingFlag.of("--hubble-tls-ca", IngestConfig.TLS_CA_FILE).label("FILE"),
+                SettingFlag.of("--hubble-tls-cert", IngestConfig.TLS_CERT_FILE).label("FILE"),
+                SettingFlag.of("--hubble-tls-key", IngestConfig.TLS_KEY_FILE).label("FILE"),
+                SettingFlag.of("--hubble-tls-server-name", IngestConfig.TLS_SERVER_NAME).label("NAME"),
+                SettingFlag.of("--sysfs-root", IngestConfig.SYSFS_ROOT).label("DIR"),
+                SettingFlag.of("--poll-interval", IngestConfig.POLL_INTERVAL).label("DURATION"),
+                SettingFlag.of("--snapshot-interval", IngestConfig.SNAPSHOT_INTERVAL).label("DURATION"),
+                SettingFlag.of("--max-backoff", IngestConfig.MAX_BACKOFF).label("DURATION"),
+                SettingFlag.of("--partitions", KafkaSettings.PARTITIONS).label("N"),
+                SettingFlag.of("--replication-factor", KafkaSettings.REPLICATION_FACTOR).label("N"),
+                SettingFlag.of("--flows-retention", IngestConfig.FLOWS_RETENTION).label("DURATION"),
+                SettingFlag.of("--health-port", IngestConfig.HEALTH_PORT).label("PORT"));
+    }
+
+    @Override
+    protected int run(IngestConfig config) {
         IngestRole role = new IngestRole(() -> config);
         RoleRunner runner = new RoleRunner();
         return runner.run(List.of(role), () -> {

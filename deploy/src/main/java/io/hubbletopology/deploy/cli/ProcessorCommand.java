@@ -1,52 +1,50 @@
 package io.hubbletopology.deploy.cli;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import io.hubbletopology.api.ApiSettings;
-import io.hubbletopology.config.ConfigException;
-import io.hubbletopology.config.ConfigValues;
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.deploy.roles.ProcessorRole;
+import io.hubbletopology.deploy.roles.ProcessorRoleSettings;
 import io.hubbletopology.deploy.roles.RoleRunner;
 import io.hubbletopology.processor.ProcessorConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-@Command(name = "processor", mixinStandardHelpOptions = true, sortOptions = false,
+/**
+ * {@code processor}: the Kafka Streams processor and the query API. Each option overrides a key of
+ * {@link ProcessorRoleSettings}; a bad value is one line naming the key, exit code 2.
+ */
+@Command(name = "processor", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
         description = "Run the Kafka Streams processor and the query API in one JVM.")
-public final class ProcessorCommand implements Callable<Integer> {
+public final class ProcessorCommand extends SettingsCommand<ProcessorRoleSettings> {
 
-    /** Bad configuration: the process exits with this after one line naming the key. */
-    static final int BAD_CONFIGURATION = 2;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    KafkaOptions kafka;
-
-    @Mixin
-    ProcessorOptions processor;
+    public ProcessorCommand() {
+        super(ProcessorRoleSettings.keys(), ProcessorRoleSettings::from);
+    }
 
     @Override
-    public Integer call() {
-        kafka.validate(spec);
-        ProcessorConfig config;
-        ApiSettings api;
-        try {
-            ConfigValues values = processor.values(spec, kafka, System.getenv());
-            for (String key : ProcessorOptions.unknownKeys(values)) {
-                spec.commandLine().getErr().println("processor: ignoring unknown key " + key + " in " + processor.configFile);
-            }
-            config = ProcessorConfig.from(values);
-            api = ApiSettings.from(values, "processor");
-        } catch (ConfigException e) {
-            spec.commandLine().getErr().println("processor: " + e.getMessage());
-            return BAD_CONFIGURATION;
-        }
-        ProcessorRole role = new ProcessorRole(() -> config, api);
+    protected List<SettingFlag> flags() {
+        return List.of(
+                SettingFlag.of("--bootstrap-servers", KafkaSettings.BOOTSTRAP_SERVERS).label("HOST:PORT[,...]"),
+                SettingFlag.of("--partitions", KafkaSettings.PARTITIONS).label("N"),
+                SettingFlag.of("--replication-factor", KafkaSettings.REPLICATION_FACTOR).label("N"),
+                SettingFlag.of("--api-host", ApiSettings.HOST).label("HOST"),
+                SettingFlag.of("--api-port", ApiSettings.PORT).label("PORT"),
+                SettingFlag.of("--application-id", ProcessorConfig.APPLICATION_ID).label("ID"),
+                SettingFlag.of("--application-server", ProcessorConfig.APPLICATION_SERVER).label("HOST:PORT"),
+                SettingFlag.of("--state-dir", ProcessorConfig.STATE_DIR).label("DIR"),
+                SettingFlag.of("--threads", ProcessorConfig.THREADS).label("N"),
+                SettingFlag.of("--standby-replicas", ProcessorConfig.STANDBY_REPLICAS).label("N"),
+                SettingFlag.of("--commit-interval", ProcessorConfig.COMMIT_INTERVAL).label("DURATION"),
+                SettingFlag.of("--exactly-once", ProcessorConfig.EXACTLY_ONCE),
+                SettingFlag.of("--window-size", ProcessorConfig.WINDOW_SIZE).label("DURATION"),
+                SettingFlag.of("--window-grace", ProcessorConfig.WINDOW_GRACE).label("DURATION"),
+                SettingFlag.of("--window-retention", ProcessorConfig.WINDOW_RETENTION).label("DURATION"));
+    }
+
+    @Override
+    protected int run(ProcessorRoleSettings settings) {
+        ProcessorRole role = new ProcessorRole(settings::processor, settings.api());
         return new RoleRunner().run(List.of(role), () ->
                 System.out.println("Processor running; API on http://localhost:" + role.apiPort() + "/topology"));
     }

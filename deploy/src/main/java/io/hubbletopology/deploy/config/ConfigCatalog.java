@@ -8,9 +8,9 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.hubbletopology.deploy.cli.ProcessorOptions;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.deploy.Main;
+import io.hubbletopology.deploy.roles.ProcessorRoleSettings;
 import io.hubbletopology.ingest.IngestConfig;
 import io.hubbletopology.sink.SinkConfig;
 import picocli.CommandLine;
@@ -21,9 +21,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * (Kubernetes manifests, the local cluster script) can be checked against the code instead of against a
  * list that drifts.
  *
- * <p>A role reads the environment through its config class's keys (each {@link ConfigKey} names its
- * variable) and through its command-line options' defaults ({@code defaultValue = "${env:NAME:-...}"}),
- * read off the picocli model of the role. Both are listed.
+ * <p>A role reads the environment through its settings' keys (each {@link ConfigKey} names its variable; the
+ * role's settings class lists its keys) and through any command-line option default of the form
+ * {@code defaultValue = "${env:NAME:-...}"}, read off the picocli model of the role. Both are listed.
  *
  * <pre>{@code
  * Set<String> env = ConfigCatalog.envVars("ingest");   // [DISCOVERY_MODE, HUBBLE_ADDR, KAFKA_BOOTSTRAP_SERVERS, NODE_NAME]
@@ -58,7 +58,7 @@ public final class ConfigCatalog {
         command(role);
         return switch (role) {
             case "ingest" -> IngestConfig.keys();
-            case "processor" -> ProcessorOptions.keys();
+            case "processor" -> ProcessorRoleSettings.keys();
             case "sink" -> SinkConfig.keys();
             default -> List.of();
         };

@@ -22,7 +22,9 @@ public final class ConfigReference {
                 .append("the environment, then its command-line options, the later winning. A bad value stops the role at start with\n")
                 .append("one line naming the key, exit code 2. Durations are written `500ms`, `1s`, `5m`, `2h` or `1d` (a bare number is\n")
                 .append("seconds); lists are comma-separated (or YAML lists). Any Kafka client property passes through as\n")
-                .append("`kafka.properties.<name>` (e.g. `kafka.properties.security.protocol: SASL_SSL`).\n");
+                .append("`kafka.properties.<name>` (e.g. `kafka.properties.security.protocol: SASL_SSL`), or from the environment as\n")
+                .append("`KAFKA_PROPERTY_<NAME>` (`KAFKA_PROPERTY_SASL_MECHANISM` sets `sasl.mechanism`); `--set KEY=VALUE` sets any key.\n")
+                .append("The Kafka and topic keys are the same for every role; an older name still read is given with the key's meaning.\n");
         for (String role : ConfigCatalog.DEPLOYED_ROLES) {
             md.append("\n## ").append(role).append("\n\n");
             md.append("| key | environment | default | meaning |\n|---|---|---|---|\n");
@@ -30,7 +32,9 @@ public final class ConfigReference {
                 md.append("| `").append(key.name()).append("` | ")
                         .append(key.env() == null ? "" : "`" + key.env() + "`").append(" | ")
                         .append(key.defaultValue() == null || key.defaultValue().isEmpty() ? "" : "`" + key.defaultValue() + "`").append(" | ")
-                        .append(key.description().replace("|", "\\|").replace("\n", " ")).append(" |\n");
+                        .append(key.description().replace("|", "\\|").replace("\n", " "))
+                        .append(key.aliases().stream().map(a -> " Also read as `" + a + "`.").reduce("", String::concat))
+                        .append(" |\n");
             }
         }
         return md.toString();

@@ -74,8 +74,8 @@ class ProcessorCommandTest {
                 """);
         ProcessorCommand command = new ProcessorCommand();
         new CommandLine(command).parseArgs("--config", yaml.toString(), "--threads", "3", "--window-size", "30s");
-        ProcessorConfig config = ProcessorConfig.from(command.processor.values(command.spec, command.kafka,
-                Map.of("COMMIT_INTERVAL", "2s", "APPLICATION_SERVER", "10.0.0.7:8080", "STATE_DIR", dir.toString())));
+        ProcessorConfig config = command.parse(command.values(
+                Map.of("COMMIT_INTERVAL", "2s", "APPLICATION_SERVER", "10.0.0.7:8080", "STATE_DIR", dir.toString()))).processor();
 
         assertThat(config.bootstrapServers()).isEqualTo("kafka-file:9092");
         assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL");

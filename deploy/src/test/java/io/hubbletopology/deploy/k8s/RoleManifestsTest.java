@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
@@ -159,7 +160,7 @@ class RoleManifestsTest {
                 .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
 
         // Each from a ConfigMap this kustomization renders, with a value the sink accepts.
-        for (ConfigKey<?> key : List.of(SinkConfig.REMOTE_WRITE_URL, ProcessorConfig.BOOTSTRAP_SERVERS)) {
+        for (ConfigKey<?> key : List.of(SinkConfig.REMOTE_WRITE_URL, KafkaSettings.BOOTSTRAP_SERVERS)) {
             ConfigMapKeySelector ref = env(sink, key.env()).getValueFrom().getConfigMapKeyRef();
             ConfigMap map = rendered.all(ConfigMap.class).filter(c -> c.getMetadata().getName().equals(ref.getName()))
                     .findFirst().orElseThrow(() -> new AssertionError(key.env() + ": ConfigMap " + ref.getName() + " is not rendered"));

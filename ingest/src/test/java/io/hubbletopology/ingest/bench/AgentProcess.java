@@ -7,6 +7,7 @@ import java.util.Map;
 
 import com.sun.management.OperatingSystemMXBean;
 
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.ingest.IngestAgent;
 import io.hubbletopology.ingest.IngestConfig;
 
@@ -21,10 +22,10 @@ public final class AgentProcess {
 
     public static void main(String[] args) {
         int seconds = Integer.parseInt(args[2]);
-        IngestConfig config = IngestConfig.of(Map.of(IngestConfig.BOOTSTRAP_SERVERS.name(), args[0],
+        IngestConfig config = IngestConfig.of(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), args[0],
                 IngestConfig.HUBBLE_ADDR.name(), args[1], IngestConfig.MODE.name(), "both", IngestConfig.HEALTH_PORT.name(), "-1",
                 IngestConfig.INCLUDE_REPLIES.name(), "true", IngestConfig.NODE_NAME.name(), "bench-node",
-                IngestConfig.PARTITIONS.name(), "6"));
+                KafkaSettings.PARTITIONS.name(), "6"));
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         try (IngestAgent agent = new IngestAgent(config)) {

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.tools.ProducerPerformance;
 
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.broker.BrokerSettings;
 import io.hubbletopology.broker.EmbeddedKafkaBroker;
 import io.hubbletopology.hubble.flow.Flow;
@@ -104,7 +105,7 @@ public final class PublishBenchmark {
 
     /** The agent's path: convert, key, encode, send; timed until Kafka acknowledged the last one. */
     private static double agentRate(String kafka, List<Flow> flows, String compression) {
-        Map<String, Object> props = new HashMap<>(IngestConfig.of(Map.of(IngestConfig.BOOTSTRAP_SERVERS.name(), kafka,
+        Map<String, Object> props = new HashMap<>(IngestConfig.of(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), kafka,
                 IngestConfig.COMPRESSION.name(), compression)).producerProperties());
         TopicNames topics = TopicNames.prefixed("bench-agent-" + compression + ".");
         try (FlowPublisher publisher = new FlowPublisher(props, topics, IngestMetrics.inMemory())) {

@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.broker.MetricsReference;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.ingest.IngestAgent;
@@ -44,8 +45,8 @@ class HealthServerIT {
         TopicNames topics = TopicNames.prefixed("health-it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
         try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(4)::next)
                 .flowsPerSecond(500).maxFlows(500).startPaused().start()) {
-            Map<String, String> settings = new HashMap<>(IngestConfig.topicOverrides(topics));
-            settings.putAll(Map.of(IngestConfig.BOOTSTRAP_SERVERS.name(), SharedKafka.bootstrapServers(),
+            Map<String, String> settings = new HashMap<>(KafkaSettings.topicOverrides(topics));
+            settings.putAll(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), SharedKafka.bootstrapServers(),
                     IngestConfig.HUBBLE_ADDR.name(), "127.0.0.1:" + hubble.port(), IngestConfig.HEALTH_PORT.name(), "0",
                     IngestConfig.HEALTH_HOST.name(), "127.0.0.1", IngestConfig.NODE_NAME.name(), "health-it",
                     IngestConfig.INCLUDE_REPLIES.name(), "true"));

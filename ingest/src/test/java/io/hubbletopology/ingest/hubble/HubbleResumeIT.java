@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.ingest.IngestAgent;
@@ -40,8 +41,8 @@ class HubbleResumeIT {
     private static final int TOTAL = 2_000;
 
     private static Map<String, String> agentSettings(String kafka, TopicNames topics, int hubblePort) {
-        Map<String, String> settings = new HashMap<>(IngestConfig.topicOverrides(topics));
-        settings.putAll(Map.of(IngestConfig.BOOTSTRAP_SERVERS.name(), kafka, IngestConfig.MODE.name(), "hubble",
+        Map<String, String> settings = new HashMap<>(KafkaSettings.topicOverrides(topics));
+        settings.putAll(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), kafka, IngestConfig.MODE.name(), "hubble",
                 IngestConfig.HUBBLE_ADDR.name(), "127.0.0.1:" + hubblePort, IngestConfig.INCLUDE_REPLIES.name(), "true",
                 IngestConfig.MAX_BACKOFF.name(), "1s", IngestConfig.HEALTH_PORT.name(), "-1", IngestConfig.NODE_NAME.name(), "resume-it"));
         return settings;

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.broker.BrokerSettings;
 import io.hubbletopology.broker.EmbeddedKafkaBroker;
 import io.hubbletopology.hubble.flow.Flow;
@@ -53,10 +54,10 @@ class KafkaLateStartIT {
         String kafka = "127.0.0.1:" + kafkaPort;
         try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(21)::next)
                 .flowsPerSecond(200).maxFlows(FLOWS).startPaused().start()) {
-            Map<String, String> settings = new HashMap<>(Map.of(IngestConfig.BOOTSTRAP_SERVERS.name(), kafka,
+            Map<String, String> settings = new HashMap<>(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), kafka,
                     IngestConfig.MODE.name(), "hubble", IngestConfig.HUBBLE_ADDR.name(), "127.0.0.1:" + hubble.port(),
                     IngestConfig.INCLUDE_REPLIES.name(), "true", IngestConfig.HEALTH_PORT.name(), "-1",
-                    IngestConfig.NODE_NAME.name(), "late-kafka", IngestConfig.PARTITIONS.name(), "2"));
+                    IngestConfig.NODE_NAME.name(), "late-kafka", KafkaSettings.PARTITIONS.name(), "2"));
             settings.put("kafka.properties.reconnect.backoff.max.ms", "1000");
             try (IngestAgent agent = new IngestAgent(IngestConfig.of(settings))) {
                 agent.start();

@@ -13,7 +13,8 @@ import java.time.Duration;
  */
 public record FlowQueryBounds(long maxScanned, Duration maxDuration, Duration poolWait) {
 
-    public static final FlowQueryBounds DEFAULT = new FlowQueryBounds(1_000_000, Duration.ofSeconds(10), Duration.ofSeconds(2));
+    /** The defaults of the api.flows.* keys. */
+    public static final FlowQueryBounds DEFAULT = io.hubbletopology.api.ApiSettings.defaultFlowBounds();
 
     public FlowQueryBounds {
         if (maxScanned < 1) {

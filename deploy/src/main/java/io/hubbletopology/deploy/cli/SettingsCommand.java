@@ -1,0 +1,182 @@
+package io.hubbletopology.deploy.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.hubbletopology.config.ConfigException;
+import io.hubbletopology.config.ConfigKey;
+import io.hubbletopology.config.ConfigValues;
+import io.hubbletopology.config.KafkaSettings;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A role's command whose options are derived from its settings' {@link ConfigKey}s: each {@link SettingFlag} becomes
+ * an option whose help is the key's description, variable and default, and whose value overrides the key (the
+ * command line wins over the environment, which wins over the YAML file). The settings are parsed once by
+ * {@link #parse}; a bad one, from wherever it came, is one line naming the key and exit code 2.
+ *
+ * <pre>{@code
+ * @Command(name = "sink", modelTransformer = SettingsCommand.Options.class)
+ * public final class SinkCommand extends SettingsCommand<SinkConfig> {
+ *     public SinkCommand() { super(SinkConfig.keys(), SinkConfig::from); }
+ *     protected List<SettingFlag> flags() { return List.of(SettingFlag.of("--group-id", SinkConfig.GROUP_ID)); }
+ *     protected int run(SinkConfig config) { ... }
+ * }
+ * }</pre>
+ *
+ * @param <S> the role's settings
+ */
+public abstract class SettingsCommand<S> implements Callable<Integer> {
+
+    /** Bad configuration: the process exits with this after one line naming the key. */
+    public static final int BAD_CONFIGURATION = 2;
+
+    private static final Logger log = LoggerFactory.getLogger(SettingsCommand.class);
+    private static final String CONFIG = "--config";
+    private static final String SET = "--set";
+
+    @Spec
+    CommandSpec spec;
+
+    private final List<ConfigKey<?>> fileKeys;
+    private final Function<ConfigValues, S> parser;
+
+    /**
+     * @param fileKeys every key the role reads from its YAML file; empty for a role without one (then it has no
+     *                 {@code --config} and no {@code --set})
+     * @param parser   the settings' {@code from(ConfigValues)}: reads and checks them once, throws
+     *                 {@link ConfigException} naming the first bad key
+     */
+    protected SettingsCommand(List<ConfigKey<?>> fileKeys, Function<ConfigValues, S> parser) {
+        this.fileKeys = List.copyOf(fileKeys);
+        this.parser = parser;
+    }
+
+    /** The options, each naming the key it overrides. */
+    protected abstract List<SettingFlag> flags();
+
+    List<ConfigKey<?>> keys() {
+        return fileKeys;
+    }
+
+    S parse(ConfigValues values) {
+        return parser.apply(values);
+    }
+
+    /** Runs the role with its settings; returns the exit code. */
+    protected abstract int run(S settings) throws Exception;
+
+    /** The environment the role's keys are read from; the process's own, unless a command says otherwise. */
+    protected Map<String, String> environment() {
+        return System.getenv();
+    }
+
+    @Override
+    public final Integer call() throws Exception {
+        S settings;
+        try {
+            settings = parse(values(environment()));
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
+            return BAD_CONFIGURATION;
+        }
+        return run(settings);
+    }
+
+    /** The settings from the file, the environment and the options given on the command line. */
+    ConfigValues values(Map<String, String> env) {
+        Path file = option(CONFIG);
+        ConfigValues values = ConfigValues.load(file, env, overrides(env));
+        List<String> unknown = values.unknownFileKeys(keys());
+        if (!unknown.isEmpty()) {
+            log.warn("Ignoring unknown keys in {}: {}", file, unknown);
+        }
+        return values;
+    }
+
+    /** {@code KAFKA_PROPERTY_*} from the environment, then {@code --set}, then each option given. */
+    Map<String, String> overrides(Map<String, String> env) {
+        Map<String, String> out = new LinkedHashMap<>(KafkaSettings.propertiesFromEnv(env));
+        Map<String, String> set = option(SET);
+        if (set != null) {
+            out.putAll(set);
+        }
+        for (OptionSpec option : spec.options()) {
+            if (option.userObject() instanceof SettingFlag flag && option.getValue() != null) {
+                Object value = option.getValue();
+                out.put(flag.key().name(), value instanceof List<?> list
+                        ? String.join(",", list.stream().map(String::valueOf).toList()) : value.toString());
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T option(String name) {
+        OptionSpec option = spec.findOption(name);
+        return option == null ? null : (T) option.getValue();
+    }
+
+    /** Adds the options of a {@link SettingsCommand} to its picocli model: {@code @Command(modelTransformer = ...)}. */
+    public static final class Options implements IModelTransformer {
+
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            SettingsCommand<?> command = (SettingsCommand<?>) spec.userObject();
+            List<ConfigKey<?>> keys = command.keys();
+            if (!keys.isEmpty()) {
+                spec.addOption(OptionSpec.builder(CONFIG).paramLabel("FILE").type(Path.class)
+                        .description("YAML configuration (keys: " + String.join(", ", groups(keys))
+                                + "; docs/configuration.md).").build());
+            }
+            boolean readsEnvironment = !command.environment().isEmpty();
+            for (SettingFlag flag : command.flags()) {
+                spec.addOption(option(flag, readsEnvironment));
+            }
+            if (!keys.isEmpty()) {
+                spec.addOption(OptionSpec.builder(SET).paramLabel("KEY=VALUE").type(Map.class)
+                        .auxiliaryTypes(String.class, String.class)
+                        .description("Any configuration key, e.g. --set " + KafkaSettings.FLOWS_TOPIC.name()
+                                + "=my.flows --set " + KafkaSettings.PROPERTIES_PREFIX + "security.protocol=SSL.").build());
+            }
+            return spec;
+        }
+
+        private static OptionSpec option(SettingFlag flag, boolean readsEnvironment) {
+            OptionSpec.Builder option = OptionSpec.builder(flag.name()).userObject(flag).required(flag.required())
+                    .description(flag.description(readsEnvironment));
+            if (flag.key().defaultParsed() instanceof Boolean) {
+                // --exactly-once alone means true; --exactly-once false is accepted too.
+                return option.type(String.class).arity("0..1").fallbackValue("true").paramLabel("true|false").build();
+            }
+            option.paramLabel(flag.label());
+            if (flag.repeatable()) {
+                return option.type(List.class).auxiliaryTypes(String.class).splitRegex(",").build();
+            }
+            return option.type(String.class).build();
+        }
+
+        /** The top-level parts of the keys, in order: discovery.*, hubble.*, kafka.*, ... */
+        private static List<String> groups(List<ConfigKey<?>> keys) {
+            Set<String> groups = new LinkedHashSet<>();
+            for (ConfigKey<?> key : keys) {
+                int dot = key.name().indexOf('.');
+                groups.add(dot < 0 ? key.name() : key.name().substring(0, dot) + ".*");
+            }
+            return new ArrayList<>(groups);
+        }
+    }
+}

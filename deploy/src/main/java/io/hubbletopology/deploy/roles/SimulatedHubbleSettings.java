@@ -1,0 +1,61 @@
+package io.hubbletopology.deploy.roles;
+
+import java.util.List;
+
+import io.hubbletopology.config.ConfigException;
+import io.hubbletopology.config.ConfigKey;
+import io.hubbletopology.config.ConfigValues;
+
+/**
+ * Where the simulated Hubble listens and what cluster it simulates ({@code hubble-sim}, and the demo's Hubble).
+ *
+ * <pre>{@code
+ * SimulatedHubbleSettings sim = SimulatedHubbleSettings.from(ConfigValues.of(Map.of("hubble_sim.seed", "7")));
+ * }</pre>
+ *
+ * @param host           the address to listen on
+ * @param port           the gRPC port; 0 picks a free one
+ * @param flowsPerSecond flows the simulated cluster emits per second
+ * @param seed           seed of the simulated cluster: the same seed, the same cluster
+ */
+public record SimulatedHubbleSettings(String host, int port, double flowsPerSecond, long seed) {
+
+    public static final ConfigKey<String> HOST = ConfigKey.string("hubble_sim.host", null, "127.0.0.1",
+            "Address to listen on.");
+    public static final ConfigKey<Integer> PORT = ConfigKey.integer("hubble_sim.port", null, "4245", 0, 65_535,
+            "gRPC port (0 picks a free one).");
+    public static final ConfigKey<Double> FLOWS_PER_SECOND = new ConfigKey<>("hubble_sim.flows_per_second", null, "200",
+            "Flows the simulated cluster emits per second.", SimulatedHubbleSettings::positiveRate);
+    public static final ConfigKey<Long> SEED = new ConfigKey<>("hubble_sim.seed", null, "42",
+            "Seed of the simulated cluster.", SimulatedHubbleSettings::seed);
+
+    public static List<ConfigKey<?>> keys() {
+        return List.of(HOST, PORT, FLOWS_PER_SECOND, SEED);
+    }
+
+    /** Reads and checks every key once; throws {@link ConfigException} naming the first bad one. */
+    public static SimulatedHubbleSettings from(ConfigValues values) {
+        return new SimulatedHubbleSettings(values.get(HOST), values.get(PORT), values.get(FLOWS_PER_SECOND), values.get(SEED));
+    }
+
+    private static double positiveRate(String text) {
+        double rate;
+        try {
+            rate = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a number");
+        }
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("must be positive, was '" + text + "'");
+        }
+        return rate;
+    }
+
+    private static long seed(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a whole number");
+        }
+    }
+}
