@@ -22,6 +22,7 @@ import io.hubbletopology.ingest.hubble.HubbleSourceSettings;
 import io.hubbletopology.ingest.hubble.HubbleTarget;
 import io.hubbletopology.ingest.hubble.HubbleTls;
 import io.hubbletopology.ingest.publish.FlowPublisher;
+import io.hubbletopology.topics.ReplicationPlan;
 import io.hubbletopology.topics.TopicNames;
 
 /**
@@ -99,8 +100,8 @@ public final class IngestConfig {
             TopicNames.DEFAULT_LOST_EVENTS, "Topic of Hubble's lost-events reports (protobuf LostEventsRecord, key: node).");
     public static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("kafka.partitions", null, "3", 1, 10_000,
             "Partitions of the topics the agent creates when they are missing (existing ones are used as they are).");
-    public static final ConfigKey<Integer> REPLICATION_FACTOR = ConfigKey.integer("kafka.replication_factor", null, "1", 1, 32_767,
-            "Replication factor of the topics the agent creates.");
+    public static final ConfigKey<Integer> REPLICATION_FACTOR = new ConfigKey<>("kafka.replication_factor", null, "auto",
+            "Replication factor of the topics the agent creates. auto: 3 replicas with min.insync.replicas=2 on a cluster of three or more brokers, else one per broker and 1 (see docs/sizing.md); a number fixes it, min.insync.replicas then 2 from 3 on.", ReplicationPlan::parseFactor);
     public static final ConfigKey<Duration> FLOWS_RETENTION = positive(ConfigKey.duration("kafka.flows_retention", null, "24h",
             "Retention of the flows topic when the agent creates it."));
     public static final ConfigKey<String> COMPRESSION = new ConfigKey<>("kafka.compression", null, "lz4",

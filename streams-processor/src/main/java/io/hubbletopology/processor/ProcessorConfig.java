@@ -10,6 +10,7 @@ import java.util.Objects;
 import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
+import io.hubbletopology.topics.ReplicationPlan;
 import io.hubbletopology.topics.TopicNames;
 
 /**
@@ -35,7 +36,8 @@ import io.hubbletopology.topics.TopicNames;
  * @param windowRetention    how long windows are kept for queries
  * @param topics             topic names
  * @param partitions         partitions of topics the processor creates
- * @param replicationFactor  replication factor of topics the processor creates
+ * @param replicationFactor  replication factor of topics the processor creates; {@link ReplicationPlan#BY_CLUSTER_SIZE}
+ *                           for the default by the cluster's size
  */
 public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafkaProperties, String applicationId,
                               String applicationServer, Path stateDir, int threads, int standbyReplicas,
@@ -48,9 +50,9 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
             "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "Kafka bootstrap servers, host:port[,host:port...].");
     public static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("kafka.partitions", "KAFKA_PARTITIONS", "3",
             1, 10_000, "Partitions of the topics the processor creates when they are missing.");
-    public static final ConfigKey<Integer> REPLICATION_FACTOR = ConfigKey.integer("kafka.replication_factor",
-            "KAFKA_REPLICATION_FACTOR", "1", 1, Short.MAX_VALUE,
-            "Replication factor of the topics the processor creates (also of Kafka Streams' internal topics).");
+    public static final ConfigKey<Integer> REPLICATION_FACTOR = new ConfigKey<>("kafka.replication_factor",
+            "KAFKA_REPLICATION_FACTOR", "auto", "Replication factor of the topics the processor creates (also of Kafka "
+            + "Streams' internal topics). auto: 3 replicas with min.insync.replicas=2 on a cluster of three or more brokers, else one per broker and 1 (see docs/sizing.md); a number fixes it, min.insync.replicas then 2 from 3 on.", ReplicationPlan::parseFactor);
     public static final ConfigKey<String> APPLICATION_ID = new ConfigKey<>("processor.application_id", "APPLICATION_ID",
             DEFAULT_APPLICATION_ID, "Kafka Streams application id; instances with the same id share the work.",
             ProcessorConfig::parseApplicationId);

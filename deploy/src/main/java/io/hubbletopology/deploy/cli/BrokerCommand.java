@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.hubbletopology.broker.BrokerSettings;
+import io.hubbletopology.broker.KafkaCluster;
 import io.hubbletopology.deploy.roles.BrokerRole;
 import io.hubbletopology.deploy.roles.RoleRunner;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = "Run a real single-node Kafka broker (KRaft) for running the roles as separate processes on one machine.")
+        description = "Run a real Kafka broker (KRaft), or a cluster of --nodes brokers on consecutive ports, for running the roles as separate processes on one machine.")
 public final class BrokerCommand implements Callable<Integer> {
 
     @Spec
@@ -32,16 +33,25 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "3", description = "Default partitions of new topics. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
+    @Option(names = "--nodes", defaultValue = "${env:BROKER_NODES:-1}",
+            description = "KRaft nodes, each broker and controller in a process of its own on ports --port..--port+N-1 "
+                    + "(quorum on the N ports after those). Default: ${DEFAULT-VALUE}.")
+    int nodes;
+
     @Override
     public Integer call() {
         BrokerSettings settings;
         try {
-            settings = new BrokerSettings(host, port, dataDir, partitions);
+            settings = new BrokerSettings(host, port, dataDir, partitions, nodes);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         BrokerRole broker = new BrokerRole(settings);
-        return new RoleRunner().run(List.of(broker), () ->
-                System.out.println("Kafka broker ready on " + broker.bootstrapServers() + " (data in " + dataDir + "). Ctrl-C stops it."));
+        return new RoleRunner().run(List.of(broker), () -> {
+            for (KafkaCluster.Node node : broker.nodes()) {
+                System.out.println("Kafka node " + node.nodeId() + " on " + node.address() + " (pid " + node.process().pid() + ")");
+            }
+            System.out.println("Kafka broker ready on " + broker.bootstrapServers() + " (data in " + dataDir + "). Ctrl-C stops it.");
+        });
     }
 }

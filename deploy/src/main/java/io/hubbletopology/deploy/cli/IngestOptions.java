@@ -76,7 +76,7 @@ public final class IngestOptions {
     @Option(names = "--partitions", description = "Partitions of the topics the agent creates (kafka.partitions). Default: 3.")
     public String partitions;
 
-    @Option(names = "--replication-factor", description = "Replication factor of the topics the agent creates (kafka.replication_factor). Default: 1.")
+    @Option(names = "--replication-factor", description = "Replication factor of the topics the agent creates (kafka.replication_factor): auto is 3 with min.insync.replicas=2 on three or more brokers, else one per broker. Default: auto.")
     public String replicationFactor;
 
     @Option(names = "--flows-retention", description = "Retention of the flows topic when the agent creates it (kafka.flows_retention). Default: 24h.")

@@ -14,17 +14,19 @@ public final class KafkaOptions {
             description = "Partitions of the topics this role creates when they are missing. Default: ${DEFAULT-VALUE}.")
     public int partitions;
 
-    @Option(names = "--replication-factor", defaultValue = "1",
-            description = "Replication factor of the topics this role creates. Default: ${DEFAULT-VALUE}.")
-    public short replicationFactor;
+    @Option(names = "--replication-factor", defaultValue = "auto",
+            description = "Replication factor of the topics this role creates: auto is 3 with min.insync.replicas=2 "
+                    + "on three or more brokers, else one per broker. Default: ${DEFAULT-VALUE}.")
+    public String replicationFactor;
 
     public void validate(picocli.CommandLine.Model.CommandSpec spec) {
         if (partitions < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--partitions must be at least 1, was " + partitions);
         }
-        if (replicationFactor < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--replication-factor must be at least 1, was " + replicationFactor);
+        try {
+            io.hubbletopology.topics.ReplicationPlan.parseFactor(replicationFactor);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--replication-factor " + e.getMessage());
         }
     }
 }

@@ -75,7 +75,7 @@ public final class ProcessorOptions {
             overrides.put(ProcessorConfig.PARTITIONS.name(), String.valueOf(kafka.partitions));
         }
         if (parsed != null && parsed.hasMatchedOption("--replication-factor")) {
-            overrides.put(ProcessorConfig.REPLICATION_FACTOR.name(), String.valueOf(kafka.replicationFactor));
+            overrides.put(ProcessorConfig.REPLICATION_FACTOR.name(), kafka.replicationFactor);
         }
         put(overrides, ProcessorConfig.APPLICATION_ID, applicationId);
         put(overrides, ProcessorConfig.APPLICATION_SERVER, applicationServer);
