@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class KafkaCluster implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaCluster.class);
-    /** Per node: the embedded broker needs little, and several nodes share the machine. */
-    private static final String NODE_HEAP = "-Xmx384m";
+    /**
+     * Per node: the embedded broker needs little, and several nodes share one machine, so one GC thread and
+     * the quick compiler only (a local cluster's brokers are not where the throughput of the system is decided).
+     */
+    private static final List<String> NODE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     /** A running node: its id, client address and process. */
     public record Node(int nodeId, String address, Process process) {
@@ -87,8 +90,9 @@ public final class KafkaCluster implements AutoCloseable {
 
     private static Process launch(List<String> nodeArguments) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, NODE_HEAP, "-cp", System.getProperty("java.class.path"),
-                KafkaNodeMain.class.getName()));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(NODE_JVM);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), KafkaNodeMain.class.getName()));
         command.addAll(nodeArguments);
         try {
             // The nodes write where the role writes: one log for the operator to read.

@@ -22,6 +22,7 @@ public final class KafkaNodeMain {
 
     private static final List<String> OPTIONS = List.of("--node-id", "--nodes", "--host", "--base-port", "--data-dir",
             "--partitions", "--cluster-id");
+    private static final long ORPHAN_STOP_WITHIN_MS = 20_000;
 
     private KafkaNodeMain() {
     }
@@ -37,8 +38,26 @@ public final class KafkaNodeMain {
             node.close();
             stopped.countDown();
         }, "kafka-node-stop"));
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(KafkaNodeMain::stopOrphaned));
         stopped.await();
+    }
+
+    /**
+     * The role that started this node is gone (killed itself): stop too. When the other nodes are stopping at
+     * the same moment a controlled shutdown can wait for a quorum that is gone, so it gets a bounded time.
+     */
+    private static void stopOrphaned() {
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(ORPHAN_STOP_WITHIN_MS);
+            } catch (InterruptedException ignored) {
+                // halting anyway
+            }
+            Runtime.getRuntime().halt(1);
+        }, "kafka-node-halt");
+        halt.setDaemon(true);
+        halt.start();
+        System.exit(0);
     }
 
     /** Command-line arguments of node {@code member} as {@link KafkaCluster} passes them. */
