@@ -60,7 +60,7 @@ public final class KafkaNodeMain {
         System.exit(0);
     }
 
-    /** Command-line arguments of node {@code member} as {@link KafkaCluster} passes them. */
+    /** The command-line arguments {@link KafkaCluster} starts node {@code nodeId} with. */
     static List<String> arguments(KafkaQuorum quorum, int nodeId, Path dataDir, int partitions, String clusterId) {
         return List.of("--node-id", String.valueOf(nodeId), "--nodes", String.valueOf(quorum.nodes()), "--host", quorum.host(),
                 "--base-port", String.valueOf(quorum.basePort()), "--data-dir", dataDir.toString(),

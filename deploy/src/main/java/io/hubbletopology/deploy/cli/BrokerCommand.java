@@ -34,8 +34,8 @@ public final class BrokerCommand implements Callable<Integer> {
     int partitions;
 
     @Option(names = "--nodes", defaultValue = "${env:BROKER_NODES:-1}",
-            description = "KRaft nodes, each broker and controller in a process of its own on ports --port..--port+N-1 "
-                    + "(quorum on the N ports after those). Default: ${DEFAULT-VALUE}.")
+            description = "KRaft nodes (env BROKER_NODES), each broker and controller in a process of its own on ports "
+                    + "--port..--port+N-1 (quorum on the N ports after those). Default: ${DEFAULT-VALUE}.")
     int nodes;
 
     @Override
