@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # A hubble-topology cluster on one machine, every part its own process, to show scale-out and cross-instance
-# queries without Kubernetes: a Kafka broker, N processor + query API instances (one Streams application,
+# queries without Kubernetes: a Kafka broker (or a cluster of them), N processor + query API instances (one Streams application,
 # the partitions shared between them), and M ingest agents, each with its own simulated Hubble server (as each
 # node of a real cluster has its own Cilium agent). See docs/local-cluster.md.
 #
-#   deploy/local/cluster.sh up [--processors N] [--agents M] [options]   # start, wait until every API answers
+#   deploy/local/cluster.sh up [--brokers B] [--processors N] [--agents M] [options]   # start, wait until every API answers
 #   deploy/local/cluster.sh status [--run-dir DIR]                       # what runs, ports, logs
 #   deploy/local/cluster.sh down [--run-dir DIR]                         # stop what `up` started, nothing else
 #
 # Options (and the environment variable each defaults from):
+#   --brokers B           BROKERS, default 1: Kafka nodes (broker and controller each, a process each); from 3 on
+#                         the roles create their topics with 3 replicas and min.insync.replicas=2
 #   --processors N        PROCESSORS, default 2
 #   --agents M            AGENTS, default 2
 #   --run-dir DIR         RUN_DIR, default deploy/local/run: pids, logs, Kafka data, state stores
 #   --jar PATH            JAR, default deploy/target/hubble-topology.jar (build: mvn -q -DskipTests package)
-#   --kafka-port P        KAFKA_PORT, default 9092
+#   --kafka-port P        KAFKA_PORT, default 9092: broker i listens on P+i; with B > 1 the quorum on P+B..P+2B-1
 #   --api-port-base P     API_PORT_BASE, default 8080: processor i serves its API on P+i
 #   --hubble-port-base P  HUBBLE_PORT_BASE, default 4245: agent j's simulated Hubble listens on P+j
 #   --health-port-base P  HEALTH_PORT_BASE, default 9090: agent j serves /health, /ready, /metrics on P+j
@@ -27,6 +29,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 
+brokers="${BROKERS:-1}"
 processors="${PROCESSORS:-2}"
 agents="${AGENTS:-2}"
 run_dir="${RUN_DIR:-$here/run}"
@@ -60,6 +63,7 @@ command="${1:-}"
 shift
 while (($#)); do
     case "$1" in
+        --brokers) brokers="${2:?--brokers needs a number}"; shift 2 ;;
         --processors) processors="${2:?--processors needs a number}"; shift 2 ;;
         --agents) agents="${2:?--agents needs a number}"; shift 2 ;;
         --run-dir) run_dir="${2:?--run-dir needs a directory}"; shift 2 ;;
@@ -146,6 +150,7 @@ http_ok() {
 }
 
 up() {
+    is_count "$brokers" || die "--brokers must be a whole number >= 1, was '$brokers'"
     is_count "$processors" || die "--processors must be a whole number >= 1, was '$processors'"
     is_count "$agents" || die "--agents must be a whole number >= 1, was '$agents'"
     is_count "$partitions" || die "--partitions must be a whole number >= 1, was '$partitions'"
@@ -155,7 +160,9 @@ up() {
     if [[ "$(running_count)" -gt 0 ]]; then
         die "a cluster from $run_dir is still running; 'cluster.sh down --run-dir $run_dir' first"
     fi
-    local ports=("$kafka_port")
+    local ports=()
+    local quorum_ports=$((brokers > 1 ? brokers : 0))
+    for ((b = 0; b < brokers + quorum_ports; b++)); do ports+=($((kafka_port + b))); done
     for ((i = 0; i < processors; i++)); do ports+=($((api_port_base + i))); done
     for ((j = 0; j < agents; j++)); do ports+=($((hubble_port_base + j)) $((health_port_base + j))); done
     for p in "${ports[@]}"; do
@@ -169,8 +176,10 @@ up() {
     trap 'if ((starting)); then echo "cluster.sh: start failed, stopping what started" >&2; down >/dev/null; fi' EXIT
 
     local kafka="127.0.0.1:$kafka_port"
-    start broker "$kafka_port" 512m broker --port "$kafka_port" --data-dir "$run_dir/kafka" --partitions "$partitions"
-    wait_for_log broker "Kafka broker ready" 90
+    for ((b = 1; b < brokers; b++)); do kafka+=",127.0.0.1:$((kafka_port + b))"; done
+    # With --nodes > 1 the role starts each node as a child process and stops them all when it stops.
+    start broker "$kafka_port" 512m broker --nodes "$brokers" --port "$kafka_port" --data-dir "$run_dir/kafka" --partitions "$partitions"
+    wait_for_log broker "Kafka broker ready" $((60 + 60 * brokers))
 
     for ((j = 0; j < agents; j++)); do
         start "hubble-$j" $((hubble_port_base + j)) 128m hubble-sim --port $((hubble_port_base + j)) \
@@ -186,11 +195,11 @@ up() {
         local port=$((api_port_base + i))
         start "processor-$i" "$port" 512m processor --bootstrap-servers "$kafka" --api-port "$port" \
             --application-server "127.0.0.1:$port" --state-dir "$run_dir/processor-$i/state" \
-            --standby-replicas "$standbys" --partitions "$partitions" --replication-factor 1
+            --standby-replicas "$standbys" --partitions "$partitions"
     done
     for ((j = 0; j < agents; j++)); do
         start "ingest-$j" - 256m ingest --bootstrap-servers "$kafka" --hubble-addr "127.0.0.1:$((hubble_port_base + j))" \
-            --node-name "local-node-$j" --health-port "$((health_port_base + j))" --partitions "$partitions" --replication-factor 1
+            --node-name "local-node-$j" --health-port "$((health_port_base + j))" --partitions "$partitions"
     done
 
     for ((i = 0; i < processors; i++)); do
@@ -203,7 +212,7 @@ up() {
         http_ok "$url" || die "processor-$i does not answer $url after 120s; log: $run_dir/logs/processor-$i.log"
     done
     starting=0
-    echo "hubble-topology cluster up: $processors processors, $agents agents, Kafka $kafka."
+    echo "hubble-topology cluster up: $brokers Kafka broker(s), $processors processors, $agents agents, Kafka $kafka."
     for ((i = 0; i < processors; i++)); do
         echo "  http://127.0.0.1:$((api_port_base + i))/topology"
     done

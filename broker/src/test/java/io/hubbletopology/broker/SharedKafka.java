@@ -24,13 +24,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One real Kafka broker for the whole test JVM, started on first use and stopped when the JVM exits.
- * Tests share it and keep apart by using topic names and application ids of their own.
+ * Tests share it and keep apart by using topic names and application ids of their own. It is an
+ * {@link EmbeddedKafkaBroker}; with {@code -Dkafka.testcontainers=true} a container of the official
+ * {@code apache/kafka} image instead (tests skipped where no Docker engine runs).
  *
  * <pre>{@code
  * String bootstrap = SharedKafka.bootstrapServers();
  * }</pre>
  */
 public final class SharedKafka {
+
+    /** The switch to a containerised broker; also activates the build's {@code testcontainers} profile. */
+    public static final String TESTCONTAINERS = "kafka.testcontainers";
 
     private static EmbeddedKafkaBroker broker;
 
@@ -52,6 +57,9 @@ public final class SharedKafka {
     }
 
     public static synchronized String bootstrapServers() {
+        if (Boolean.getBoolean(TESTCONTAINERS)) {
+            return containerBootstrapServers();
+        }
         if (broker == null) {
             Path dir;
             try {
@@ -68,6 +76,24 @@ public final class SharedKafka {
             proveItServes(broker.bootstrapServers());
         }
         return broker.bootstrapServers();
+    }
+
+    /**
+     * By name: the class is compiled only with the {@code testcontainers} profile, so that the default build
+     * needs no Testcontainers artifacts.
+     */
+    private static String containerBootstrapServers() {
+        try {
+            return (String) Class.forName("io.hubbletopology.broker.testcontainers.ContainerKafka")
+                    .getMethod("bootstrapServers").invoke(null);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("-D" + TESTCONTAINERS + "=true needs the testcontainers profile's classes: " + e, e);
+        }
     }
 
     /** A started broker is not yet a serving one: produce and consume once before handing it out. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.hubbletopology.topics.ReplicationPlan;
 import io.hubbletopology.topics.TopicNames;
 
 /**
@@ -41,9 +42,11 @@ public record KafkaSettings(String bootstrapServers, Map<String, Object> propert
             KafkaSettings::nonBlank);
     public static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("kafka.partitions", "KAFKA_PARTITIONS", "3",
             1, 10_000, "Partitions of the topics this role creates when they are missing (existing ones are used as they are).");
-    public static final ConfigKey<Integer> REPLICATION_FACTOR = ConfigKey.integer("kafka.replication_factor",
-            "KAFKA_REPLICATION_FACTOR", "1", 1, Short.MAX_VALUE,
-            "Replication factor of the topics this role creates (for the processor, also of Kafka Streams' internal topics).");
+    public static final ConfigKey<Integer> REPLICATION_FACTOR = new ConfigKey<>("kafka.replication_factor",
+            "KAFKA_REPLICATION_FACTOR", "auto", "Replication factor of the topics this role creates (for the processor, "
+            + "also of Kafka Streams' internal topics). auto: 3 replicas with min.insync.replicas=2 on a cluster of three "
+            + "or more brokers, else one per broker and 1 (see docs/sizing.md); a number fixes it, min.insync.replicas "
+            + "then 2 from 3 on.", ReplicationPlan::parseFactor);
 
     public static final ConfigKey<String> FLOWS_TOPIC = topic("topics.flows", TopicNames.DEFAULT_FLOWS,
             "Raw flows from the ingest agents (protobuf FlowRecord, key: the edge).").withAlias("kafka.topics.flows");

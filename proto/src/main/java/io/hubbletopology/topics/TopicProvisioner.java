@@ -1,8 +1,10 @@
 package io.hubbletopology.topics;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the topics a role needs when they are missing. An existing topic is used as it is: operators may
- * have created it with their own partitions and settings, and we never alter it.
+ * have created it with their own partitions and settings, and we never alter it. Topics made by
+ * {@link #stream}, {@link #compacted} and {@link #topic} get the {@link ReplicationPlan} of the cluster:
+ * with {@link ReplicationPlan#BY_CLUSTER_SIZE} 3 replicas and {@code min.insync.replicas=2} from three brokers on.
  */
 public final class TopicProvisioner {
 
@@ -28,6 +32,10 @@ public final class TopicProvisioner {
     private final int partitions;
     private final short replicationFactor;
 
+    /**
+     * @param replicationFactor replicas of the topics created, or {@link ReplicationPlan#BY_CLUSTER_SIZE} to size
+     *                          them to the cluster the admin client reaches
+     */
     public TopicProvisioner(Admin admin, int partitions, short replicationFactor) {
         this.admin = admin;
         this.partitions = partitions;
@@ -36,14 +44,38 @@ public final class TopicProvisioner {
 
     /** A topic that keeps everything for its retention. */
     public NewTopic stream(String name, long retentionMs) {
-        return new NewTopic(name, partitions, replicationFactor)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retentionMs)));
+        return topic(name, Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retentionMs)));
     }
 
     /** A topic that keeps the latest record per key. */
     public NewTopic compacted(String name) {
-        return new NewTopic(name, partitions, replicationFactor)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        return topic(name, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+
+    /** A topic with these settings; its replication is decided by {@link #ensure}. */
+    public NewTopic topic(String name, Map<String, String> configs) {
+        return new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs);
+    }
+
+    /**
+     * The replication of the topics this provisioner creates: the configured factor, or the default for the
+     * number of brokers in the cluster.
+     *
+     * @throws TopicProvisioningException when the cluster cannot be asked within the timeout
+     */
+    public ReplicationPlan plan(long timeoutMs) {
+        if (replicationFactor != ReplicationPlan.BY_CLUSTER_SIZE) {
+            return ReplicationPlan.ofFactor(replicationFactor);
+        }
+        try {
+            return ReplicationPlan.forBrokers(admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS).size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicProvisioningException("interrupted while asking the cluster for its brokers", e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new TopicProvisioningException("cannot ask the cluster for its brokers: " + cause, cause);
+        }
     }
 
     /**
@@ -63,11 +95,14 @@ public final class TopicProvisioner {
             if (missing.isEmpty()) {
                 return;
             }
+            ReplicationPlan plan = plan(timeoutMs);
+            missing = missing.stream().map(t -> replicated(t, plan)).toList();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
             for (var entry : admin.createTopics(missing).values().entrySet()) {
                 try {
                     entry.getValue().get(timeoutMs, TimeUnit.MILLISECONDS);
-                    log.info("Created topic {}", entry.getKey());
+                    log.info("Created topic {} ({} replicas, min.insync.replicas={})", entry.getKey(),
+                            plan.replicationFactor(), plan.minInsyncReplicas());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
@@ -82,6 +117,17 @@ public final class TopicProvisioner {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new TopicProvisioningException("cannot create topics " + names(topics) + ": " + cause, cause);
         }
+    }
+
+    /** A topic without a replication factor of its own gets the plan's, and its min ISR unless it sets one. */
+    private static NewTopic replicated(NewTopic topic, ReplicationPlan plan) {
+        if (topic.replicationFactor() != -1 || topic.replicasAssignments() != null) {
+            return topic;
+        }
+        Map<String, String> configs = new HashMap<>(topic.configs() == null ? Map.of() : topic.configs());
+        configs.putIfAbsent(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(plan.minInsyncReplicas()));
+        return new NewTopic(topic.name(), Optional.of(topic.numPartitions()), Optional.of(plan.replicationFactor()))
+                .configs(configs);
     }
 
     /**

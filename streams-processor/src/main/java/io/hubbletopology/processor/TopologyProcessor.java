@@ -8,7 +8,6 @@ import java.util.Properties;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -23,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import io.hubbletopology.processor.internal.DeadLetters;
 import io.hubbletopology.processor.internal.TopologyStreams;
 import io.hubbletopology.topics.TopicNames;
+import io.hubbletopology.topics.ReplicationPlan;
 import io.hubbletopology.topics.TopicProvisioner;
 
 /**
@@ -71,8 +71,8 @@ public final class TopologyProcessor implements AutoCloseable {
             throw new IllegalStateException("the processor has started already");
         }
         config = config.withApplicationServer(applicationServer);
-        provisionTopics();
-        KafkaStreams created = new KafkaStreams(TopologyStreams.build(config, counters), streamsProperties(config));
+        ReplicationPlan replication = provisionTopics();
+        KafkaStreams created = new KafkaStreams(TopologyStreams.build(config, counters), streamsProperties(config, replication));
         created.setUncaughtExceptionHandler(e -> {
             log.error("A stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -91,7 +91,8 @@ public final class TopologyProcessor implements AutoCloseable {
         return Admin.create(adminProps);
     }
 
-    private void provisionTopics() {
+    /** Creates the missing topics; returns the replication they got, for Kafka Streams' internal topics too. */
+    private ReplicationPlan provisionTopics() {
         try (Admin admin = admin()) {
             TopicProvisioner provisioner = new TopicProvisioner(admin, config.partitions(), config.replicationFactor());
             TopicNames topics = config.topics();
@@ -101,16 +102,22 @@ public final class TopologyProcessor implements AutoCloseable {
                     provisioner.stream(topics.deadLetter(), DEAD_LETTER_RETENTION.toMillis()),
                     // One record per edge and window: compaction keeps a window's final figures, retention
                     // drops windows the stores no longer hold either.
-                    new NewTopic(topics.edgeUpdates(), config.partitions(), config.replicationFactor()).configs(Map.of(
+                    provisioner.topic(topics.edgeUpdates(), Map.of(
                             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                             TopicConfig.RETENTION_MS_CONFIG, String.valueOf(config.windowRetention().toMillis()))),
                     provisioner.compacted(topics.linkChanges()),
                     provisioner.compacted(topics.workloadChanges())), 30_000);
+            return provisioner.plan(30_000);
         }
     }
 
     /** The Kafka Streams settings of a configuration (also what tests hand to TopologyTestDriver). */
     public static Properties streamsProperties(ProcessorConfig config) {
+        return streamsProperties(config, ReplicationPlan.ofFactor((short) Math.max(1, config.replicationFactor())));
+    }
+
+    /** The Kafka Streams settings, its internal topics (changelogs, repartitions) replicated as {@code internalTopics}. */
+    public static Properties streamsProperties(ProcessorConfig config, ReplicationPlan internalTopics) {
         Properties p = new Properties();
         p.putAll(config.kafkaProperties());
         // An instance that crashed keeps its partitions until its session times out: with Kafka's 45 s default a
@@ -127,7 +134,8 @@ public final class TopologyProcessor implements AutoCloseable {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 config.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) internalTopics.replicationFactor());
+        p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), internalTopics.minInsyncReplicas());
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);

@@ -3,13 +3,15 @@ package io.hubbletopology.deploy.cli;
 import java.util.List;
 
 import io.hubbletopology.broker.BrokerSettings;
+import io.hubbletopology.broker.KafkaCluster;
 import io.hubbletopology.deploy.roles.BrokerRole;
 import io.hubbletopology.deploy.roles.BrokerRoleSettings;
 import io.hubbletopology.deploy.roles.RoleRunner;
 import picocli.CommandLine.Command;
 
 @Command(name = "broker", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
-        description = "Run a real single-node Kafka broker (KRaft) for running the roles as separate processes on one machine.")
+        description = "Run a real Kafka broker (KRaft), or a cluster of --nodes brokers on consecutive ports, for running the roles "
+                + "as separate processes on one machine.")
 public final class BrokerCommand extends SettingsCommand<BrokerSettings> {
 
     /** The broker has no YAML file: its options are all there is. */
@@ -23,13 +25,19 @@ public final class BrokerCommand extends SettingsCommand<BrokerSettings> {
                 SettingFlag.of("--host", BrokerRoleSettings.HOST).label("HOST"),
                 SettingFlag.of("--port", BrokerRoleSettings.PORT).label("PORT"),
                 SettingFlag.of("--data-dir", BrokerRoleSettings.DATA_DIR).label("DIR").mandatory(),
-                SettingFlag.of("--partitions", BrokerRoleSettings.PARTITIONS).label("N"));
+                SettingFlag.of("--partitions", BrokerRoleSettings.PARTITIONS).label("N"),
+                SettingFlag.of("--nodes", BrokerRoleSettings.NODES).label("N"));
     }
 
     @Override
     protected int run(BrokerSettings settings) {
         BrokerRole broker = new BrokerRole(settings);
-        return new RoleRunner().run(List.of(broker), () -> System.out.println("Kafka broker ready on "
-                + broker.bootstrapServers() + " (data in " + settings.dataDir() + "). Ctrl-C stops it."));
+        return new RoleRunner().run(List.of(broker), () -> {
+            for (KafkaCluster.Node node : broker.nodes()) {
+                System.out.println("Kafka node " + node.nodeId() + " on " + node.address() + " (pid " + node.process().pid() + ")");
+            }
+            System.out.println("Kafka broker ready on " + broker.bootstrapServers() + " (data in " + settings.dataDir()
+                    + "). Ctrl-C stops it.");
+        });
     }
 }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -41,6 +43,12 @@ final class Pipeline {
         return JarProcess.start(name, "512m", "broker", "--port", String.valueOf(port), "--data-dir", dataDir.toString());
     }
 
+    /** A cluster of {@code nodes} brokers from the broker role, as docs/local-cluster.md starts it. */
+    static JarProcess brokers(String name, int basePort, int nodes, Path dataDir) throws IOException {
+        return JarProcess.start(name, "256m", "broker", "--nodes", String.valueOf(nodes), "--port", String.valueOf(basePort),
+                "--data-dir", dataDir.toString());
+    }
+
     /** The processor with exactly-once: a crash of it or of the broker must not count a flow twice. */
     static JarProcess processor(String name, String kafka, int apiPort, Path stateDir) throws IOException {
         return JarProcess.start(name, "512m", "processor", "--bootstrap-servers", kafka, "--api-host", "127.0.0.1",
@@ -49,8 +57,15 @@ final class Pipeline {
     }
 
     static JarProcess ingest(String name, String kafka, int hubblePort) throws IOException {
-        return JarProcess.start(name, "256m", "ingest", "--mode", "hubble", "--bootstrap-servers", kafka,
-                "--hubble-addr", "127.0.0.1:" + hubblePort, "--node-name", "fault-node", "--health-port", "0");
+        return ingest(name, kafka, hubblePort, 0);
+    }
+
+    /** The agent with its health and metrics on {@code healthPort}, {@code extra} options after the usual ones. */
+    static JarProcess ingest(String name, String kafka, int hubblePort, int healthPort, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("ingest", "--mode", "hubble", "--bootstrap-servers", kafka,
+                "--hubble-addr", "127.0.0.1:" + hubblePort, "--node-name", "fault-node", "--health-port", String.valueOf(healthPort)));
+        args.addAll(List.of(extra));
+        return JarProcess.start(name, "256m", args.toArray(String[]::new));
     }
 
     /**
