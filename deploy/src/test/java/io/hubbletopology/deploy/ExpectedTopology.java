@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.ingest.synthetic.SyntheticCluster;
-import io.hubbletopology.model.EndpointNames;
+import io.hubbletopology.graph.EndpointNames;
 
 /** What the topology must show for the first N flows of a simulated cluster, computed from the flows themselves. */
 public final class ExpectedTopology {

@@ -9,7 +9,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 import io.hubbletopology.api.live.FeedFilter;
-import io.hubbletopology.processor.model.EdgeStats;
+import io.hubbletopology.processor.errors.BadParameterException;
+import io.hubbletopology.processor.output.EdgeStats;
 
 /**
  * What part of the topology a REST client asks for, and at which grain: the live feed's filters

@@ -30,7 +30,7 @@ import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
@@ -74,7 +74,7 @@ class ProcessorToPrometheusIT {
         String group = "sink-e2e-sink-" + run;
         try (LocalTsdb prometheus = LocalTsdb.start(LocalTsdb.Kind.PROMETHEUS);
              TopologyProcessor processor = new TopologyProcessor(config);
-             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor);
+             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
              var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
                      new ByteArraySerializer())) {
             api.start();
@@ -109,7 +109,7 @@ class ProcessorToPrometheusIT {
                             .setSource(EndpointRef.newBuilder().setNamespace("shop").setPod("web-0"))
                             .setDestination(EndpointRef.newBuilder().setNamespace("shop").setPod("cart-" + e))
                             .setProtocol(L4Protocol.TCP).setDestinationPort(8080 + e).build();
-                    producer.send(new ProducerRecord<>(topics.flows(), null, ms, EdgeKeys.of(f), f.toByteArray()));
+                    producer.send(new ProducerRecord<>(topics.flows(), null, ms, EdgeKey.of(f).text(), f.toByteArray()));
                     sent++;
                 }
             }

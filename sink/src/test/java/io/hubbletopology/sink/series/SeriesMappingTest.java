@@ -8,8 +8,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.hubbletopology.processor.model.EdgeStats;
-import io.hubbletopology.processor.model.EdgeUpdate;
+import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.EdgeUpdate;
 
 class SeriesMappingTest {
 
