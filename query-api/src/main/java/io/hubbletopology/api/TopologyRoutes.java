@@ -1,7 +1,6 @@
 package io.hubbletopology.api;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +11,6 @@ import java.util.function.Function;
 
 import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.errors.BadParameterException;
-import io.hubbletopology.processor.errors.StoreUnavailableException;
 import io.hubbletopology.processor.output.EdgeStats;
 import io.hubbletopology.processor.output.EdgeUpdate;
 import io.hubbletopology.processor.output.LinkState;
@@ -85,23 +83,22 @@ final class TopologyRoutes {
 
     /** GET /topology: the old agent's shape, {"links": [...]} with src, dst, state. */
     Map<String, Object> oldTopology(Map<String, String> params) {
-        TimeRange range = range(params::get);
-        TopologyFilter filter = TopologyFilter.parse(params::get);
-        Instant asOf = clock.instant();
-        Answer<List<EdgeStats>> answer = cluster.topology(range.from(), range.to());
-        Map<String, Object> body = TopologyView.topology(filter.apply(answer.value()), range);
-        return withCompleteness("/topology", body, answer, asOf);
+        return topology("/topology", params);
     }
 
-    /** GET /api/v1/topology: every figure of every edge, and the nodes. */
+    /** GET /api/v1/topology: every figure of every edge, and the nodes; the same edges as {@code /topology}. */
     Map<String, Object> topology(Map<String, String> params) {
+        Map<String, Object> body = topology("/api/v1/topology", params);
+        body.put("group_by", TopologyFilter.parse(params::get).groupBy().name().toLowerCase());
+        return body;
+    }
+
+    private Map<String, Object> topology(String route, Map<String, String> params) {
         TimeRange range = range(params::get);
         TopologyFilter filter = TopologyFilter.parse(params::get);
         Instant asOf = clock.instant();
         Answer<List<EdgeStats>> answer = cluster.topology(range.from(), range.to());
-        Map<String, Object> body = TopologyView.topology(filter.apply(answer.value()), range);
-        body.put("group_by", filter.groupBy().name().toLowerCase());
-        return withCompleteness("/api/v1/topology", body, answer, asOf);
+        return withCompleteness(route, TopologyView.topology(filter.apply(answer.value()), range), answer, asOf);
     }
 
     /** GET /api/v1/edges: one edge's figures per window (its time series). */

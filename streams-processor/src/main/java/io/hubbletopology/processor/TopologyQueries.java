@@ -116,8 +116,8 @@ public final class TopologyQueries {
     /**
      * One instance hosting a store.
      *
-     * @param address           its {@code application.server} (host and API port, {@code host:port}); null for
-     *                          this instance when it advertises none
+     * @param address           its {@code application.server} (host and API port, {@code host:port}); null when
+     *                          it advertises none
      * @param local             whether it is this instance
      * @param activePartitions  the store's partitions it is active for
      * @param standbyPartitions the store's partitions it keeps standby copies of
@@ -289,8 +289,11 @@ public final class TopologyQueries {
         return server == null ? Optional.empty() : Optional.of(address(HostInfo.buildFromEndpoint(server)));
     }
 
-    /** {@code host:port}, an IPv6 host in brackets: what a URL can hold. */
+    /** {@code host:port}, an IPv6 host in brackets: what a URL can hold; null for an instance that advertises none. */
     private static String address(HostInfo host) {
+        if (host.port() < 0) {
+            return null;
+        }
         return (host.host().contains(":") ? "[" + host.host() + "]" : host.host()) + ":" + host.port();
     }
 
@@ -317,7 +320,7 @@ public final class TopologyQueries {
         List<StoreInstance> out = new ArrayList<>();
         for (StreamsMetadata m : streams().streamsMetadataForStore(store.storeName())) {
             String address = address(m.hostInfo());
-            out.add(new StoreInstance(address, self.map(address::equals).orElse(false),
+            out.add(new StoreInstance(address, self.isPresent() && self.get().equals(address),
                     partitionsOf(m.topicPartitions(), topic), partitionsOf(m.standbyTopicPartitions(), topic)));
         }
         return out;

@@ -82,6 +82,9 @@ public final class PeerProtocol implements Peers {
 
     @Override
     public <T> CompletableFuture<Partitioned<T>> ask(String address, PeerQuestion<T> question) {
+        if (address == null) {
+            return CompletableFuture.failedFuture(new PeerUnavailableException("it advertises no address (application.server)"));
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + address + path(question)))
                 .timeout(timeout);
         String bearer = token.get();

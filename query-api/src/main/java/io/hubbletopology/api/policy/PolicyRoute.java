@@ -7,7 +7,6 @@ import java.util.Locale;
 
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.TimeRange;
-import io.hubbletopology.processor.TopologyQueries;
 import io.hubbletopology.processor.errors.BadParameterException;
 import io.hubbletopology.processor.output.EdgeStats;
 import io.hubbletopology.processor.output.Workload;

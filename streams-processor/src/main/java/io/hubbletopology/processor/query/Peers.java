@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 public interface Peers {
 
     /**
-     * @param address the instance's {@code application.server}, {@code host:port}
+     * @param address the instance's {@code application.server}, {@code host:port}; null when it advertises none
      */
     <T> CompletableFuture<Partitioned<T>> ask(String address, PeerQuestion<T> question);
 }
