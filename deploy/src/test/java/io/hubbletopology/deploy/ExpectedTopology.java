@@ -6,8 +6,8 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.hubbletopology.hubble.flow.Flow;
-import io.hubbletopology.model.EndpointNames;
 import io.hubbletopology.simulator.SyntheticCluster;
+import io.hubbletopology.graph.EndpointNames;
 
 /** What the topology must show for the first N flows of a simulated cluster, computed from the flows themselves. */
 public final class ExpectedTopology {

@@ -31,7 +31,7 @@ import io.hubbletopology.broker.BrokerSettings;
 import io.hubbletopology.broker.EmbeddedKafkaBroker;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.L4Protocol;
@@ -125,7 +125,7 @@ class ProcessorInstancesIT {
                         .setSource(EndpointRef.newBuilder().setNamespace("ns" + (i % 5)).setPod("client-" + (i % 8) + "-0"))
                         .setDestination(EndpointRef.newBuilder().setNamespace("ns" + (i % 3)).setPod("server-" + (i % 6) + "-0"))
                         .setProtocol(L4Protocol.TCP).setDestinationPort(8000 + i % 4).build();
-                String key = EdgeKeys.of(flow);
+                String key = EdgeKey.of(flow).text();
                 expected.merge(key, 1L, Long::sum);
                 producer.send(new ProducerRecord<>(TopicNames.DEFAULT_FLOWS, null, now + i, key, flow.toByteArray()));
             }

@@ -7,7 +7,7 @@
  * <ul>
  *   <li><b>flows</b> (default {@code hubble.flows}): protobuf {@code FlowRecord}. Key: the topology edge the flow
  *       counts towards, {@code <source node> -> <destination node> <protocol>/<destination port>}
- *       ({@link io.hubbletopology.model.EdgeKeys}). Every flow of one edge lands in one partition, so the processor
+ *       ({@link io.hubbletopology.graph.EdgeKey}). Every flow of one edge lands in one partition, so the processor
  *       aggregates per edge and window straight from the topic, without a repartition topic (which would write
  *       and read every flow a second time). The price: a very hot edge weighs on one partition; with thousands of
  *       edges per cluster that spreads well. Record timestamp: when Hubble saw the flow.</li>

@@ -7,7 +7,7 @@ import java.util.Objects;
  * handed to each role, so a renamed topic is renamed everywhere at once.
  *
  * @param flows           raw flows from the ingest agents (protobuf {@code FlowRecord}, key: the edge, see
- *                        {@link io.hubbletopology.model.EdgeKeys})
+ *                        {@link io.hubbletopology.graph.EdgeKey})
  * @param links           link states from the ingest agents (protobuf {@code LinkStateRecord}, key:
  *                        node/interface), compacted
  * @param lostEvents      gaps Hubble reported in its own buffers, as the agents saw them

@@ -4,17 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -31,24 +30,25 @@ import io.hubbletopology.api.access.AcceptedTokens;
 import io.hubbletopology.api.access.Access;
 import io.hubbletopology.api.access.AccessGate;
 import io.hubbletopology.api.access.DeclaredRoute;
+import io.hubbletopology.api.cluster.PeerProtocol;
+import io.hubbletopology.api.flows.FlowRoutes;
+import io.hubbletopology.api.flows.FlowSearch;
 import io.hubbletopology.api.live.FeedFilter;
 import io.hubbletopology.api.live.FeedMessages;
 import io.hubbletopology.api.live.FeedUpdate;
 import io.hubbletopology.api.live.LiveEndpoint;
 import io.hubbletopology.api.live.LiveFeed;
-import io.hubbletopology.api.live.TopicFollower;
-import io.hubbletopology.api.flows.FlowRoutes;
-import io.hubbletopology.api.flows.FlowSearch;
 import io.hubbletopology.api.policy.PolicyRoute;
 import io.hubbletopology.probes.ProbePaths;
-import io.hubbletopology.processor.TopologyProcessor;
-import io.hubbletopology.processor.TopologyQueries;
-import io.hubbletopology.processor.model.EdgeStats;
-import io.hubbletopology.processor.model.LinkState;
-import io.hubbletopology.processor.model.ModelJson;
-import io.hubbletopology.api.cluster.Answer;
-import io.hubbletopology.api.cluster.ClusterQueries;
-import io.hubbletopology.api.cluster.PeerProtocol;
+import io.hubbletopology.processor.TopologyQueryService;
+import io.hubbletopology.processor.errors.NotFoundException;
+import io.hubbletopology.processor.errors.QueryException;
+import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.LinkState;
+import io.hubbletopology.processor.output.OutputJson;
+import io.hubbletopology.processor.query.Answer;
+import io.hubbletopology.processor.query.ClusterAnswers;
+import io.hubbletopology.processor.query.TopicFollower;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
@@ -66,7 +66,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * live map at {@code /}.
  *
  * <pre>{@code
- * ApiServer api = new ApiServer(new ApiSettings("0.0.0.0", 8080, "hubble"), processor);
+ * ApiServer api = new ApiServer(new ApiSettings("0.0.0.0", 8080, "hubble"), processor.queryService());
  * api.start();
  * }</pre>
  */
@@ -77,14 +77,13 @@ public final class ApiServer implements AutoCloseable {
     public static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
     /** How long before a request a topology answer handed to it may have been computed (README: one second). */
     public static final Duration ANSWER_MAX_AGE = Duration.ofSeconds(1);
-    private static final Set<String> KNOWN_ROUTES = Set.of("/health", "/healthz", "/ready", "/readyz", "/metrics", "/topology", "/links",
+    private static final Set<String> KNOWN_ROUTES = Stream.concat(Stream.of("/health", "/healthz", "/ready", "/readyz", "/metrics", "/topology", "/links",
             "/api/v1/topology", "/api/v1/edges", "/api/v1/links", "/api/v1/workloads", "/api/v1/namespaces", "/api/v1/flows", "/api/v1/policies",
-            "/api/v1/openapi.json", "/internal/v1/edges", "/internal/v1/links", "/internal/v1/workloads", "/internal/v1/series",
-            "/ws/topology", "/ws/flows");
+            "/api/v1/openapi.json", "/ws/topology", "/ws/flows"), PeerProtocol.PATHS.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final ApiSettings settings;
-    private final TopologyProcessor processor;
-    private final ObjectMapper json = ModelJson.MAPPER;
+    private final TopologyQueryService processor;
+    private final ObjectMapper json = OutputJson.MAPPER;
     private final Clock clock = Clock.systemUTC();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AcceptedTokens tokens;
@@ -104,11 +103,12 @@ public final class ApiServer implements AutoCloseable {
     // Topology answers: shared while at most a second old; 256 questions and 64 Mi characters at most.
     private final AnswerCache answers = new AnswerCache(ANSWER_MAX_AGE, Duration.ofMinutes(1), 256, 64L << 20, refresher);
     private TopicFollower outputs;
-    private ClusterQueries cluster;
+    private ClusterAnswers cluster;
     private FlowRoutes flows;
     private Javalin app;
 
-    public ApiServer(ApiSettings settings, TopologyProcessor processor) {
+    /** @param processor the processor this API answers for, as the API may ask it */
+    public ApiServer(ApiSettings settings, TopologyQueryService processor) {
         this.settings = settings;
         this.processor = processor;
         this.tokens = new AcceptedTokens(settings.tokens(), settings.tokensFile());
@@ -121,16 +121,15 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public synchronized void start() {
-        Map<String, Object> kafka = kafkaProperties();
         tokens.watch();
         AccessGate gate = new AccessGate(tokens, settings.allowedOrigins());
-        ClusterQueries cluster = new ClusterQueries(processor.queries(), settings.peerTimeout(),
-                tokens::forPeers, settings.keystore() == null ? "http" : "https",
-                java.net.http.HttpClient.newBuilder().connectTimeout(settings.peerTimeout()).build());
+        ClusterAnswers cluster = processor.acrossCluster(new PeerProtocol(
+                java.net.http.HttpClient.newBuilder().connectTimeout(settings.peerTimeout()).build(), settings.peerTimeout(),
+                tokens::forPeers, settings.keystore() == null ? "http" : "https"));
         this.cluster = cluster;
         processor.bindMetrics(registry);
-        TopologyRoutes rest = new TopologyRoutes(processor, cluster, clock, registry);
-        flows = new FlowRoutes(kafka, processor.config().topics().flows(), flowTail, registry, clock, settings.flowBounds());
+        TopologyRoutes rest = new TopologyRoutes(cluster, clock, registry);
+        flows = new FlowRoutes(processor.flowHistory(), flowTail, registry, clock, settings.flowBounds());
         // Tokens and origins are checked at the handshake (AccessGate), before a live endpoint sees the client.
         LiveEndpoint flowsLive = flows.liveEndpoint(settings.heartbeat());
         LiveEndpoint live = new LiveEndpoint(feed, settings.heartbeat(),
@@ -180,39 +179,28 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/namespaces", ctx -> send(ctx, 200, rest.namespaces(ctx)));
             config.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json")
                     .result(getClass().getResourceAsStream("/openapi.json")), Access.OPEN);
-            config.routes.get(PeerProtocol.EDGES, ctx -> send(ctx, 200, rest.internalEdges(ctx)));
-            config.routes.get(PeerProtocol.LINKS, ctx -> send(ctx, 200, rest.internalLinks(ctx)));
-            config.routes.get(PeerProtocol.WORKLOADS, ctx -> send(ctx, 200, rest.internalWorkloads(ctx)));
-            config.routes.get(PeerProtocol.SERIES, ctx -> send(ctx, 200, rest.internalSeries(ctx)));
+            PeerProtocol.serve(config.routes, processor, (ctx, body) -> send(ctx, 200, body));
             config.routes.get("/api/v1/flows", ctx -> send(ctx, 200, flows.query(ctx)));
-            config.routes.get(PolicyRoute.PATH, new PolicyRoute(cluster, processor::running, () -> processor.state().name(), clock)::handle);
+            config.routes.get(PolicyRoute.PATH, new PolicyRoute(cluster, clock)::handle);
             config.routes.ws("/ws/topology", live::configure);
             config.routes.ws("/ws/flows", flowsLive::configure);
-            config.routes.exception(FlowRoutes.BeyondRetentionException.class, (e, ctx) ->
-                    send(ctx, 410, error("beyond_retention", e.getMessage(), null)));
-            config.routes.exception(BadParameterException.class, (e, ctx) ->
-                    send(ctx, 400, error("bad_parameter", e.getMessage(), e.parameter())));
-            config.routes.exception(TopologyQueries.StoreUnavailableException.class, (e, ctx) ->
-                    send(ctx, 503, error("not_ready", e.getMessage(), null)));
-            config.routes.exception(FlowSearch.TopicUnavailableException.class, (e, ctx) ->
-                    send(ctx, 503, error("kafka_unavailable", e.getMessage(), null)));
-            config.routes.exception(BusyException.class, (e, ctx) -> {
-                ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
-                send(ctx, 503, error("busy", e.getMessage(), null));
+            // Every expected failure, whatever it is, mapped by QueryStatus; anything else is ours (500).
+            config.routes.exception(QueryException.class, (e, ctx) -> {
+                QueryStatus.headers(e).forEach(ctx::header);
+                send(ctx, QueryStatus.http(e), QueryStatus.body(e));
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
-                send(ctx, 500, error("internal", "the request failed; see the server log", null));
+                send(ctx, 500, QueryStatus.body("internal", "the request failed; see the server log", null));
             });
-            config.routes.error(404, ctx -> send(ctx, 404, error("not_found", "no such path: " + ctx.path(), null)));
+            config.routes.error(404, ctx -> send(ctx, 404, QueryStatus.body(new NotFoundException("no such path: " + ctx.path()))));
         }).start();
         ticks.scheduleAtFixedRate(() -> {
             live.resetInboundCounts();
             flowsLive.resetInboundCounts();
         }, 1, 1, TimeUnit.SECONDS);
-        outputs = new TopicFollower(kafka, List.of(processor.config().topics().edgeUpdates(),
-                processor.config().topics().linkChanges()), this::onOutputRecord);
-        outputs.start("live-feed");
+        outputs = processor.outputs().follow("live-feed", update -> feed.publish(FeedMessages.edge(update)),
+                link -> feed.publish(FeedMessages.link(link)));
         flows.start();
         log.info("Query API on {}://{}:{}", settings.keystore() == null ? "http" : "https", settings.host(), app.port());
     }
@@ -227,30 +215,6 @@ public final class ApiServer implements AutoCloseable {
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         return connector;
-    }
-
-    private Map<String, Object> kafkaProperties() {
-        Map<String, Object> props = new HashMap<>(processor.config().kafkaProperties());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, processor.config().bootstrapServers());
-        return props;
-    }
-
-    /** An edge update or link change from the processor's output topics, to the live clients. */
-    private void onOutputRecord(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            return;
-        }
-        com.fasterxml.jackson.databind.JsonNode value;
-        try {
-            value = json.readTree(record.value());
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("not JSON", e);
-        }
-        if (!value.isObject()) {
-            throw new IllegalArgumentException("not a JSON object");
-        }
-        boolean edge = record.topic().equals(processor.config().topics().edgeUpdates());
-        feed.publish(edge ? FeedMessages.edge(value) : FeedMessages.link(value));
     }
 
     /** The port the API listens on (useful when it was started on port 0). */
@@ -309,19 +273,19 @@ public final class ApiServer implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
         body.put("mode", settings.mode());
-        body.put("streams", processor.state().name());
+        body.put("streams", processor.state());
         send(ctx, 200, body);
     }
 
     private void ready(Context ctx) {
-        boolean ready = processor.running();
-        send(ctx, ready ? 200 : 503, Map.of("status", ready ? "ready" : "starting", "streams", processor.state().name()));
+        boolean ready = processor.ready();
+        send(ctx, ready ? 200 : 503, Map.of("status", ready ? "ready" : "starting", "streams", processor.state()));
     }
 
     /** What a new live client sees first: the edges of the snapshot range and every link state. */
     private List<FeedUpdate> snapshot() {
         List<FeedUpdate> updates = new ArrayList<>();
-        if (!processor.running()) {
+        if (!processor.ready()) {
             return updates;
         }
         Instant now = clock.instant();
@@ -329,11 +293,11 @@ public final class ApiServer implements AutoCloseable {
         // told how complete that was.
         Answer<List<EdgeStats>> edges = cluster.topology(now.minus(settings.snapshotRange()), now);
         for (EdgeStats edge : edges.value()) {
-            updates.add(FeedMessages.edge(json.valueToTree(TopologyView.edge(edge))));
+            updates.add(FeedMessages.edge(edge));
         }
         Answer<List<LinkState>> links = cluster.links();
-        for (Object link : (List<?>) TopologyView.links(links.value()).get("links")) {
-            updates.add(FeedMessages.link(json.valueToTree(link)));
+        for (LinkState link : TopologyView.sorted(links.value())) {
+            updates.add(FeedMessages.link(link));
         }
         List<Answer.Missing> missing = new ArrayList<>(edges.missing());
         missing.addAll(links.missing());
@@ -342,16 +306,6 @@ public final class ApiServer implements AutoCloseable {
         return updates;
     }
 
-
-    private static Map<String, Object> error(String code, String message, String parameter) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", code);
-        body.put("message", message);
-        if (parameter != null) {
-            body.put("parameter", parameter);
-        }
-        return body;
-    }
 
     private String write(Object body) {
         try {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 import io.hubbletopology.config.ConfigKey;
+import io.hubbletopology.processor.errors.BadParameterException;
 
 /**
  * The time range of a query: {@code last=5m} (the project's one duration grammar, {@link ConfigKey#parseDuration}),

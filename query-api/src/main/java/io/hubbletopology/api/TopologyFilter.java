@@ -9,7 +9,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 import io.hubbletopology.api.live.FeedFilter;
-import io.hubbletopology.processor.model.EdgeStats;
+import io.hubbletopology.graph.GraphNode;
+import io.hubbletopology.processor.errors.BadParameterException;
+import io.hubbletopology.processor.output.EdgeStats;
 
 /**
  * What part of the topology a REST client asks for, and at which grain: the live feed's filters
@@ -74,13 +76,11 @@ record TopologyFilter(FeedFilter edges, GroupBy groupBy) {
 
     /** A workload's namespace node id ("shop", or "eu-1:shop" in a named cluster); other nodes unchanged. */
     static String namespaceNode(String id, String namespace) {
-        if (namespace == null || namespace.isEmpty() || id.startsWith("reserved:") || id.startsWith("dns:") || id.startsWith("ip:")) {
+        if (namespace == null || namespace.isEmpty()) {
             return id;
         }
-        int colon = id.indexOf(':');
-        int slash = id.indexOf('/');
-        String cluster = colon > 0 && colon < slash ? id.substring(0, colon + 1) : "";
-        return cluster + namespace;
+        return GraphNode.parse(id).filter(n -> n.kind() == GraphNode.Kind.WORKLOAD)
+                .map(n -> (n.cluster().isEmpty() ? "" : n.cluster() + ":") + namespace).orElse(id);
     }
 
 }

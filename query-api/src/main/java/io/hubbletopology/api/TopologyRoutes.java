@@ -1,7 +1,6 @@
 package io.hubbletopology.api;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,38 +9,30 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.hubbletopology.api.cluster.Answer;
-import io.hubbletopology.api.cluster.ClusterQueries;
-import io.hubbletopology.api.cluster.PeerProtocol;
-import io.hubbletopology.model.EdgeKeys;
-import io.hubbletopology.processor.TopologyProcessor;
-import io.hubbletopology.processor.TopologyQueries;
-import io.hubbletopology.processor.model.EdgeStats;
-import io.hubbletopology.processor.model.EdgeUpdate;
-import io.hubbletopology.processor.model.LinkState;
-import io.hubbletopology.processor.model.ModelJson;
-import io.hubbletopology.processor.model.Workload;
+import io.hubbletopology.graph.EdgeKey;
+import io.hubbletopology.processor.errors.BadParameterException;
+import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.EdgeUpdate;
+import io.hubbletopology.processor.output.LinkState;
+import io.hubbletopology.processor.output.Workload;
+import io.hubbletopology.processor.query.Answer;
+import io.hubbletopology.processor.query.ClusterAnswers;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The REST answers, each for the whole cluster ({@link ClusterQueries}): the old agent's {@code /topology} and
- * {@code /links} in its shapes, the versioned {@code /api/v1} paths, and the per-instance parts other
- * instances ask for under {@code /internal/v1}. Every answer that merges instances carries {@code partial}
+ * The REST answers, each for the whole cluster ({@link ClusterAnswers}): the old agent's {@code /topology} and
+ * {@code /links} in its shapes and the versioned {@code /api/v1} paths. Every answer carries {@code partial}
  * and, when true, {@code missing}: which instance and partitions could not be asked, and why.
  */
 final class TopologyRoutes {
 
-    private final TopologyProcessor processor;
-    private final ClusterQueries cluster;
+    private final ClusterAnswers cluster;
     private final Clock clock;
     private final MeterRegistry registry;
 
-    TopologyRoutes(TopologyProcessor processor, ClusterQueries cluster, Clock clock, MeterRegistry registry) {
-        this.processor = processor;
+    TopologyRoutes(ClusterAnswers cluster, Clock clock, MeterRegistry registry) {
         this.cluster = cluster;
         this.clock = clock;
         this.registry = registry;
@@ -92,64 +83,44 @@ final class TopologyRoutes {
 
     /** GET /topology: the old agent's shape, {"links": [...]} with src, dst, state. */
     Map<String, Object> oldTopology(Map<String, String> params) {
-        TimeRange range = range(params::get);
-        TopologyFilter filter = TopologyFilter.parse(params::get);
-        requireRunning();
-        Instant asOf = clock.instant();
-        Answer<List<EdgeStats>> answer = cluster.topology(range.from(), range.to());
-        Map<String, Object> body = TopologyView.topology(filter.apply(answer.value()), range);
-        return withCompleteness("/topology", body, answer, asOf);
+        return topology("/topology", params);
     }
 
-    /** GET /api/v1/topology: every figure of every edge, and the nodes. */
+    /** GET /api/v1/topology: every figure of every edge, and the nodes; the same edges as {@code /topology}. */
     Map<String, Object> topology(Map<String, String> params) {
+        Map<String, Object> body = topology("/api/v1/topology", params);
+        body.put("group_by", TopologyFilter.parse(params::get).groupBy().name().toLowerCase());
+        return body;
+    }
+
+    private Map<String, Object> topology(String route, Map<String, String> params) {
         TimeRange range = range(params::get);
         TopologyFilter filter = TopologyFilter.parse(params::get);
-        requireRunning();
         Instant asOf = clock.instant();
         Answer<List<EdgeStats>> answer = cluster.topology(range.from(), range.to());
-        List<EdgeStats> edges = filter.apply(answer.value());
-        edges.sort((a, b) -> Long.compare(b.flows(), a.flows()));
-        Map<String, Map<String, Object>> nodes = new TreeMap<>();
-        List<Object> links = new ArrayList<>();
-        for (EdgeStats e : edges) {
-            ObjectNode edge = ModelJson.MAPPER.valueToTree(e);
-            edge.put("state", TopologyView.state(e));
-            edge.put("key", e.edgeKey());
-            links.add(edge);
-            nodes.computeIfAbsent(e.src(), id -> node(id, e.srcNamespace()));
-            nodes.computeIfAbsent(e.dst(), id -> node(id, e.dstNamespace()));
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("from", range.from().toString());
-        body.put("to", range.to().toString());
-        body.put("group_by", filter.groupBy().name().toLowerCase());
-        body.put("nodes", new ArrayList<>(nodes.values()));
-        body.put("links", links);
-        return withCompleteness("/api/v1/topology", body, answer, asOf);
+        return withCompleteness(route, TopologyView.topology(filter.apply(answer.value()), range), answer, asOf);
     }
 
     /** GET /api/v1/edges: one edge's figures per window (its time series). */
     Map<String, Object> edgeSeries(Context ctx) {
         TimeRange range = range(ctx::queryParam);
-        String src = required(ctx, "src");
-        String dst = required(ctx, "dst");
+        String src = BadParameterException.required("src", ctx.queryParam("src"));
+        String dst = BadParameterException.required("dst", ctx.queryParam("dst"));
         String protocol = ctx.queryParam("protocol") == null ? "TCP" : ctx.queryParam("protocol").trim().toUpperCase();
         int port;
         try {
-            port = Integer.parseInt(required(ctx, "port").trim());
+            port = Integer.parseInt(BadParameterException.required("port", ctx.queryParam("port")).trim());
         } catch (NumberFormatException e) {
             port = -1;
         }
         if (port < 0 || port > 65535) {
             throw new BadParameterException("port", "'" + ctx.queryParam("port") + "' is not a port number (0..65535)");
         }
-        requireRunning();
         Instant asOf = clock.instant();
-        String key = EdgeKeys.of(src, dst, protocol, port);
+        EdgeKey key = new EdgeKey(src, dst, protocol, port);
         Answer<List<EdgeUpdate>> answer = cluster.edgeSeries(key, range.from(), range.to());
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("key", key);
+        body.put("key", key.text());
         body.put("from", range.from().toString());
         body.put("to", range.to().toString());
         body.put("windows", answer.value());
@@ -160,20 +131,20 @@ final class TopologyRoutes {
     Map<String, Object> links(Context ctx) {
         String node = ctx.queryParam("node");
         String state = ctx.queryParam("state");
-        requireRunning();
         Instant asOf = clock.instant();
         Answer<List<LinkState>> answer = cluster.links();
         List<LinkState> kept = answer.value().stream()
                 .filter(l -> node == null || node.equals(l.node()))
                 .filter(l -> state == null || state.equalsIgnoreCase(l.state()))
                 .toList();
-        return withCompleteness("/api/v1/links", new LinkedHashMap<>(TopologyView.links(kept)), answer, asOf);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("links", TopologyView.sorted(kept));
+        return withCompleteness("/api/v1/links", body, answer, asOf);
     }
 
     /** GET /api/v1/workloads, filtered by namespace. */
     Map<String, Object> workloads(Context ctx) {
         String namespace = ctx.queryParam("namespace");
-        requireRunning();
         Instant asOf = clock.instant();
         Answer<List<Workload>> answer = cluster.workloads();
         List<Workload> kept = answer.value().stream()
@@ -187,7 +158,6 @@ final class TopologyRoutes {
 
     /** GET /api/v1/namespaces: every namespace with its workloads' count. */
     Map<String, Object> namespaces(Context ctx) {
-        requireRunning();
         Instant asOf = clock.instant();
         Answer<List<Workload>> answer = cluster.workloads();
         Map<String, Integer> counts = new TreeMap<>();
@@ -201,58 +171,6 @@ final class TopologyRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("namespaces", namespaces);
         return withCompleteness("/api/v1/namespaces", body, answer, asOf);
-    }
-
-    // ---- this instance's part, for the other instances
-
-    Object internalEdges(Context ctx) {
-        Instant from = TimeRange.instant("from", required(ctx, "from"));
-        Instant to = TimeRange.instant("to", required(ctx, "to"));
-        requireRunning();
-        return PeerProtocol.encode(cluster.localPart(scope -> processor.queries().topologyByPartition(from, to, scope)));
-    }
-
-    Object internalLinks(Context ctx) {
-        requireRunning();
-        return PeerProtocol.encode(cluster.localPart(processor.queries()::linksByPartition));
-    }
-
-    Object internalWorkloads(Context ctx) {
-        requireRunning();
-        return PeerProtocol.encode(cluster.localPart(processor.queries()::workloadsByPartition));
-    }
-
-    Object internalSeries(Context ctx) {
-        Instant from = TimeRange.instant("from", required(ctx, "from"));
-        Instant to = TimeRange.instant("to", required(ctx, "to"));
-        String key = required(ctx, "key");
-        requireRunning();
-        return PeerProtocol.encode(processor.queries().edgeSeries(key, from, to));
-    }
-
-    // ---- helpers
-
-    private void requireRunning() {
-        if (!processor.running()) {
-            throw new TopologyQueries.StoreUnavailableException("*", "Kafka Streams is " + processor.state());
-        }
-    }
-
-    private static String required(Context ctx, String name) {
-        String value = ctx.queryParam(name);
-        if (value == null || value.isBlank()) {
-            throw new BadParameterException(name, "is required");
-        }
-        return value;
-    }
-
-    private static Map<String, Object> node(String id, String namespace) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("namespace", namespace);
-        m.put("kind", id.startsWith("reserved:") ? "reserved" : id.startsWith("dns:") ? "dns" : id.startsWith("ip:") ? "ip"
-                : namespace == null || namespace.isEmpty() ? "other" : "workload");
-        return m;
     }
 
     /** Says how complete and how fresh an answer is: the time its computation started, and what it lacks. */

@@ -7,6 +7,8 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.router.Endpoint;
 
+import io.hubbletopology.processor.errors.BadParameterException;
+
 /**
  * Refuses a request that carries a query parameter its route does not take, naming it: a misspelt
  * {@code verdcit=dropped} would otherwise be silently ignored and answer more than was asked. Which parameters a

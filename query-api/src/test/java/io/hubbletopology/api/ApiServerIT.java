@@ -48,7 +48,7 @@ class ApiServerIT {
                 dir.resolve("state"), 1, 0, Duration.ofMillis(100), false, Duration.ofMinutes(1), Duration.ofMinutes(5),
                 Duration.ofHours(1), TopicNames.prefixed("api-it."), 1, (short) 1));
         processor.start();
-        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "hubble"), processor);
+        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "hubble"), processor.queryService());
         api.start();
         await().atMost(Duration.ofSeconds(60)).until(processor::running);
     }
@@ -130,7 +130,7 @@ class ApiServerIT {
 
         ApiSettings https = new ApiSettings("127.0.0.1", 0, "hubble", List.of(), List.of(), 10, Duration.ofSeconds(30), 100,
                 Duration.ofSeconds(5), Duration.ofMinutes(5), keystore, "changeit", Duration.ofSeconds(2));
-        try (ApiServer secure = new ApiServer(https, processor)) {
+        try (ApiServer secure = new ApiServer(https, processor.queryService())) {
             secure.start();
             KeyStore trust = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(keystore)) {

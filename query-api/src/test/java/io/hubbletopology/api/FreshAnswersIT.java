@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
@@ -52,7 +52,7 @@ class FreshAnswersIT {
                 ProcessorConfig.COMMIT_INTERVAL.parser().apply(ProcessorConfig.COMMIT_INTERVAL.defaultValue()), false,
                 Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofHours(1), topics, 2, (short) 1);
         try (TopologyProcessor processor = new TopologyProcessor(config);
-             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor);
+             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
              var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
                      new ByteArraySerializer())) {
             api.start();
@@ -92,7 +92,7 @@ class FreshAnswersIT {
                     .setSource(EndpointRef.newBuilder().setNamespace("shop").setPod("web-0"))
                     .setDestination(EndpointRef.newBuilder().setNamespace("shop").setPod("cart-0"))
                     .setProtocol(L4Protocol.TCP).setDestinationPort(8080).build();
-            producer.send(new ProducerRecord<>(topics.flows(), null, now + i, EdgeKeys.of(f), f.toByteArray())).get();
+            producer.send(new ProducerRecord<>(topics.flows(), null, now + i, EdgeKey.of(f).text(), f.toByteArray())).get();
         }
     }
 

@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
@@ -58,7 +58,7 @@ class RestApiIT {
         processor = new TopologyProcessor(new ProcessorConfig(kafka, Map.of(), "rest-it", null, dir.resolve("state"), 1, 0,
                 Duration.ofMillis(100), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), TOPICS, 2, (short) 1));
         processor.start();
-        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor);
+        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
         api.start();
         long now = System.currentTimeMillis();
         try (var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
@@ -107,7 +107,7 @@ class RestApiIT {
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, FlowRecord f) {
-        producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKeys.of(f), f.toByteArray()));
+        producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKey.of(f).text(), f.toByteArray()));
     }
 
     static JsonNode get(String pathAndQuery) throws Exception {

@@ -61,7 +61,7 @@ class RestParameterFuzzIT {
         ProcessorConfig config = new ProcessorConfig(SharedKafka.bootstrapServers(), Map.of(), "rest-fuzz-it", null, stateDir, 1, 0,
                 Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 2, (short) 1);
         try (TopologyProcessor processor = new TopologyProcessor(config);
-             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor);
+             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
              ErrorLogCapture log = new ErrorLogCapture()) {
             processor.start();
             api.start();

@@ -23,9 +23,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.hubbletopology.processor.model.EdgeUpdate;
-import io.hubbletopology.processor.model.LinkState;
-import io.hubbletopology.processor.model.ModelJson;
+import io.hubbletopology.processor.output.EdgeUpdate;
+import io.hubbletopology.processor.output.LinkState;
+import io.hubbletopology.processor.output.OutputJson;
 import io.hubbletopology.sink.health.SinkMetrics;
 import io.hubbletopology.sink.offsets.OffsetLedger;
 import io.hubbletopology.sink.remote.BatchWriter;
@@ -175,13 +175,13 @@ public final class TsdbSink implements AutoCloseable {
             }
             try {
                 if (record.topic().equals(config.edgesTopic())) {
-                    EdgeUpdate update = ModelJson.MAPPER.readValue(record.value(), EdgeUpdate.class);
+                    EdgeUpdate update = OutputJson.MAPPER.readValue(record.value(), EdgeUpdate.class);
                     HeldRecord held = new HeldRecord(partition, record.offset(), mapping.edge(update));
                     ledger.hold(partition, record.offset());
                     pending.put(update.topicKey(), update.windowStart().toEpochMilli(), update.windowEnd().toEpochMilli(), held)
                             .ifPresent(replaced -> ledger.release(replaced.partition(), replaced.offset()));
                 } else {
-                    List<Sample> samples = mapping.link(ModelJson.MAPPER.readValue(record.value(), LinkState.class));
+                    List<Sample> samples = mapping.link(OutputJson.MAPPER.readValue(record.value(), LinkState.class));
                     ledger.hold(partition, record.offset());
                     outbox.addAll(List.of(new HeldRecord(partition, record.offset(), samples)));
                 }

@@ -31,10 +31,10 @@ import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.L7FlowType;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
-import io.hubbletopology.processor.model.EdgeStats;
+import io.hubbletopology.processor.output.EdgeStats;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.HttpRecord;
@@ -133,7 +133,7 @@ class ProcessorToPrometheusIT {
                     window, grace, Duration.ofHours(1), topics, 2, (short) 1);
             LocalTsdb prometheus = LocalTsdb.start(LocalTsdb.Kind.PROMETHEUS);
             TopologyProcessor processor = new TopologyProcessor(config);
-            ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor);
+            ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
             Pipeline p = new Pipeline(prometheus, processor, api, new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()),
                     new StringSerializer(), new ByteArraySerializer()), topics);
             try {
@@ -153,7 +153,7 @@ class ProcessorToPrometheusIT {
         }
 
         void send(FlowRecord f, long ms) {
-            producer.send(new ProducerRecord<>(topics.flows(), null, ms, EdgeKeys.of(f), f.toByteArray()));
+            producer.send(new ProducerRecord<>(topics.flows(), null, ms, EdgeKey.of(f).text(), f.toByteArray()));
         }
 
         @Override

@@ -31,9 +31,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.hubbletopology.broker.SharedKafka;
-import io.hubbletopology.processor.model.EdgeStats;
-import io.hubbletopology.processor.model.EdgeUpdate;
-import io.hubbletopology.processor.model.ModelJson;
+import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.EdgeUpdate;
+import io.hubbletopology.processor.output.OutputJson;
 import io.hubbletopology.sink.health.SinkMetrics;
 import io.hubbletopology.sink.remote.RemoteWriteClient;
 import io.hubbletopology.sink.remote.RemoteWriteTarget;
@@ -146,7 +146,7 @@ class RemoteWriteSecurityIT {
             for (int w = 0; w < WINDOWS; w++) {
                 for (int e = 0; e < EDGES; e++) {
                     EdgeUpdate update = update(w, e);
-                    producer.send(new ProducerRecord<>(edgesTopic, update.topicKey(), ModelJson.MAPPER.writeValueAsBytes(update))).get();
+                    producer.send(new ProducerRecord<>(edgesTopic, update.topicKey(), OutputJson.MAPPER.writeValueAsBytes(update))).get();
                     flows += update.stats().flows();
                 }
             }

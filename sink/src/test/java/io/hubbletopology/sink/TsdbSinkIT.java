@@ -22,10 +22,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.hubbletopology.broker.SharedKafka;
-import io.hubbletopology.processor.model.EdgeStats;
-import io.hubbletopology.processor.model.EdgeUpdate;
-import io.hubbletopology.processor.model.LinkState;
-import io.hubbletopology.processor.model.ModelJson;
+import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.EdgeUpdate;
+import io.hubbletopology.processor.output.LinkState;
+import io.hubbletopology.processor.output.OutputJson;
 import io.hubbletopology.sink.health.SinkMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -132,7 +132,7 @@ class TsdbSinkIT {
                 for (EdgeStats s : withPartial ? List.of(partial, done) : List.of(done)) {
                     EdgeUpdate update = EdgeUpdate.of(start, start.plusSeconds(10), s);
                     producer.send(new ProducerRecord<>(edgesTopic, e % PARTITIONS, update.topicKey(),
-                            ModelJson.MAPPER.writeValueAsBytes(update))).get();
+                            OutputJson.MAPPER.writeValueAsBytes(update))).get();
                 }
                 flows += forwarded + dropped;
                 drops += dropped;
@@ -144,7 +144,7 @@ class TsdbSinkIT {
     private void produceLink(KafkaProducer<String, byte[]> producer) throws Exception {
         LinkState link = new LinkState(null, "worker-1", "eth0", "up", 1, 10_000L, 1500, "02:42:ac:11:00:02", 1250.5, 1.0,
                 0.0, 0.0, firstWindow, firstWindow.plusSeconds(5), false);
-        producer.send(new ProducerRecord<>(linksTopic, link.key(), ModelJson.MAPPER.writeValueAsBytes(link))).get();
+        producer.send(new ProducerRecord<>(linksTopic, link.key().text(), OutputJson.MAPPER.writeValueAsBytes(link))).get();
     }
 
     private static EdgeStats stats(int edge, long forwarded, long dropped) {

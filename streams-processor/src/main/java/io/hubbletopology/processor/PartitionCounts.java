@@ -11,7 +11,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 
-import io.hubbletopology.processor.TopologyQueries.StoreUnavailableException;
+import io.hubbletopology.processor.errors.StoreUnavailableException;
+
 
 /**
  * How many partitions a topic has, as the brokers say, remembered for a while: a merged answer compares what

@@ -47,6 +47,7 @@ public final class TopologyProcessor implements AutoCloseable {
     private final ProcessingCounters counters = new ProcessingCounters();
     private final PartitionCounts partitionCounts = new PartitionCounts(this::admin);
     private final TopologyQueries queries = new TopologyQueries(this, partitionCounts);
+    private final TopologyQueryService queryService = new TopologyQueryService(this);
     private final List<MeterRegistry> registries = new ArrayList<>();
     private volatile KafkaStreams streams;
 
@@ -169,6 +170,11 @@ public final class TopologyProcessor implements AutoCloseable {
     /** The query facade over this instance's stores (it answers "not ready" until the processor runs). */
     public TopologyQueries queries() {
         return queries;
+    }
+
+    /** The processor as the query API asks it: whole-cluster answers, the output feed, the flow history. */
+    public TopologyQueryService queryService() {
+        return queryService;
     }
 
     KafkaStreams streams() {

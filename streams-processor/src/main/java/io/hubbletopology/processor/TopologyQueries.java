@@ -34,17 +34,20 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
+import io.hubbletopology.processor.errors.StoreUnavailableException;
 import io.hubbletopology.processor.internal.EdgeFigures;
 import io.hubbletopology.processor.internal.StoreValues;
 import io.hubbletopology.processor.internal.TopologyStreams;
-import io.hubbletopology.processor.model.EdgeStats;
-import io.hubbletopology.processor.model.EdgeUpdate;
-import io.hubbletopology.processor.model.LinkState;
-import io.hubbletopology.processor.model.Workload;
+import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.EdgeUpdate;
+import io.hubbletopology.processor.output.LinkState;
+import io.hubbletopology.processor.output.Workload;
+import io.hubbletopology.processor.query.ClusterAnswers;
+import io.hubbletopology.processor.query.Partitioned;
 
 /**
- * Questions about the topology, answered from this instance's state stores with interactive queries v2, so
- * the query API never touches Kafka Streams itself. Two kinds of method:
+ * Questions about the topology, answered from this instance's state stores with interactive queries v2: the
+ * local half of {@link TopologyQueryService}, which the query API asks instead. Two kinds of method:
  * <ul>
  *   <li><b>Local answers</b> ({@link #topologyByPartition}, {@link #edgeSeries}, {@link #linksByPartition},
  *       {@link #workloadsByPartition}) read this instance's partitions and say per partition what it holds
@@ -53,14 +56,14 @@ import io.hubbletopology.processor.model.Workload;
  *   <li><b>Where things are</b> ({@link #instances}, {@link #partitions}, {@link #partitionOf},
  *       {@link #localPartitions}): which instances host a store and which partitions each holds active or
  *       standby, from Kafka Streams' metadata ({@code application.server} of every instance), how many
- *       partitions there are, and which one holds a key. The fan-out over HTTP is the caller's.</li>
+ *       partitions there are, and which one holds a key. The fan-out is {@link ClusterAnswers}'.</li>
  * </ul>
  *
  * <pre>{@code
  * TopologyQueries q = processor.queries();
  * List<EdgeStats> edges = q.topology(Instant.now().minus(Duration.ofMinutes(5)), Instant.now());
  * for (TopologyQueries.StoreInstance other : q.instances(TopologyQueries.Store.EDGES)) {
- *     if (!other.local()) { ... ask other.host() for its active partitions' answer ... }
+ *     if (!other.local()) { ... ask other.address() for its active partitions' answer ... }
  * }
  * }</pre>
  *
@@ -113,12 +116,13 @@ public final class TopologyQueries {
     /**
      * One instance hosting a store.
      *
-     * @param host              its {@code application.server} (host and API port)
+     * @param address           its {@code application.server} (host and API port, {@code host:port}); null when
+     *                          it advertises none
      * @param local             whether it is this instance
      * @param activePartitions  the store's partitions it is active for
      * @param standbyPartitions the store's partitions it keeps standby copies of
      */
-    public record StoreInstance(HostInfo host, boolean local, Set<Integer> activePartitions, Set<Integer> standbyPartitions) {
+    public record StoreInstance(String address, boolean local, Set<Integer> activePartitions, Set<Integer> standbyPartitions) {
     }
 
     private final TopologyProcessor processor;
@@ -204,8 +208,12 @@ public final class TopologyQueries {
      * @param edgeKey the edge key ({@link EdgeStats#edgeKey()}: {@code <src> -> <dst> <protocol>/<port>})
      */
     public Partitioned<EdgeUpdate> edgeSeries(String edgeKey, Instant from, Instant to) {
+        return edgeSeries(edgeKey, partitionOf(Store.EDGES, edgeKey), from, to);
+    }
+
+    /** As {@link #edgeSeries(String, Instant, Instant)}, for a caller that knows the key's partition already. */
+    public Partitioned<EdgeUpdate> edgeSeries(String edgeKey, int partition, Instant from, Instant to) {
         Duration size = config().windowSize();
-        int partition = partitionOf(Store.EDGES, edgeKey);
         Query<WindowStoreIterator<ValueAndTimestamp<Object>>> query =
                 WindowKeyQuery.withKeyAndWindowStartRange(edgeKey, firstOverlappingStart(from), to);
         Partitioned<WindowStoreIterator<ValueAndTimestamp<Object>>> results =
@@ -276,9 +284,17 @@ public final class TopologyQueries {
     // ---- where things are
 
     /** This instance's {@code application.server}: where the other instances reach it, when it has one. */
-    public Optional<HostInfo> self() {
+    public Optional<String> self() {
         String server = config().applicationServer();
-        return server == null ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server));
+        return server == null ? Optional.empty() : Optional.of(address(HostInfo.buildFromEndpoint(server)));
+    }
+
+    /** {@code host:port}, an IPv6 host in brackets: what a URL can hold; null for an instance that advertises none. */
+    private static String address(HostInfo host) {
+        if (host.port() < 0) {
+            return null;
+        }
+        return (host.host().contains(":") ? "[" + host.host() + "]" : host.host()) + ":" + host.port();
     }
 
     /**
@@ -300,10 +316,11 @@ public final class TopologyQueries {
      */
     public List<StoreInstance> instances(Store store) {
         String topic = sourceTopic(store);
-        Optional<HostInfo> self = self();
+        Optional<String> self = self();
         List<StoreInstance> out = new ArrayList<>();
         for (StreamsMetadata m : streams().streamsMetadataForStore(store.storeName())) {
-            out.add(new StoreInstance(m.hostInfo(), self.map(m.hostInfo()::equals).orElse(false),
+            String address = address(m.hostInfo());
+            out.add(new StoreInstance(address, self.isPresent() && self.get().equals(address),
                     partitionsOf(m.topicPartitions(), topic), partitionsOf(m.standbyTopicPartitions(), topic)));
         }
         return out;
@@ -318,8 +335,15 @@ public final class TopologyQueries {
             thread.activeTasks().stream().map(TaskMetadata::topicPartitions).forEach(active::addAll);
             thread.standbyTasks().stream().map(TaskMetadata::topicPartitions).forEach(standby::addAll);
         }
-        return new StoreInstance(self().orElse(HostInfo.unavailable()), true, partitionsOf(active, topic),
+        return new StoreInstance(self().orElse(null), true, partitionsOf(active, topic),
                 partitionsOf(standby, topic));
+    }
+
+    /** Throws when the stores cannot answer at all: Kafka Streams is not RUNNING (starting, rebalancing). */
+    public void requireReady() {
+        if (!processor.running()) {
+            throw new StoreUnavailableException("*", "Kafka Streams is " + processor.state());
+        }
     }
 
     // ---- plumbing
@@ -399,12 +423,5 @@ public final class TopologyQueries {
     private static boolean ignorable(FailureReason reason, Scope scope, boolean skipAbsent) {
         return (reason == FailureReason.NOT_ACTIVE && scope.partitions() == null)
                 || (reason == FailureReason.NOT_PRESENT && skipAbsent);
-    }
-
-    /** A store cannot be queried right now (the instance is starting, rebalancing or restoring). */
-    public static final class StoreUnavailableException extends RuntimeException {
-        public StoreUnavailableException(String store, String reason) {
-            super("store " + store + " is not queryable: " + reason);
-        }
     }
 }

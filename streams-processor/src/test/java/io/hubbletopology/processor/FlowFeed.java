@@ -26,9 +26,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
-import io.hubbletopology.processor.model.EdgeUpdate;
-import io.hubbletopology.processor.model.ModelJson;
+import io.hubbletopology.graph.EdgeKey;
+import io.hubbletopology.processor.output.EdgeUpdate;
+import io.hubbletopology.processor.output.OutputJson;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.L4Protocol;
@@ -77,7 +77,7 @@ final class FlowFeed {
     }
 
     static void send(KafkaProducer<String, byte[]> producer, String topic, FlowRecord flow) {
-        producer.send(new ProducerRecord<>(topic, null, flow.getTimeUnixNanos() / 1_000_000L, EdgeKeys.of(flow), flow.toByteArray()));
+        producer.send(new ProducerRecord<>(topic, null, flow.getTimeUnixNanos() / 1_000_000L, EdgeKey.of(flow).text(), flow.toByteArray()));
     }
 
     /**
@@ -116,7 +116,7 @@ final class FlowFeed {
 
         private void add(ConsumerRecord<String, String> r) {
             try {
-                EdgeUpdate update = ModelJson.MAPPER.readValue(r.value(), EdgeUpdate.class);
+                EdgeUpdate update = OutputJson.MAPPER.readValue(r.value(), EdgeUpdate.class);
                 latest.put(r.key(), update);
                 Integer before = partitionOfEdge.putIfAbsent(update.stats().edgeKey(), r.partition());
                 edgesInOnePartition &= before == null || before == r.partition();

@@ -20,7 +20,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,10 +28,10 @@ import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.processor.TopologyQueries.Store;
 import io.hubbletopology.processor.internal.DeadLetters;
-import io.hubbletopology.processor.model.EdgeStats;
-import io.hubbletopology.processor.model.EdgeUpdate;
-import io.hubbletopology.processor.model.LinkState;
-import io.hubbletopology.processor.model.Workload;
+import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.EdgeUpdate;
+import io.hubbletopology.processor.output.LinkState;
+import io.hubbletopology.processor.output.Workload;
 import io.hubbletopology.records.LinkCounters;
 import io.hubbletopology.records.LinkStateRecord;
 import io.hubbletopology.topics.TopicNames;
@@ -102,11 +101,11 @@ class TopologyQueriesIT {
             assertThat(eth0.rxBytesPerS()).isEqualTo(5_000.0);
             assertThat(q.workloads()).extracting(Workload::id).contains("load/statefulset/client-0", "load/statefulset/server-2");
 
-            HostInfo self = new HostInfo("127.0.0.1", 18080);
+            String self = "127.0.0.1:18080";
             assertThat(q.self()).contains(self);
             await().atMost(Duration.ofSeconds(20)).until(() -> !q.instances(Store.EDGES).isEmpty());
             assertThat(q.instances(Store.EDGES)).singleElement().satisfies(i -> {
-                assertThat(i.host()).isEqualTo(self);
+                assertThat(i.address()).isEqualTo(self);
                 assertThat(i.local()).isTrue();
                 assertThat(i.activePartitions()).containsExactly(0, 1, 2);
                 assertThat(i.standbyPartitions()).isEmpty();

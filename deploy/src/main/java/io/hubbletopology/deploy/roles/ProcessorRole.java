@@ -40,7 +40,7 @@ public final class ProcessorRole implements Role {
     public void start() {
         ProcessorConfig settings = config.get();
         processor = new TopologyProcessor(settings);
-        server = new ApiServer(api, processor);
+        server = new ApiServer(api, processor.queryService());
         try {
             server.start();
             String advertised = settings.applicationServer();

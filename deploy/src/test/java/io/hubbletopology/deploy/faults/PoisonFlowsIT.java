@@ -30,10 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
-import io.hubbletopology.processor.model.EdgeStats;
+import io.hubbletopology.processor.output.EdgeStats;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.L4Protocol;
@@ -68,7 +68,7 @@ class PoisonFlowsIT {
                     new StringSerializer(), new ByteArraySerializer())) {
                 for (int i = 0; i < RECORDS; i++) {
                     FlowRecord flow = flow(i, now);
-                    String key = EdgeKeys.of(flow);
+                    String key = EdgeKey.of(flow).text();
                     byte[] value;
                     if (i % 100 == 99) {
                         value = garbage(random);

@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.hubbletopology.ingest.health.IngestMetrics;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
+import io.hubbletopology.graph.LinkKey;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.LinkStateRecord;
 import io.hubbletopology.records.LostEventsRecord;
@@ -104,17 +105,17 @@ public final class FlowPublisher implements AutoCloseable {
     }
 
     /**
-     * Sends one flow keyed by its edge (see {@link EdgeKeys}: every flow of an edge lands in one partition, so
+     * Sends one flow keyed by its edge (see {@link EdgeKey}: every flow of an edge lands in one partition, so
      * the processor aggregates without repartitioning); blocks while the producer's buffer is full.
      */
     public void publish(FlowRecord flow) {
-        send(topics.flows(), EdgeKeys.of(flow), flow.getTimeUnixNanos(), flow.toByteArray(), "flow", flowsPublished,
+        send(topics.flows(), EdgeKey.of(flow).text(), flow.getTimeUnixNanos(), flow.toByteArray(), "flow", flowsPublished,
                 metrics.flowsPublished()::increment);
     }
 
     /** Sends one link state keyed by node/interface, the key the compacted links topic keeps the latest of. */
     public void publish(LinkStateRecord link) {
-        send(topics.links(), link.getNodeName() + "/" + link.getInterface(), link.getObservedUnixNanos(), link.toByteArray(),
+        send(topics.links(), new LinkKey(link.getNodeName(), link.getInterface()).text(), link.getObservedUnixNanos(), link.toByteArray(),
                 "link state", linksPublished, metrics.linksPublished()::increment);
     }
 

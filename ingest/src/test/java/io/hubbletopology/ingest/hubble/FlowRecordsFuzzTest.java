@@ -11,7 +11,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.ingest.testing.Mutations;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.simulator.SyntheticCluster;
 
@@ -48,7 +48,7 @@ class FlowRecordsFuzzTest {
             }
             try {
                 FlowRecord record = FlowRecords.fromHubble(flow, "fallback-node");
-                EdgeKeys.of(FlowRecord.parseFrom(record.toByteArray()));
+                EdgeKey.of(FlowRecord.parseFrom(record.toByteArray()));
             } catch (Throwable t) {
                 throw new AssertionError("iteration " + i + " (seed " + SEED + "): " + t + " on " + Mutations.show(bytes), t);
             }

@@ -6,7 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.hubbletopology.api.BadParameterException;
+import io.hubbletopology.processor.errors.BadParameterException;
+
 
 /**
  * Where the next page of a flow query starts: per partition, the offset to continue from (exclusive upper

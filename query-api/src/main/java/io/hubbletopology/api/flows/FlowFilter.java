@@ -5,11 +5,11 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.hubbletopology.api.BadParameterException;
+import io.hubbletopology.graph.EdgeKey;
+import io.hubbletopology.graph.EndpointNames;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
-import io.hubbletopology.model.EndpointNames;
+import io.hubbletopology.processor.errors.BadParameterException;
 import io.hubbletopology.records.FlowRecord;
 
 /**
@@ -122,7 +122,7 @@ public record FlowFilter(Set<Verdict> verdicts, Set<Integer> dropReasons, Set<St
         if (!ports.isEmpty() && !ports.contains(f.getDestinationPort())) {
             return false;
         }
-        if (reply != null && EdgeKeys.isReply(f) != reply) {
+        if (reply != null && EdgeKey.isReply(f) != reply) {
             return false;
         }
         if (!workloads.isEmpty() && !workloadMatch(f)) {

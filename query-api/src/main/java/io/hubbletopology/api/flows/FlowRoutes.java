@@ -12,13 +12,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
-import io.hubbletopology.api.BadParameterException;
-import io.hubbletopology.api.BusyException;
 import io.hubbletopology.api.TimeRange;
 import io.hubbletopology.api.live.FeedUpdate;
 import io.hubbletopology.api.live.LiveEndpoint;
 import io.hubbletopology.api.live.LiveFeed;
-import io.hubbletopology.api.live.TopicFollower;
+import io.hubbletopology.processor.errors.BadParameterException;
+import io.hubbletopology.processor.errors.BeyondRetentionException;
+import io.hubbletopology.processor.errors.BusyException;
+import io.hubbletopology.processor.query.FlowHistory;
+import io.hubbletopology.processor.query.TopicFollower;
 import io.hubbletopology.records.FlowRecord;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
@@ -46,12 +48,11 @@ public final class FlowRoutes implements AutoCloseable {
     private final DistributionSummary scannedPerQuery;
     private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    public FlowRoutes(Map<String, Object> kafkaProperties, String flowsTopic, LiveFeed tail, MeterRegistry registry, Clock clock,
-                      FlowQueryBounds bounds) {
-        this.search = new FlowSearch(kafkaProperties, flowsTopic, 4, 2_000, bounds);
+    public FlowRoutes(FlowHistory history, LiveFeed tail, MeterRegistry registry, Clock clock, FlowQueryBounds bounds) {
+        this.search = new FlowSearch(history.consumerProperties(), history.topic(), 4, 2_000, bounds);
         this.tail = tail;
         this.clock = clock;
-        this.follower = new TopicFollower(kafkaProperties, List.of(flowsTopic), this::onFlow);
+        this.follower = history.tail(this::onFlow);
         this.queries = Counter.builder("hubble_topology_flow_queries").description("Flow queries served").register(registry);
         this.truncated = Counter.builder("hubble_topology_flow_queries_truncated")
                 .description("Flow queries cut short by api.flows.max_scanned or api.flows.max_duration").register(registry);
@@ -207,19 +208,5 @@ public final class FlowRoutes implements AutoCloseable {
     public void close() {
         follower.close();
         search.close();
-    }
-
-    /** The whole range is older than what the flows topic still holds: not an empty success. */
-    public static final class BeyondRetentionException extends RuntimeException {
-        private final Instant earliest;
-
-        BeyondRetentionException(Instant since, Instant until, Instant earliest) {
-            super("the range " + since + " .. " + until + " is older than the flows topic's retention: the oldest flow kept is from " + earliest);
-            this.earliest = earliest;
-        }
-
-        public Instant earliest() {
-            return earliest;
-        }
     }
 }

@@ -23,7 +23,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
-import io.hubbletopology.api.BusyException;
+import io.hubbletopology.processor.errors.BadParameterException;
+import io.hubbletopology.processor.errors.BusyException;
+import io.hubbletopology.processor.errors.TopicUnavailableException;
 import io.hubbletopology.records.FlowRecord;
 
 /**
@@ -115,7 +117,7 @@ public final class FlowSearch implements AutoCloseable {
         if (query.cursor() != null) {
             FlowCursor cursor = FlowCursor.decode(query.cursor());
             if (cursor.newestFirst() != query.newestFirst()) {
-                throw new io.hubbletopology.api.BadParameterException("cursor", "the cursor belongs to the other order");
+                throw new BadParameterException("cursor", "the cursor belongs to the other order");
             }
             for (TopicPartition tp : partitions) {
                 Long at = cursor.offsets().get(tp.partition());
@@ -300,13 +302,6 @@ public final class FlowSearch implements AutoCloseable {
         KafkaConsumer<String, byte[]> c;
         while ((c = consumers.poll()) != null) {
             c.close(Duration.ofSeconds(2));
-        }
-    }
-
-    /** The flows topic did not hand over records it holds within the query's patience: the answer would be incomplete. */
-    public static final class TopicUnavailableException extends RuntimeException {
-        TopicUnavailableException(String message) {
-            super(message);
         }
     }
 }

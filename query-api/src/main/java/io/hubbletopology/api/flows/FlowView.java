@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.hubbletopology.hubble.flow.DropReason;
-import io.hubbletopology.model.EndpointNames;
-import io.hubbletopology.model.GraphNode;
+import io.hubbletopology.graph.EndpointNames;
+import io.hubbletopology.graph.GraphNode;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
 

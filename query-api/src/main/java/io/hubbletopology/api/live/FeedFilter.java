@@ -3,7 +3,8 @@ package io.hubbletopology.api.live;
 import java.util.Locale;
 import java.util.Set;
 
-import io.hubbletopology.api.BadParameterException;
+import io.hubbletopology.processor.errors.BadParameterException;
+
 
 /**
  * What a live client asked to see, from the same query parameters as the REST API: {@code namespace},

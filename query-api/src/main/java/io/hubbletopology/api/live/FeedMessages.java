@@ -1,9 +1,8 @@
 package io.hubbletopology.api.live;
 
+import java.time.Instant;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,55 +10,63 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.hubbletopology.model.EdgeState;
+import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.EdgeUpdate;
+import io.hubbletopology.processor.output.LinkState;
+import io.hubbletopology.processor.output.OutputJson;
 
 /**
  * Builds the live feed's messages. Each keeps {@code src}, {@code dst} and {@code state} at the top level,
  * so the old agent's example client ({@code graph.updateLink(update.src, update.dst, update.state)}) works
- * unchanged, and carries the full record beside them:
+ * unchanged, and carries the record beside them in the JSON it has everywhere else (REST, the output topics):
  * <pre>
  * {"type":"edge","src":"shop/deployment/frontend","dst":"shop/deployment/cart","state":"forwarded","edge":{...}}
  * {"type":"link","src":"node-1","dst":"eth0","state":"up","link":{...}}
  * </pre>
- * For an edge, {@code state} is {@link EdgeState}'s: the same rule as on REST.
+ * A snapshot's edge is an {@link EdgeStats} (the snapshot range summed), an update's an {@link EdgeUpdate} (one
+ * window: the same figures, with {@code window_start} and {@code window_end}); {@code state} is the edge's own.
  */
 public final class FeedMessages {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = OutputJson.MAPPER;
 
     private FeedMessages() {
     }
 
-    /** An edge message from an edge record (the edge-updates topic's value, or the REST edge shape). */
-    public static FeedUpdate edge(JsonNode edge) {
-        Set<String> verdicts = verdicts(edge);
-        String state = state(edge).label();
-        String src = edge.path("src").asText();
-        String dst = edge.path("dst").asText();
-        String protocol = edge.path("protocol").asText("");
-        int port = edge.path("port").asInt();
-        ObjectNode message = JSON.createObjectNode();
-        message.put("type", "edge").put("src", src).put("dst", dst).put("state", state);
-        message.set("edge", edge);
-        Set<String> namespaces = new HashSet<>();
-        addIfPresent(namespaces, edge.path("src_namespace").asText(edge.path("namespace").asText("")));
-        addIfPresent(namespaces, edge.path("dst_namespace").asText(""));
-        // Coalesced per edge and window: the last update of a window that just closed must not be replaced by
-        // the first one of the next (both come out of the same commit), or a client summing counts loses it.
-        String window = edge.path("window_start").asText("");
-        return new FeedUpdate("edge:" + src + "|" + dst + "|" + protocol + "|" + port + (window.isEmpty() ? "" : "@" + window), FeedUpdate.Kind.EDGE,
-                write(message), Set.copyOf(namespaces), verdicts, protocol, edge.path("flows").asLong());
+    /** An edge of the snapshot: its figures over the snapshot range. */
+    public static FeedUpdate edge(EdgeStats edge) {
+        return edge(edge, null, () -> JSON.valueToTree(edge));
     }
 
-    /** A link message from a link record (the link-changes topic's value, or the REST link shape). */
-    public static FeedUpdate link(JsonNode link) {
-        String node = link.path("node").asText();
-        String name = link.path("name").asText();
-        ObjectNode message = JSON.createObjectNode();
-        boolean removed = link.path("removed").asBoolean(false);
-        message.put("type", "link").put("src", node).put("dst", name).put("state", removed ? "removed" : link.path("state").asText());
-        message.set("link", link);
-        return new FeedUpdate("link:" + node + "/" + name, FeedUpdate.Kind.LINK, write(message), Set.of(), Set.of(), "", 0);
+    /** An edge update as the processor published it: one window's figures. */
+    public static FeedUpdate edge(EdgeUpdate update) {
+        return edge(update.stats(), update.windowStart(), () -> JSON.valueToTree(update));
+    }
+
+    private static FeedUpdate edge(EdgeStats edge, Instant window, java.util.function.Supplier<JsonNode> record) {
+        Set<String> namespaces = new HashSet<>();
+        addIfPresent(namespaces, edge.srcNamespace());
+        addIfPresent(namespaces, edge.dstNamespace());
+        // Coalesced per edge and window: the last update of a window that just closed must not be replaced by
+        // the first one of the next (both come out of the same commit), or a client summing counts loses it.
+        String key = "edge:" + edge.edgeKey() + (window == null ? "" : "@" + window.toEpochMilli());
+        return new FeedUpdate(key, FeedUpdate.Kind.EDGE, () -> {
+            ObjectNode message = JSON.createObjectNode();
+            message.put("type", "edge").put("src", edge.src()).put("dst", edge.dst()).put("state", edge.state().label());
+            message.set("edge", record.get());
+            return write(message);
+        }, Set.copyOf(namespaces), verdicts(edge), edge.protocol(), edge.flows(), null);
+    }
+
+    /** A link change, or a link of the snapshot. */
+    public static FeedUpdate link(LinkState link) {
+        return new FeedUpdate("link:" + link.key().text(), FeedUpdate.Kind.LINK, () -> {
+            ObjectNode message = JSON.createObjectNode();
+            message.put("type", "link").put("src", link.node()).put("dst", link.name())
+                    .put("state", link.removed() ? "removed" : link.state());
+            message.set("link", JSON.valueToTree(link));
+            return write(message);
+        }, Set.of(), Set.of(), "", 0, null);
     }
 
     /**
@@ -76,36 +83,15 @@ public final class FeedMessages {
         return new FeedUpdate("snapshot", FeedUpdate.Kind.STATUS, write(message), Set.of(), Set.of(), "", 0);
     }
 
-    /** The verdicts an edge carries: from a {@code verdicts} map, else from forwarded/dropped counts. */
-    static Set<String> verdicts(JsonNode edge) {
+    /** The verdicts an edge carries, lower case: those with flows. */
+    static Set<String> verdicts(EdgeStats edge) {
         Set<String> out = new HashSet<>();
-        JsonNode map = edge.path("verdicts");
-        if (map.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = map.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> f = fields.next();
-                if (f.getValue().asLong() > 0) {
-                    out.add(f.getKey().toLowerCase(Locale.ROOT));
-                }
+        edge.verdicts().forEach((verdict, flows) -> {
+            if (flows > 0) {
+                out.add(verdict.toLowerCase(Locale.ROOT));
             }
-        } else {
-            if (edge.path("forwarded").asLong() > 0) {
-                out.add("forwarded");
-            }
-            if (edge.path("dropped").asLong() > 0) {
-                out.add("dropped");
-            }
-        }
+        });
         return Set.copyOf(out);
-    }
-
-    /** The same rule as REST's: from the verdict counts, else from the forwarded/dropped counts. */
-    static EdgeState state(JsonNode edge) {
-        JsonNode map = edge.path("verdicts");
-        if (map.isObject()) {
-            return EdgeState.of(map.path("FORWARDED").asLong(), map.path("DROPPED").asLong());
-        }
-        return EdgeState.of(edge.path("forwarded").asLong(), edge.path("dropped").asLong());
     }
 
     private static void addIfPresent(Set<String> set, String value) {

@@ -14,9 +14,10 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.hubbletopology.api.BadParameterException;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsConnectContext;
+
+import io.hubbletopology.processor.errors.BadParameterException;
 
 /**
  * A live WebSocket ({@code /ws/topology}, {@code /ws/flows}) once its handshake was allowed (token and origin

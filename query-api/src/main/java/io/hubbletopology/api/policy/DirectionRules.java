@@ -18,7 +18,7 @@ import io.hubbletopology.api.policy.CiliumNetworkPolicy.L7Rules;
 import io.hubbletopology.api.policy.CiliumNetworkPolicy.PortProtocol;
 import io.hubbletopology.api.policy.CiliumNetworkPolicy.PortRule;
 import io.hubbletopology.api.policy.CiliumNetworkPolicy.Selector;
-import io.hubbletopology.processor.model.EdgeStats;
+import io.hubbletopology.processor.output.EdgeStats;
 
 /**
  * The rules of one direction (ingress or egress) of one workload: its edges grouped by the peer a rule can

@@ -1,7 +1,7 @@
 package io.hubbletopology.api.policy;
 
 import io.hubbletopology.api.policy.CiliumNetworkPolicy.HttpRule;
-import io.hubbletopology.processor.model.EdgeStats;
+import io.hubbletopology.processor.output.EdgeStats;
 
 /**
  * How an observed HTTP route becomes a Cilium HTTP rule. Cilium reads {@code method} and {@code path} as extended

@@ -16,8 +16,8 @@ import io.hubbletopology.api.policy.CiliumNetworkPolicy.IngressRule;
 import io.hubbletopology.api.policy.CiliumNetworkPolicy.Metadata;
 import io.hubbletopology.api.policy.CiliumNetworkPolicy.Selector;
 import io.hubbletopology.api.policy.CiliumNetworkPolicy.Spec;
-import io.hubbletopology.processor.model.EdgeStats;
-import io.hubbletopology.processor.model.Workload;
+import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.Workload;
 
 /**
  * Suggests one CiliumNetworkPolicy per workload of a namespace from the edges it sent and received: every edge

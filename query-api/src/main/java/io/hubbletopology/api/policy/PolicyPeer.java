@@ -5,13 +5,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import io.hubbletopology.processor.model.Workload;
+import io.hubbletopology.graph.GraphNode;
+import io.hubbletopology.processor.output.Workload;
 
 /**
  * The other end of an edge, as a policy can name it: a workload by its labels, one of Cilium's entities, a DNS
  * name, or nothing (with the reason). Edges carry only node ids, so a peer is found in the workload
- * inventory first, and only a node the inventory does not know is read from its id's form
- * ({@code reserved:host}, {@code dns:api.example.com}, {@code ip:public}).
+ * inventory first, and only a node the inventory does not know is read from its id ({@link GraphNode#parse}:
+ * {@code reserved:host}, {@code dns:api.example.com}, {@code ip:public}).
  */
 sealed interface PolicyPeer {
 
@@ -81,33 +82,28 @@ sealed interface PolicyPeer {
             }
             return new Endpoints(labels);
         }
-        String local = withoutCluster(id);
-        if (local.startsWith("reserved:")) {
-            String entity = ENTITIES.get(local.substring("reserved:".length()));
-            return entity == null ? new Unselectable("no Cilium entity stands for " + local) : new Entity(entity);
+        GraphNode node = GraphNode.parse(id).orElse(null);
+        if (node == null || node.kind() == GraphNode.Kind.WORKLOAD) {
+            return new Unselectable("not in the workload inventory, so its labels are not known");
         }
-        if (local.startsWith("dns:")) {
-            String name = local.substring("dns:".length());
-            if (!egress) {
-                // Hubble names a source by DNS only when it is outside the cluster: that is the world entity.
-                return new Entity("world");
+        String local = new GraphNode(node.kind(), "", "", node.name()).id();
+        switch (node.kind()) {
+            case RESERVED -> {
+                String entity = ENTITIES.get(node.name());
+                return entity == null ? new Unselectable("no Cilium entity stands for " + local) : new Entity(entity);
             }
-            return FQDN.matcher(name).matches() && name.length() <= 255 ? new Fqdn(name) : new Entity("world");
+            case DNS -> {
+                if (!egress) {
+                    // Hubble names a source by DNS only when it is outside the cluster: that is the world entity.
+                    return new Entity("world");
+                }
+                return FQDN.matcher(node.name()).matches() && node.name().length() <= 255 ? new Fqdn(node.name()) : new Entity("world");
+            }
+            default -> {
+                return NO_ENTITY_IPS.contains(local) ? new Unselectable("known only as " + local)
+                        // The edge figures keep no addresses, so no toCIDR can be written: the world entity covers them.
+                        : new Entity("world");
+            }
         }
-        if (local.startsWith("ip:")) {
-            return NO_ENTITY_IPS.contains(local) ? new Unselectable("known only as " + local)
-                    // The edge figures keep no addresses, so no toCIDR can be written: the world entity covers them.
-                    : new Entity("world");
-        }
-        return new Unselectable("not in the workload inventory, so its labels are not known");
-    }
-
-    private static String withoutCluster(String id) {
-        int colon = id.indexOf(':');
-        int slash = id.indexOf('/');
-        // "eu-1:shop/deployment/cart" carries a cluster; "reserved:host" and "dns:x" carry a kind.
-        boolean prefixed = colon > 0 && id.substring(colon + 1).matches("^(reserved|dns|ip):.*")
-                || colon > 0 && slash > colon;
-        return prefixed ? id.substring(colon + 1) : id;
     }
 }

@@ -4,23 +4,20 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import io.hubbletopology.api.ApiServer;
-import io.hubbletopology.api.BadParameterException;
 import io.hubbletopology.api.TimeRange;
-import io.hubbletopology.api.cluster.Answer;
-import io.hubbletopology.api.cluster.ClusterQueries;
-import io.hubbletopology.processor.TopologyQueries;
-import io.hubbletopology.processor.model.EdgeStats;
-import io.hubbletopology.processor.model.Workload;
+import io.hubbletopology.processor.errors.BadParameterException;
+import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.Workload;
+import io.hubbletopology.processor.query.Answer;
+import io.hubbletopology.processor.query.ClusterAnswers;
 import io.javalin.http.Context;
 
 /**
  * {@code GET /api/v1/policies?namespace=shop&last=24h}: the CiliumNetworkPolicies the namespace's observed
  * traffic suggests, as YAML ({@link PolicyBuilder}, {@link PolicyYaml}). The edges and the workload inventory are
- * the whole cluster's ({@link ClusterQueries}); when either answer lacks partitions, the YAML says so first, since
+ * the whole cluster's ({@link ClusterAnswers}); when either answer lacks partitions, the YAML says so first, since
  * a policy built from part of the traffic would deny the rest.
  */
 public final class PolicyRoute {
@@ -28,19 +25,11 @@ public final class PolicyRoute {
     public static final String PATH = "/api/v1/policies";
     static final String CONTENT_TYPE = "application/yaml";
 
-    private final ClusterQueries cluster;
-    private final BooleanSupplier running;
-    private final Supplier<String> state;
+    private final ClusterAnswers cluster;
     private final Clock clock;
 
-    /**
-     * @param running whether the stores can be asked (Kafka Streams is RUNNING)
-     * @param state   Kafka Streams' state, for the 503 when they cannot
-     */
-    public PolicyRoute(ClusterQueries cluster, BooleanSupplier running, Supplier<String> state, Clock clock) {
+    public PolicyRoute(ClusterAnswers cluster, Clock clock) {
         this.cluster = cluster;
-        this.running = running;
-        this.state = state;
         this.clock = clock;
     }
 
@@ -53,9 +42,6 @@ public final class PolicyRoute {
                 ApiServer.DEFAULT_RANGE, clock);
         boolean l7 = bool("l7", ctx.queryParam("l7"));
         String workload = ctx.queryParam("workload");
-        if (!running.getAsBoolean()) {
-            throw new TopologyQueries.StoreUnavailableException("*", "Kafka Streams is " + state.get());
-        }
         String asOf = clock.instant().toString();
         Answer<List<EdgeStats>> edges = cluster.topology(range.from(), range.to());
         Answer<List<Workload>> workloads = cluster.workloads();

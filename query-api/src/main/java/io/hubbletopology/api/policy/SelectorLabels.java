@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import io.hubbletopology.processor.model.Workload;
+import io.hubbletopology.processor.output.Workload;
 
 /**
  * The labels a policy may select a workload by: its pods' Kubernetes labels, less the ones that name one pod

@@ -46,7 +46,7 @@ class AccessControlIT {
                 Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 2, (short) 1);
         processor = new TopologyProcessor(config);
         processor.start();
-        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN)), processor);
+        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN)), processor.queryService());
         api.start();
         await().atMost(Duration.ofSeconds(60)).until(processor::running);
     }
@@ -215,7 +215,7 @@ class AccessControlIT {
     @Test
     void refusesWebSocketsFromAnotherOriginAtTheHandshake() throws Exception {
         try (ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN))
-                .withAllowedOrigins(List.of(PAGE)), processor)) {
+                .withAllowedOrigins(List.of(PAGE)), processor.queryService())) {
             guarded.start();
             for (String path : List.of("/ws/topology", "/ws/flows")) {
                 RawRequest withToken = RawRequest.get(path).with("Authorization", "Bearer " + TOKEN).upgrade();

@@ -70,7 +70,7 @@ class TokenFileIT {
         mountSecret("..2026_12_01_a", "\n  " + FIRST + "  \n\n" + SECOND + " , " + THIRD + "\n");
         Files.createSymbolicLink(tokens, Path.of("..data", "tokens"));
         try (TopologyProcessor processor = new TopologyProcessor(config);
-             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokensFile(tokens), processor)) {
+             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokensFile(tokens), processor.queryService())) {
             processor.start();
             api.start();
             await().atMost(Duration.ofSeconds(60)).until(processor::running);

@@ -29,7 +29,7 @@ import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.BrokerSettings;
 import io.hubbletopology.broker.EmbeddedKafkaBroker;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
@@ -98,7 +98,7 @@ public final class ApiBenchmark {
                 Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofHours(1), topics, 3, (short) 1);
         try (TopologyProcessor processor = new TopologyProcessor(config)) {
             processor.start();
-            try (ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "processor"), processor)) {
+            try (ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "processor"), processor.queryService())) {
                 api.start();
                 String base = "http://127.0.0.1:" + api.port();
                 int edges = sources * destinations;
@@ -139,7 +139,7 @@ public final class ApiBenchmark {
                                     .setWorkloadKind("StatefulSet").setWorkloadName("server-" + d).setIp("10.1." + d + ".9"))
                             .setProtocol(L4Protocol.TCP).setDestinationPort(8080).setNodeName("node-" + (s % 5))
                             .setUuid("f-" + s + "-" + d).build();
-                    producer.send(new ProducerRecord<>(topic, null, nowMs, EdgeKeys.of(flow), flow.toByteArray()));
+                    producer.send(new ProducerRecord<>(topic, null, nowMs, EdgeKey.of(flow).text(), flow.toByteArray()));
                 }
             }
             producer.flush();

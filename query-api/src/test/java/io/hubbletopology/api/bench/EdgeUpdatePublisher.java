@@ -8,7 +8,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 
 /**
  * Writes edge updates to the processor's edge-updates topic as the processor would (its JSON contract, keyed
@@ -65,7 +65,7 @@ final class EdgeUpdatePublisher implements AutoCloseable {
                 + "\"dns\":{\"queries\":0,\"failures\":0},\"latency\":{\"count\":0,\"sum_ns\":0,\"max_ns\":0},\"encrypted\":false,"
                 + "\"nodes\":[\"node-" + (edge % 3) + "\"],\"first_seen\":\"" + Instant.ofEpochMilli(windowStart) + "\",\"last_seen\":\""
                 + now + "\",\"" + LiveClients.SENT + "\":" + System.nanoTime() + "}";
-        producer.send(new ProducerRecord<>(topic, EdgeKeys.of(src, dst, "TCP", 8080) + "@" + windowStart, json));
+        producer.send(new ProducerRecord<>(topic, new EdgeKey(src, dst, "TCP", 8080).text() + "@" + windowStart, json));
     }
 
     @Override

@@ -27,7 +27,7 @@ import io.hubbletopology.broker.BrokerSettings;
 import io.hubbletopology.broker.EmbeddedKafkaBroker;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.L4Protocol;
@@ -119,7 +119,7 @@ public final class FlowQueryBenchmark {
                         .setProtocol(L4Protocol.TCP).setDestinationPort(i % 13 == 0 ? 6379 : 8080)
                         .setNodeName("node-" + (i % 10)).setIsReply(false).setUuid("f-" + i)
                         .build();
-                producer.send(new ProducerRecord<>(TOPIC, null, timeMs, EdgeKeys.of(flow), flow.toByteArray()));
+                producer.send(new ProducerRecord<>(TOPIC, null, timeMs, EdgeKey.of(flow).text(), flow.toByteArray()));
             }
             producer.flush();
         }

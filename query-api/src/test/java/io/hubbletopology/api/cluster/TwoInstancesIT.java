@@ -30,7 +30,7 @@ import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.processor.TopologyQueries;
@@ -60,8 +60,8 @@ class TwoInstancesIT {
         int portB = freePort();
         TopologyProcessor a = new TopologyProcessor(config(kafka, topics, dir.resolve("a"), portA));
         TopologyProcessor b = new TopologyProcessor(config(kafka, topics, dir.resolve("b"), portB));
-        ApiServer apiA = new ApiServer(new ApiSettings("127.0.0.1", portA, "both"), a);
-        ApiServer apiB = new ApiServer(new ApiSettings("127.0.0.1", portB, "both"), b);
+        ApiServer apiA = new ApiServer(new ApiSettings("127.0.0.1", portA, "both"), a.queryService());
+        ApiServer apiB = new ApiServer(new ApiSettings("127.0.0.1", portB, "both"), b.queryService());
         try {
             a.start();
             b.start();
@@ -118,8 +118,8 @@ class TwoInstancesIT {
         // B is asked by nobody: it advertises no address (as a processor of the old default did).
         TopologyProcessor b = new TopologyProcessor(config(kafka, topics, dir.resolve("b"), portB, "two-noaddr-it")
                 .withApplicationServer(null));
-        ApiServer apiA = new ApiServer(new ApiSettings("127.0.0.1", portA, "both"), a);
-        ApiServer apiB = new ApiServer(new ApiSettings("127.0.0.1", portB, "both"), b);
+        ApiServer apiA = new ApiServer(new ApiSettings("127.0.0.1", portA, "both"), a.queryService());
+        ApiServer apiB = new ApiServer(new ApiSettings("127.0.0.1", portB, "both"), b.queryService());
         try {
             a.start();
             b.start();
@@ -170,7 +170,7 @@ class TwoInstancesIT {
                         .setSource(EndpointRef.newBuilder().setNamespace("ns" + (i % 5)).setPod("client-" + (i % 8) + "-0"))
                         .setDestination(EndpointRef.newBuilder().setNamespace("ns" + (i % 3)).setPod("server-" + (i % 6) + "-0"))
                         .setProtocol(L4Protocol.TCP).setDestinationPort(8000 + i % 4).build();
-                String key = EdgeKeys.of(flow);
+                String key = EdgeKey.of(flow).text();
                 expected.merge(key, 1L, Long::sum);
                 producer.send(new ProducerRecord<>(topics.flows(), null, now + i, key, flow.toByteArray()));
             }

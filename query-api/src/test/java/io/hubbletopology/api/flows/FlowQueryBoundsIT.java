@@ -37,7 +37,7 @@ import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
@@ -75,7 +75,7 @@ class FlowQueryBoundsIT {
         // The bounds are set the way an operator sets them: through their keys.
         ApiSettings settings = ApiSettings.from(ConfigValues.of(Map.of("api.host", "127.0.0.1", "api.port", "0",
                 "api.flows.max_scanned", String.valueOf(MAX_SCANNED), "api.flows.pool_wait", "300ms")), "hubble");
-        api = new ApiServer(settings, processor);
+        api = new ApiServer(settings, processor.queryService());
         api.start();
         t0 = Instant.now().minus(Duration.ofMinutes(40)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of("linger.ms", 5)),
@@ -92,7 +92,7 @@ class FlowQueryBoundsIT {
                 if (drop) {
                     dropped.add(time(f));
                 }
-                sends.add(producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKeys.of(f),
+                sends.add(producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKey.of(f).text(),
                         f.toByteArray())));
             }
             producer.flush();

@@ -41,7 +41,7 @@ import io.hubbletopology.api.live.WsClient;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
@@ -75,7 +75,7 @@ class FlowsIT {
         processor = new TopologyProcessor(new ProcessorConfig(kafka, Map.of(), "flows-it", null, dir.resolve("state"), 1, 0,
                 Duration.ofMillis(100), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofDays(2), TOPICS, 3, (short) 1));
         processor.start();
-        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "hubble").withLiveLimits(10, 20, Duration.ofSeconds(30)), processor);
+        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "hubble").withLiveLimits(10, 20, Duration.ofSeconds(30)), processor.queryService());
         api.start();
         producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of("linger.ms", 5)), new StringSerializer(), new ByteArraySerializer());
         // One flow a second for ten minutes, thirty minutes ago, with every attribute the filters look at varying.
@@ -100,7 +100,7 @@ class FlowsIT {
                     .setIsReply(i % 3 == 0);
             FlowRecord f = flow.build();
             sent.add(f);
-            sends.add(producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKeys.of(f),
+            sends.add(producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKey.of(f).text(),
                     f.toByteArray())));
         }
         producer.flush();
@@ -247,7 +247,7 @@ class FlowsIT {
             for (int i = 0; i < 40; i++) {
                 FlowRecord f = sent.get(i).toBuilder().setTimeUnixNanos((now + i) * 1_000_000L).build();
                 live.add(f);
-                producer.send(new ProducerRecord<>(TOPICS.flows(), null, now + i, EdgeKeys.of(f), f.toByteArray()));
+                producer.send(new ProducerRecord<>(TOPICS.flows(), null, now + i, EdgeKey.of(f).text(), f.toByteArray()));
             }
             producer.flush();
             long wanted = live.stream().filter(f -> f.getVerdict() == Verdict.DROPPED && f.getSource().getNamespace().equals("shop")).count();
@@ -278,7 +278,7 @@ class FlowsIT {
             while (api.flowTail().metrics().skippedCount() == skippedBefore && produced < 20_000) {
                 for (int i = 0; i < 200; i++, produced++) {
                     FlowRecord f = sent.get(1).toBuilder().setTimeUnixNanos((now + produced) * 1_000_000L).setSummary(padding).build();
-                    producer.send(new ProducerRecord<>(TOPICS.flows(), null, now + produced, EdgeKeys.of(f), f.toByteArray()));
+                    producer.send(new ProducerRecord<>(TOPICS.flows(), null, now + produced, EdgeKey.of(f).text(), f.toByteArray()));
                 }
                 producer.flush();
                 Thread.sleep(100);

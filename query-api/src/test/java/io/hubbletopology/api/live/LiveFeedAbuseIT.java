@@ -44,7 +44,7 @@ class LiveFeedAbuseIT {
         ProcessorConfig config = new ProcessorConfig(SharedKafka.bootstrapServers(), Map.of(), "ws-abuse-it", null, stateDir, 1, 0,
                 Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 2, (short) 1);
         try (TopologyProcessor processor = new TopologyProcessor(config);
-             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor)) {
+             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService())) {
             processor.start();
             api.start();
             String url = "ws://127.0.0.1:" + api.port() + "/ws/topology";

@@ -28,7 +28,7 @@ import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
@@ -68,7 +68,7 @@ class LiveFeedIT {
                     new org.apache.kafka.clients.admin.NewTopic(TOPICS.linkChanges(), 2, (short) 1)), 30_000);
         }
         api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN))
-                .withLiveLimits(3, 50, Duration.ofSeconds(2)), processor);
+                .withLiveLimits(3, 50, Duration.ofSeconds(2)), processor.queryService());
         api.start();
         base = "127.0.0.1:" + api.port();
         long now = System.currentTimeMillis();
@@ -90,11 +90,13 @@ class LiveFeedIT {
                 .setSource(EndpointRef.newBuilder().setNamespace(srcNs).setPod(srcPod))
                 .setDestination(EndpointRef.newBuilder().setNamespace(dstNs).setPod(dstPod))
                 .setProtocol(L4Protocol.TCP).setDestinationPort(8080).build();
-        producer.send(new ProducerRecord<>(TOPICS.flows(), null, timeMs, EdgeKeys.of(flow), flow.toByteArray())).get(10, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(TOPICS.flows(), null, timeMs, EdgeKey.of(flow).text(), flow.toByteArray())).get(10, TimeUnit.SECONDS);
     }
 
     private static void publishEdgeUpdate(String src, String dst, String srcNs, String dstNs, String verdict, long flows) throws Exception {
-        String json = "{\"schema\":\"hubble-topology.edge/v1\",\"src\":\"" + src + "\",\"dst\":\"" + dst
+        String window = java.time.Instant.ofEpochMilli(System.currentTimeMillis() / 60_000 * 60_000).toString();
+        String json = "{\"schema\":\"hubble-topology.edge/v1\",\"window_start\":\"" + window + "\",\"window_end\":\""
+                + java.time.Instant.parse(window).plusSeconds(60) + "\",\"src\":\"" + src + "\",\"dst\":\"" + dst
                 + "\",\"src_namespace\":\"" + srcNs + "\",\"dst_namespace\":\"" + dstNs + "\",\"protocol\":\"TCP\",\"port\":8080,"
                 + "\"flows\":" + flows + ",\"verdicts\":{\"" + verdict + "\":" + flows + "}}";
         producer.send(new ProducerRecord<>(TOPICS.edgeUpdates(), src + "->" + dst, json.getBytes())).get(10, TimeUnit.SECONDS);
@@ -223,7 +225,7 @@ class LiveFeedIT {
     @Test
     void refusesBrowserOriginsOutsideTheAllowList() throws Exception {
         try (ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, "both")
-                .withAllowedOrigins(List.of("https://topology.example")), processor)) {
+                .withAllowedOrigins(List.of("https://topology.example")), processor.queryService())) {
             guarded.start();
             String url = "ws://127.0.0.1:" + guarded.port() + "/ws/topology";
             // Refused at the handshake (403, no upgrade), no longer closed with 1008 after it.

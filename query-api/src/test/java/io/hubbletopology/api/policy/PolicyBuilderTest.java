@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.hubbletopology.api.TimeRange;
-import io.hubbletopology.api.cluster.Answer;
-import io.hubbletopology.processor.model.EdgeStats;
-import io.hubbletopology.processor.model.Workload;
+import io.hubbletopology.processor.query.Answer;
+import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.Workload;
 
 class PolicyBuilderTest {
 

@@ -39,8 +39,9 @@ import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.ingest.health.IngestMetrics;
 import io.hubbletopology.ingest.hubble.FlowRecords;
 import io.hubbletopology.ingest.replay.ReplaySource;
-import io.hubbletopology.model.EdgeKeys;
-import io.hubbletopology.model.EndpointNames;
+import io.hubbletopology.simulator.SyntheticCluster;
+import io.hubbletopology.graph.EdgeKey;
+import io.hubbletopology.graph.EndpointNames;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.FlowRecord;
@@ -74,7 +75,7 @@ class PolicySuggestionIT {
         processor = new TopologyProcessor(new ProcessorConfig(kafka, Map.of(), "policy-it", null, dir.resolve("state"), 1, 0,
                 Duration.ofMillis(100), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), TOPICS, 2, (short) 1));
         processor.start();
-        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor);
+        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
         api.start();
         long now = System.currentTimeMillis();
         SyntheticCluster cluster = new SyntheticCluster(SEED);
@@ -93,10 +94,10 @@ class PolicySuggestionIT {
         try (var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
                 new ByteArraySerializer())) {
             for (FlowRecord f : concat()) {
-                producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKeys.of(f), f.toByteArray()));
+                producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKey.of(f).text(), f.toByteArray()));
             }
         }
-        long expected = concat().stream().filter(f -> !EdgeKeys.isReply(f)).count();
+        long expected = concat().stream().filter(f -> !EdgeKey.isReply(f)).count();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
             JsonNode t = new ObjectMapper().readTree(get("/api/v1/topology?last=1h").body());
             long flows = 0;
@@ -193,7 +194,7 @@ class PolicySuggestionIT {
         PolicyEvaluator evaluator = new PolicyEvaluator(policies);
         Set<String> forwardedEdges = new TreeSet<>();
         for (FlowRecord f : flows) {
-            if (!EdgeKeys.isReply(f) && f.getVerdict() == Verdict.FORWARDED) {
+            if (!EdgeKey.isReply(f) && f.getVerdict() == Verdict.FORWARDED) {
                 forwardedEdges.add(edge(f));
                 assertThat(evaluator.egressAllows(f)).as("egress of " + edge(f)).isTrue();
                 assertThat(evaluator.ingressAllows(f)).as("ingress of " + edge(f)).isTrue();
@@ -216,7 +217,7 @@ class PolicySuggestionIT {
         assertThat(policies.stream().flatMap(p -> p.findValues("http").stream())).as("HTTP rules written").isNotEmpty();
         PolicyEvaluator evaluator = new PolicyEvaluator(policies);
         List<FlowRecord> requests = SYNTHETIC.stream()
-                .filter(f -> !EdgeKeys.isReply(f) && f.getVerdict() == Verdict.FORWARDED && httpRequest(f)).toList();
+                .filter(f -> !EdgeKey.isReply(f) && f.getVerdict() == Verdict.FORWARDED && httpRequest(f)).toList();
         assertThat(requests).isNotEmpty();
         for (FlowRecord f : requests) {
             assertThat(evaluator.allows(f)).as("HTTP " + f.getL7().getHttp().getMethod() + " " + f.getL7().getHttp().getUrl() + " on "
@@ -250,7 +251,7 @@ class PolicySuggestionIT {
         checkAgainstFlows(CAPTURE, true);
         List<JsonNode> policies = policies(CAPTURE, true);
         PolicyEvaluator evaluator = new PolicyEvaluator(policies);
-        FlowRecord landing = CAPTURE.stream().filter(f -> !EdgeKeys.isReply(f) && httpRequest(f)).findFirst().orElseThrow();
+        FlowRecord landing = CAPTURE.stream().filter(f -> !EdgeKey.isReply(f) && httpRequest(f)).findFirst().orElseThrow();
         assertThat(landing.getL7().getHttp().getMethod()).isEqualTo("POST");
         assertThat(evaluator.ingressAllows(landing)).as("the captured POST /v1/request-landing").isTrue();
         JsonNode deathstar = policies.stream().filter(p -> p.path("metadata").path("name").asText().contains("deathstar"))

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import io.hubbletopology.processor.model.EdgeStats;
+import io.hubbletopology.processor.output.EdgeStats;
 
 /**
  * An edge window's TCP, HTTP, DNS and latency figures as series (docs/topics.md), each written only when non-zero.

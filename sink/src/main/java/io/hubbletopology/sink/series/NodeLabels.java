@@ -3,7 +3,7 @@ package io.hubbletopology.sink.series;
 import java.util.Map;
 
 /**
- * The labels of one end of an edge, from its node id ({@link io.hubbletopology.model.GraphNode#id()}), named as
+ * The labels of one end of an edge, from its node id ({@link io.hubbletopology.graph.GraphNode#id()}), named as
  * Hubble's own metrics name them ({@code source_namespace}, {@code source_workload}, {@code source_workload_kind},
  * and {@code destination_...}). The kind and the cluster are labels too, so that two node ids never share one set
  * of labels: a Deployment and a StatefulSet of the same name, or the same workload in two clusters, would

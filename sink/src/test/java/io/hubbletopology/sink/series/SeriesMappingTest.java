@@ -17,10 +17,10 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import io.hubbletopology.processor.model.EdgeStats;
-import io.hubbletopology.processor.model.EdgeUpdate;
-import io.hubbletopology.processor.model.LinkState;
-import io.hubbletopology.processor.model.ModelJson;
+import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.EdgeUpdate;
+import io.hubbletopology.processor.output.LinkState;
+import io.hubbletopology.processor.output.OutputJson;
 
 class SeriesMappingTest {
 
@@ -56,9 +56,9 @@ class SeriesMappingTest {
         assertThat(mapping.edge(update).get(0).labels()).containsEntry("source_cluster", "eu-1")
                 .containsEntry("source_workload", "db").containsEntry("source_workload_kind", "statefulset");
         // Read again from its JSON, as after a restart or a replay: L7 figures included, nothing differs.
-        byte[] json = ModelJson.MAPPER.writeValueAsBytes(l7Update());
-        assertThat(mapping.edge(ModelJson.MAPPER.readValue(json, EdgeUpdate.class)))
-                .isEqualTo(mapping.edge(ModelJson.MAPPER.readValue(json, EdgeUpdate.class)))
+        byte[] json = OutputJson.MAPPER.writeValueAsBytes(l7Update());
+        assertThat(mapping.edge(OutputJson.MAPPER.readValue(json, EdgeUpdate.class)))
+                .isEqualTo(mapping.edge(OutputJson.MAPPER.readValue(json, EdgeUpdate.class)))
                 .isEqualTo(mapping.edge(l7Update()));
     }
 

@@ -9,10 +9,10 @@ import java.util.TreeMap;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.L7FlowType;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
-import io.hubbletopology.model.EndpointNames;
-import io.hubbletopology.model.GraphNode;
-import io.hubbletopology.processor.model.EdgeStats;
+import io.hubbletopology.graph.EdgeKey;
+import io.hubbletopology.graph.EndpointNames;
+import io.hubbletopology.graph.GraphNode;
+import io.hubbletopology.processor.output.EdgeStats;
 import io.hubbletopology.records.L4Protocol;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.HttpRecord;
@@ -29,7 +29,7 @@ import io.hubbletopology.records.TcpFlag;
  *   <li>DNS: a query is a DNS flow that is not a response; a failure is a response with a non-zero rcode.</li>
  *   <li>Latency: every L7 flow for which Hubble measured one (responses).</li>
  *   <li>Replies (when the ingest keeps them) belong to the edge of the request they answer
- *       ({@link EdgeKeys}) and add only what only they carry: HTTP status classes, DNS failures, latency,
+ *       ({@link EdgeKey}) and add only what only they carry: HTTP status classes, DNS failures, latency,
  *       encryption, the reporting node and the time seen. Flows, verdicts, drop reasons and TCP flags count
  *       the requests, so an edge's flows are the same whether replies are kept or not.</li>
  * </ul>
@@ -50,7 +50,7 @@ public final class EdgeFigures {
     /** The figures with one more flow counted (the same instance, changed). */
     static EdgeTally add(EdgeTally t, FlowRecord flow) {
         long time = flow.getTimeUnixNanos();
-        boolean reply = EdgeKeys.isReply(flow);
+        boolean reply = EdgeKey.isReply(flow);
         if (t.lastSeenNanos == 0) {
             // The edge's first flow names it, from the side that opened the connection.
             GraphNode client = EndpointNames.of(reply ? flow.getDestination() : flow.getSource());

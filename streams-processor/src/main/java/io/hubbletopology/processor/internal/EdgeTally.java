@@ -10,7 +10,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-import io.hubbletopology.processor.model.EdgeStats;
+import io.hubbletopology.processor.output.EdgeStats;
 
 /**
  * The running figures of one edge in one window, as the window store keeps them. Read, added to and written

@@ -8,7 +8,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.hubbletopology.processor.model.LinkState;
+import io.hubbletopology.processor.output.LinkState;
 import io.hubbletopology.records.LinkCounters;
 import io.hubbletopology.records.LinkStateRecord;
 

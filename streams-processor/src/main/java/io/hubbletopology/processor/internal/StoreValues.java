@@ -2,8 +2,8 @@ package io.hubbletopology.processor.internal;
 
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
-import io.hubbletopology.processor.model.LinkState;
-import io.hubbletopology.processor.model.Workload;
+import io.hubbletopology.processor.output.LinkState;
+import io.hubbletopology.processor.output.Workload;
 
 /** Reads the model's view out of what the key-value stores keep, for the query facade. */
 public final class StoreValues {

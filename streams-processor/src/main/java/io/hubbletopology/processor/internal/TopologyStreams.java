@@ -25,9 +25,9 @@ import org.apache.kafka.streams.state.WindowStore;
 
 import io.hubbletopology.processor.ProcessingCounters;
 import io.hubbletopology.processor.ProcessorConfig;
-import io.hubbletopology.processor.model.EdgeUpdate;
-import io.hubbletopology.processor.model.LinkState;
-import io.hubbletopology.processor.model.Workload;
+import io.hubbletopology.processor.output.EdgeUpdate;
+import io.hubbletopology.processor.output.LinkState;
+import io.hubbletopology.processor.output.Workload;
 import io.hubbletopology.processor.serde.JsonSerde;
 import io.hubbletopology.processor.serde.ProtoSerde;
 import io.hubbletopology.records.FlowRecord;

@@ -1,6 +1,6 @@
 package io.hubbletopology.processor.internal;
 
-import io.hubbletopology.processor.model.LinkState;
+import io.hubbletopology.processor.output.LinkState;
 
 /**
  * One interface as the links store keeps it: what consumers see, and the raw counters of the latest reading,

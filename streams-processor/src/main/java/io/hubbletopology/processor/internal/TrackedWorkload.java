@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.hubbletopology.processor.model.Workload;
+import io.hubbletopology.processor.output.Workload;
 
 /**
  * A workload of the inventory as the store keeps it: the model's view, and when each pod was last seen, so

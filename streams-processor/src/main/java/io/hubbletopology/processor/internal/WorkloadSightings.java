@@ -9,8 +9,8 @@ import java.util.TreeMap;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 
-import io.hubbletopology.model.EndpointNames;
-import io.hubbletopology.model.GraphNode;
+import io.hubbletopology.graph.EndpointNames;
+import io.hubbletopology.graph.GraphNode;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
 

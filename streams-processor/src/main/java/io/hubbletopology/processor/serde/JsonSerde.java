@@ -9,12 +9,12 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.hubbletopology.processor.model.ModelJson;
+import io.hubbletopology.processor.output.OutputJson;
 
-/** A serde for our value records, as JSON in the form of {@link ModelJson}. */
+/** A serde for our value records, as JSON in the form of {@link OutputJson}. */
 public final class JsonSerde<T> implements Serde<T> {
 
-    private static final ObjectMapper MAPPER = ModelJson.MAPPER;
+    private static final ObjectMapper MAPPER = OutputJson.MAPPER;
 
     private final Class<T> type;
 

@@ -29,7 +29,8 @@ import io.hubbletopology.broker.EmbeddedKafkaBroker;
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.ingest.hubble.FlowRecords;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.simulator.SyntheticCluster;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.FlowRecord;
@@ -117,7 +118,7 @@ public final class CatchUpBenchmark {
                 FlowRecord record = FlowRecords.fromHubble(flow, "bench-node");
                 byte[] value = record.toByteArray();
                 bytes += value.length;
-                producer.send(new ProducerRecord<>(topic, null, time / 1_000_000L, EdgeKeys.of(record), value));
+                producer.send(new ProducerRecord<>(topic, null, time / 1_000_000L, EdgeKey.of(record).text(), value));
                 sent++;
             }
             producer.flush();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessingCounters;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
@@ -94,7 +94,7 @@ class RecordDecodingFuzzTest {
                 usable += usable(bytes) ? 1 : 0;
                 byte[] linkBytes = mutate(link(i).toByteArray(), random);
                 try {
-                    flows.pipeInput(EdgeKeys.of(seed), bytes, T0 + i);
+                    flows.pipeInput(EdgeKey.of(seed).text(), bytes, T0 + i);
                     links.pipeInput("n1/eth" + i % 4, linkBytes, T0 + i);
                 } catch (Throwable t) {
                     throw new AssertionError("iteration " + i + " (seed " + (SEED + 1) + "): " + t + " on flow " + Arrays.toString(bytes)

@@ -31,15 +31,15 @@ import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.L7FlowType;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.model.EdgeKeys;
+import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessingCounters;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
-import io.hubbletopology.processor.model.EdgeStats;
-import io.hubbletopology.processor.model.EdgeUpdate;
-import io.hubbletopology.processor.model.LinkState;
-import io.hubbletopology.processor.model.ModelJson;
-import io.hubbletopology.processor.model.Workload;
+import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.EdgeUpdate;
+import io.hubbletopology.processor.output.LinkState;
+import io.hubbletopology.processor.output.OutputJson;
+import io.hubbletopology.processor.output.Workload;
 import io.hubbletopology.processor.serde.ProtoSerde;
 import io.hubbletopology.records.DnsRecord;
 import io.hubbletopology.records.EndpointRef;
@@ -102,7 +102,7 @@ class TopologyStreamsTest {
 
     private void send(FlowRecord.Builder f) {
         FlowRecord flow = f.build();
-        flows.pipeInput(EdgeKeys.of(flow), flow, flow.getTimeUnixNanos() / 1_000_000L);
+        flows.pipeInput(EdgeKey.of(flow).text(), flow, flow.getTimeUnixNanos() / 1_000_000L);
     }
 
     /** The stored figures of every edge window, by edge destination and window start. */
@@ -239,7 +239,7 @@ class TopologyStreamsTest {
         assertThat(edge.http().routesOther()).as("the request without a method").isEqualTo(1);
         assertThat(edge.http().status()).containsExactlyEntriesOf(Map.of("2xx", 1L));
 
-        var json = ModelJson.MAPPER.readTree(edgeUpdates.readKeyValuesToMap()
+        var json = OutputJson.MAPPER.readTree(edgeUpdates.readKeyValuesToMap()
                 .get("shop/statefulset/web -> data/statefulset/cart TCP/8080@" + T0));
         assertThat(json.path("http").path("requests").asLong()).isEqualTo(4);
         assertThat(json.path("http").path("status").path("2xx").asLong()).isEqualTo(1);
@@ -248,7 +248,7 @@ class TopologyStreamsTest {
         assertThat(json.path("http").path("routes").path(0).path("requests").asLong()).isEqualTo(2);
         assertThat(json.path("http").path("routes_other").asLong()).isEqualTo(1);
         // Consumers read it back with the same class.
-        assertThat(ModelJson.MAPPER.treeToValue(json, EdgeUpdate.class).stats().http()).isEqualTo(edge.http());
+        assertThat(OutputJson.MAPPER.treeToValue(json, EdgeUpdate.class).stats().http()).isEqualTo(edge.http());
     }
 
     @Test
@@ -289,7 +289,7 @@ class TopologyStreamsTest {
         Map<String, String> latest = edgeUpdates.readKeyValuesToMap();
         String key = "shop/statefulset/web -> data/statefulset/db TCP/5432@" + T0;
         assertThat(latest).containsOnlyKeys(key);
-        var json = ModelJson.MAPPER.readTree(latest.get(key));
+        var json = OutputJson.MAPPER.readTree(latest.get(key));
         assertThat(json.path("schema").asText()).isEqualTo("hubble-topology.edge/v1");
         assertThat(json.path("window_start").asText()).isEqualTo(Instant.ofEpochMilli(T0).toString());
         assertThat(json.path("window_end").asText()).isEqualTo(Instant.ofEpochMilli(T0 + MINUTE).toString());
@@ -302,7 +302,7 @@ class TopologyStreamsTest {
         assertThat(json.path("latency").has("sum_ns")).isTrue();
         assertThat(json.path("first_seen").asText()).isEqualTo(Instant.ofEpochMilli(T0 + 1_000).toString());
         // Consumers read it back with the same class.
-        EdgeUpdate update = ModelJson.MAPPER.readValue(latest.get(key), EdgeUpdate.class);
+        EdgeUpdate update = OutputJson.MAPPER.readValue(latest.get(key), EdgeUpdate.class);
         assertThat(update.topicKey()).isEqualTo(key);
         assertThat(update.stats().dropped()).isEqualTo(1);
     }
@@ -358,7 +358,7 @@ class TopologyStreamsTest {
         FlowRecord noKey = flow("web", "db", 5432, Verdict.FORWARDED, T0 + 2).build();
         flows.pipeInput((String) null, noKey, T0 + 2);
         FlowRecord noTime = flow("web", "db", 5432, Verdict.FORWARDED, 0).build();
-        flows.pipeInput(EdgeKeys.of(noTime), noTime, T0 + 3);
+        flows.pipeInput(EdgeKey.of(noTime).text(), noTime, T0 + 3);
         send(flow("web", "db", 5432, Verdict.FORWARDED, T0 + 4));
 
         List<String> reasons = deadLetters.readRecordsToList().stream()
@@ -466,7 +466,7 @@ class TopologyStreamsTest {
 
     private static <T> T read(String json, Class<T> type) {
         try {
-            return ModelJson.MAPPER.readValue(json, type);
+            return OutputJson.MAPPER.readValue(json, type);
         } catch (Exception e) {
             throw new AssertionError("not a " + type.getSimpleName() + ": " + json, e);
         }

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.hubbletopology.processor.model.Workload;
+import io.hubbletopology.processor.output.Workload;
 
 class TrackedWorkloadTest {
 
