@@ -5,6 +5,7 @@ import java.util.function.BooleanSupplier;
 import com.google.protobuf.Timestamp;
 
 import io.grpc.stub.ServerCallStreamObserver;
+import io.hubbletopology.flowfilter.FlowFilterMatcher;
 import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.hubble.observer.GetFlowsRequest;
 import io.hubbletopology.hubble.observer.GetFlowsResponse;
