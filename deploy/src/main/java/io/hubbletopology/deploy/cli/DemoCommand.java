@@ -64,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
         SimulatedHubbleRole hubble = new SimulatedHubbleRole(flowsPerSecond, seed);
         ProcessorRole processor = new ProcessorRole(
                 () -> ProcessorConfig.defaults(broker.bootstrapServers(), dir.resolve("state")),
-                new ApiSettings("0.0.0.0", apiPort, DiscoveryMode.BOTH.label()));
+                new ApiSettings("0.0.0.0", apiPort, DiscoveryMode.BOTH.label()), io.hubbletopology.api.observer.ObserverSettings.DEFAULT);
         IngestRole ingest = new IngestRole(() -> IngestConfig.of(java.util.Map.of(
                 IngestConfig.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers(), IngestConfig.NODE_NAME.name(), "demo-node",
                 IngestConfig.HUBBLE_ADDR.name(), hubble.address(), IngestConfig.SYSFS_ROOT.name(), sysfsRoot.toString(),
@@ -72,7 +72,8 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             return new RoleRunner().run(List.of(broker, processor, hubble, ingest), () -> System.out.println(
                     "hubble-topology demo is running: http://localhost:" + processor.apiPort()
-                            + "/topology (links: /links, health: /health; Kafka " + broker.bootstrapServers()
+                            + "/topology (links: /links, health: /health; hubble observe --server localhost:" + processor.observerPort()
+                            + "; Kafka " + broker.bootstrapServers()
                             + ", Hubble " + hubble.address() + "). Ctrl-C stops it."));
         } finally {
             if (temporary) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.observer.ObserverSettings;
 import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.deploy.roles.ProcessorRole;
@@ -35,6 +36,7 @@ public final class ProcessorCommand implements Callable<Integer> {
         kafka.validate(spec);
         ProcessorConfig config;
         ApiSettings api;
+        ObserverSettings observer;
         try {
             ConfigValues values = processor.values(spec, kafka, System.getenv());
             for (String key : ProcessorOptions.unknownKeys(values)) {
@@ -42,11 +44,12 @@ public final class ProcessorCommand implements Callable<Integer> {
             }
             config = ProcessorConfig.from(values);
             api = ApiSettings.from(values, "processor");
+            observer = ObserverSettings.from(values);
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("processor: " + e.getMessage());
             return BAD_CONFIGURATION;
         }
-        ProcessorRole role = new ProcessorRole(() -> config, api);
+        ProcessorRole role = new ProcessorRole(() -> config, api, observer);
         return new RoleRunner().run(List.of(role), () ->
                 System.out.println("Processor running; API on http://localhost:" + role.apiPort() + "/topology"));
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.observer.ObserverSettings;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.processor.ProcessorConfig;
@@ -29,6 +30,10 @@ public final class ProcessorOptions {
 
     @Option(names = "--api-port", description = "HTTP port of the API, the live feeds and the page (env API_PORT). Default: 8080.")
     public String apiPort;
+
+    @Option(names = "--observer-port", description = "Port of Hubble's Observer gRPC API over the flow history, for "
+            + "hubble observe --server and hubble-ui (env OBSERVER_PORT). Default: 4245.")
+    public String observerPort;
 
     @Option(names = "--application-id", description = "Kafka Streams application id; instances with the same id share the work "
             + "(env APPLICATION_ID). Default: " + ProcessorConfig.DEFAULT_APPLICATION_ID + ".")
@@ -89,6 +94,7 @@ public final class ProcessorOptions {
         put(overrides, ProcessorConfig.WINDOW_RETENTION, windowRetention);
         put(overrides, ApiSettings.HOST, apiHost);
         put(overrides, ApiSettings.PORT, apiPort);
+        put(overrides, ObserverSettings.PORT, observerPort);
         ConfigValues values = ConfigValues.load(configFile, env, overrides);
         if (values.get(ProcessorConfig.STATE_DIR) == null) {
             // One state directory per API port, so two processors on one machine do not fight over the same lock.
@@ -114,6 +120,7 @@ public final class ProcessorOptions {
     public static List<ConfigKey<?>> keys() {
         List<ConfigKey<?>> keys = new java.util.ArrayList<>(ProcessorConfig.keys());
         keys.addAll(ApiSettings.keys());
+        keys.addAll(ObserverSettings.keys());
         return keys;
     }
 

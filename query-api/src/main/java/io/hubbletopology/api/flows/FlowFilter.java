@@ -20,7 +20,7 @@ import io.hubbletopology.records.FlowRecord;
  */
 public record FlowFilter(Set<Verdict> verdicts, Set<Integer> dropReasons, Set<String> namespaces, Set<String> podPrefixes,
                          Set<String> workloads, Set<String> nodes, Set<String> protocols, Set<Integer> ports, Boolean reply,
-                         String src, String dst) {
+                         String src, String dst) implements java.util.function.Predicate<FlowRecord> {
 
     public static final FlowFilter ALL = new FlowFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(),
             Set.of(), null, null, null);
@@ -97,6 +97,11 @@ public record FlowFilter(Set<Verdict> verdicts, Set<Integer> dropReasons, Set<St
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    @Override
+    public boolean test(FlowRecord f) {
+        return matches(f);
     }
 
     public boolean matches(FlowRecord f) {
