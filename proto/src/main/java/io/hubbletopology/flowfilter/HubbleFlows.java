@@ -3,7 +3,10 @@ package io.hubbletopology.flowfilter;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.Timestamp;
 
+import io.hubbletopology.hubble.flow.CiliumEventType;
 import io.hubbletopology.hubble.flow.DNS;
+import io.hubbletopology.hubble.flow.FlowType;
+import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.hubble.flow.Endpoint;
 import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.hubble.flow.HTTP;
@@ -27,14 +30,19 @@ import io.hubbletopology.records.TcpFlag;
 /**
  * A flow record of the flows topic as the Hubble {@link Flow} it was made from, so that Hubble's filters and
  * Hubble's clients see our history in Hubble's own terms. The record keeps what the topology needs: fields it
- * does not carry (event type, interface, policies, HTTP headers, a service's own namespace, taken here as its
- * endpoint's) are absent from the result.
+ * does not carry (interface, policies, HTTP headers, a service's own namespace, taken here as its endpoint's)
+ * are absent from the result, and the event type is derived from what is kept: {@value #ACCESS_LOG} (access log)
+ * for L7 flows, {@value #DROP} (drop) for dropped ones, else {@value #TRACE} (trace), Cilium's monitor types.
  *
  * <pre>{@code
  * Flow flow = HubbleFlows.of(FlowRecord.parseFrom(value));
  * }</pre>
  */
 public final class HubbleFlows {
+
+    static final int DROP = 1;
+    static final int TRACE = 4;
+    static final int ACCESS_LOG = 129;
 
     private HubbleFlows() {
     }
@@ -59,6 +67,8 @@ public final class HubbleFlows {
             f.setIP(IP.newBuilder().setSource(r.getSource().getIp()).setDestination(r.getDestination().getIp())
                     .setIpVersion(any.contains(":") ? IPVersion.IPv6 : IPVersion.IPv4).setEncrypted(r.getEncrypted()));
         }
+        f.setEventType(CiliumEventType.newBuilder().setType(r.getType() == FlowType.L7 ? ACCESS_LOG
+                : r.getVerdict() == Verdict.DROPPED ? DROP : TRACE));
         if (r.hasIsReply()) {
             f.setIsReply(BoolValue.of(r.getIsReply()));
         }

@@ -104,7 +104,9 @@ final class CallReader implements AutoCloseable {
                 queued.put(tp, new ArrayDeque<>());
             }
         }
-        consumer.assign(open);
+        // Every partition stays assigned (the finished ones paused), so the consumer's own offset lookups still apply.
+        consumer.assign(partitions);
+        consumer.pause(partitions);
         open.forEach(tp -> consumer.seek(tp, from.get(tp)));
         Comparator<ConsumerRecord<String, byte[]>> order = Comparator.<ConsumerRecord<String, byte[]>>comparingLong(ConsumerRecord::timestamp)
                 .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset);
@@ -123,7 +125,7 @@ final class CallReader implements AutoCloseable {
                 if (scanned > 0 && readingNanos >= bounds.maxDuration().toNanos()) {
                     return Outcome.MAX_DURATION;
                 }
-                consumer.pause(open.stream().filter(tp -> !needy.contains(tp)).toList());
+                consumer.pause(partitions.stream().filter(tp -> !needy.contains(tp)).toList());
                 consumer.resume(needy);
                 long began = System.nanoTime();
                 var records = consumer.poll(POLL);
@@ -164,6 +166,7 @@ final class CallReader implements AutoCloseable {
     /** Everything from {@code from} on as it arrives, each poll's records in time order, until stopped or cancelled. */
     void live(Map<TopicPartition, Long> from, BooleanSupplier cancelled, Visitor visitor) {
         consumer.assign(partitions);
+        consumer.resume(partitions);
         partitions.forEach(tp -> consumer.seek(tp, from.get(tp)));
         Comparator<ConsumerRecord<String, byte[]>> order = Comparator.comparingLong(ConsumerRecord::timestamp);
         while (!cancelled.getAsBoolean()) {
