@@ -135,7 +135,7 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
             fail(call, Status.UNAVAILABLE.withDescription(e.getMessage()));
         } catch (BusyException e) {
             fail(call, Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
             Thread.currentThread().interrupt();
             fail(call, Status.CANCELLED.withDescription("the server is stopping"));
         } catch (RuntimeException e) {
