@@ -286,13 +286,13 @@ final class CompiledFlowFilter implements Predicate<Flow> {
         };
     }
 
-    /** is_reply when the agent said; the deprecated reply only when it says true (false there may mean "unknown"). */
+    /**
+     * is_reply when the agent said, else the deprecated reply older agents send (false when absent too): as the
+     * simulated Hubble and replay always judged it, so that reply=false keeps flows whose direction is unknown.
+     */
     private static Predicate<Flow> reply(List<Boolean> values) {
         Set<Boolean> wanted = Set.copyOf(values);
-        return flow -> {
-            Boolean reply = flow.hasIsReply() ? Boolean.valueOf(flow.getIsReply().getValue()) : flow.getReply() ? Boolean.TRUE : null;
-            return reply != null && wanted.contains(reply);
-        };
+        return flow -> wanted.contains(flow.hasIsReply() ? flow.getIsReply().getValue() : flow.getReply());
     }
 
     /** A flow matches one entry when every flag set in it is set on the flow's TCP header. */

@@ -109,7 +109,7 @@ class FlowFilterMatcherTest {
         m.put("protocol", c(f -> f.addProtocol("TCP"), BASE, DNS_FLOW));
         m.put("source_port", c(f -> f.addSourcePort("44916"), BASE, DNS_FLOW));
         m.put("destination_port", c(f -> f.addDestinationPort("5432"), BASE, DNS_FLOW));
-        m.put("reply", c(f -> f.addReply(false), BASE, with(b -> b.clearIsReply())));
+        m.put("reply", c(f -> f.addReply(false), with(b -> b.clearIsReply()), with(b -> b.setIsReply(BoolValue.of(true)))));
         m.put("dns_query", c(f -> f.addDnsQuery("kube.*local"), DNS_FLOW, BASE));
         m.put("source_identity", c(f -> f.addSourceIdentity(1234), BASE, with(b -> b.setSource(BASE.getSource().toBuilder().setIdentity(2)))));
         m.put("destination_identity", c(f -> f.addDestinationIdentity(5678), BASE, with(b -> b.setDestination(BASE.getDestination().toBuilder().setIdentity(2)))));
