@@ -6,53 +6,46 @@ import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.hubble.flow.FlowFilter;
 
 /**
- * Hubble's filter semantics for the fields the simulated server honours: within one filter every field set
- * must match (AND), within one field any value may match (OR); a request keeps flows matching any whitelist
- * filter (all flows when there is none) and none of the blacklist filters.
+ * Hubble's filter semantics, the one engine behind GetFlows, the REST flow search, the WebSocket tail and the
+ * simulated Hubble: a flow is kept when it matches any whitelist filter (every flow, when there is none) and
+ * no blacklist filter; within one filter every field set must match; within one field any value may.
+ *
+ * <pre>{@code
+ * FlowFilterMatcher m = FlowFilterMatcher.of(request.getWhitelistList(), request.getBlacklistList());
+ * if (m.test(flow)) { ... }
+ * }</pre>
+ *
+ * Compiling throws {@link InvalidFilterException} for a bad value or a field this server does not implement.
  */
 public final class FlowFilterMatcher {
 
-    private FlowFilterMatcher() {
+    public static final FlowFilterMatcher ALL = new FlowFilterMatcher(List.of(), List.of());
+
+    private final List<CompiledFlowFilter> whitelist;
+    private final List<CompiledFlowFilter> blacklist;
+
+    private FlowFilterMatcher(List<CompiledFlowFilter> whitelist, List<CompiledFlowFilter> blacklist) {
+        this.whitelist = whitelist;
+        this.blacklist = blacklist;
     }
 
+    public static FlowFilterMatcher of(List<FlowFilter> whitelist, List<FlowFilter> blacklist) {
+        return new FlowFilterMatcher(whitelist.stream().map(CompiledFlowFilter::of).toList(),
+                blacklist.stream().map(CompiledFlowFilter::of).toList());
+    }
+
+    public boolean test(Flow flow) {
+        boolean wanted = whitelist.isEmpty() || whitelist.stream().anyMatch(f -> f.test(flow));
+        return wanted && blacklist.stream().noneMatch(f -> f.test(flow));
+    }
+
+    /** True when nothing is filtered out: every flow passes. */
+    public boolean all() {
+        return whitelist.isEmpty() && blacklist.isEmpty();
+    }
+
+    /** One-off check; callers with many flows compile once with {@link #of}. */
     public static boolean keep(Flow flow, List<FlowFilter> whitelist, List<FlowFilter> blacklist) {
-        boolean wanted = whitelist.isEmpty() || whitelist.stream().anyMatch(f -> matches(flow, f));
-        return wanted && blacklist.stream().noneMatch(f -> matches(flow, f));
-    }
-
-    static boolean matches(Flow flow, FlowFilter f) {
-        if (f.getVerdictCount() > 0 && !f.getVerdictList().contains(flow.getVerdict())) {
-            return false;
-        }
-        if (f.getReplyCount() > 0 && !f.getReplyList().contains(isReply(flow))) {
-            return false;
-        }
-        if (f.getSourcePodCount() > 0 && !prefixMatch(f.getSourcePodList(),
-                flow.getSource().getNamespace() + "/" + flow.getSource().getPodName())) {
-            return false;
-        }
-        if (f.getDestinationPodCount() > 0 && !prefixMatch(f.getDestinationPodList(),
-                flow.getDestination().getNamespace() + "/" + flow.getDestination().getPodName())) {
-            return false;
-        }
-        if (f.getNodeNameCount() > 0 && !f.getNodeNameList().contains(flow.getNodeName())) {
-            return false;
-        }
-        if (f.getDropReasonDescCount() > 0 && !f.getDropReasonDescList().contains(flow.getDropReasonDesc())) {
-            return false;
-        }
-        return true;
-    }
-
-    private static boolean isReply(Flow flow) {
-        return flow.hasIsReply() ? flow.getIsReply().getValue() : flow.getReply();
-    }
-
-    private static boolean prefixMatch(List<String> prefixes, String namespacedPod) {
-        // A pod without a namespace (world, host) never matches a pod filter.
-        if (namespacedPod.startsWith("/")) {
-            return false;
-        }
-        return prefixes.stream().anyMatch(namespacedPod::startsWith);
+        return of(whitelist, blacklist).test(flow);
     }
 }

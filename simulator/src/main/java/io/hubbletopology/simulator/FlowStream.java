@@ -25,6 +25,14 @@ final class FlowStream {
     }
 
     void run(BooleanSupplier serverRunning) {
+        FlowFilterMatcher matcher;
+        try {
+            matcher = FlowFilterMatcher.of(request.getWhitelistList(), request.getBlacklistList());
+        } catch (io.hubbletopology.flowfilter.InvalidFilterException e) {
+            // As a real Hubble answers a filter it cannot use.
+            call.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
         long cursor = start();
         try {
             while (!cancelled && serverRunning.getAsBoolean()) {
@@ -50,7 +58,7 @@ final class FlowStream {
                         call.onCompleted();
                         return;
                     }
-                    if (FlowFilterMatcher.keep(flow, request.getWhitelistList(), request.getBlacklistList())) {
+                    if (matcher.test(flow)) {
                         send(GetFlowsResponse.newBuilder().setFlow(flow).setNodeName(flow.getNodeName()).setTime(flow.getTime()).build());
                     }
                 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.observer.ObserverSettings;
 import io.hubbletopology.broker.BrokerSettings;
 import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.deploy.roles.BrokerRole;
@@ -60,7 +61,7 @@ public final class DemoCommand extends SettingsCommand<DemoSettings> {
         SimulatedHubbleRole hubble = new SimulatedHubbleRole(demo.flowsPerSecond(), demo.seed());
         ProcessorRole processor = new ProcessorRole(
                 () -> ProcessorConfig.defaults(broker.bootstrapServers(), dir.resolve("state")),
-                new ApiSettings("0.0.0.0", demo.apiPort(), DiscoveryMode.BOTH.label()));
+                new ApiSettings("0.0.0.0", demo.apiPort(), DiscoveryMode.BOTH.label()), ObserverSettings.DEFAULT);
         IngestRole ingest = new IngestRole(() -> IngestConfig.of(Map.of(
                 KafkaSettings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers(), IngestConfig.NODE_NAME.name(), "demo-node",
                 IngestConfig.HUBBLE_ADDR.name(), hubble.address(), IngestConfig.SYSFS_ROOT.name(), demo.sysfsRoot().toString(),
@@ -68,7 +69,8 @@ public final class DemoCommand extends SettingsCommand<DemoSettings> {
         try {
             return new RoleRunner().run(List.of(broker, processor, hubble, ingest), () -> System.out.println(
                     "hubble-topology demo is running: http://localhost:" + processor.apiPort()
-                            + "/topology (links: /links, health: /health; Kafka " + broker.bootstrapServers()
+                            + "/topology (links: /links, health: /health; hubble observe --server localhost:" + processor.observerPort()
+                            + "; Kafka " + broker.bootstrapServers()
                             + ", Hubble " + hubble.address() + "). Ctrl-C stops it."));
         } finally {
             if (temporary) {

@@ -3,6 +3,7 @@ package io.hubbletopology.deploy.cli;
 import java.util.List;
 
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.observer.ObserverSettings;
 import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.deploy.roles.ProcessorRole;
 import io.hubbletopology.deploy.roles.ProcessorRoleSettings;
@@ -30,6 +31,7 @@ public final class ProcessorCommand extends SettingsCommand<ProcessorRoleSetting
                 SettingFlag.of("--replication-factor", KafkaSettings.REPLICATION_FACTOR).label("N"),
                 SettingFlag.of("--api-host", ApiSettings.HOST).label("HOST"),
                 SettingFlag.of("--api-port", ApiSettings.PORT).label("PORT"),
+                SettingFlag.of("--observer-port", ObserverSettings.PORT).label("PORT"),
                 SettingFlag.of("--application-id", ProcessorConfig.APPLICATION_ID).label("ID"),
                 SettingFlag.of("--application-server", ProcessorConfig.APPLICATION_SERVER).label("HOST:PORT"),
                 SettingFlag.of("--state-dir", ProcessorConfig.STATE_DIR).label("DIR"),
@@ -44,7 +46,7 @@ public final class ProcessorCommand extends SettingsCommand<ProcessorRoleSetting
 
     @Override
     protected int run(ProcessorRoleSettings settings) {
-        ProcessorRole role = new ProcessorRole(settings::processor, settings.api());
+        ProcessorRole role = new ProcessorRole(settings::processor, settings.api(), settings.observer());
         return new RoleRunner().run(List.of(role), () ->
                 System.out.println("Processor running; API on http://localhost:" + role.apiPort() + "/topology"));
     }

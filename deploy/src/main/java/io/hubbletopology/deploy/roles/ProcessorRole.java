@@ -7,7 +7,10 @@ import org.slf4j.LoggerFactory;
 
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.access.AcceptedTokens;
 import io.hubbletopology.api.cluster.AdvertisedAddress;
+import io.hubbletopology.api.observer.ObserverServer;
+import io.hubbletopology.api.observer.ObserverSettings;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 
@@ -23,12 +26,20 @@ public final class ProcessorRole implements Role {
 
     private final Supplier<ProcessorConfig> config;
     private final ApiSettings api;
+    private final ObserverSettings observerSettings;
     private TopologyProcessor processor;
     private ApiServer server;
+    private ObserverServer observer;
 
+    /** With Hubble's Observer API on any free port: for tests and embedding, where 4245 may be taken. */
     public ProcessorRole(Supplier<ProcessorConfig> config, ApiSettings api) {
+        this(config, api, ObserverSettings.DEFAULT.withPort(0));
+    }
+
+    public ProcessorRole(Supplier<ProcessorConfig> config, ApiSettings api, ObserverSettings observer) {
         this.config = config;
         this.api = api;
+        this.observerSettings = observer;
     }
 
     @Override
@@ -50,6 +61,9 @@ public final class ProcessorRole implements Role {
                 log.info("Other instances reach this one at {} ({}; --application-server sets another)", advertised, derived.why());
             }
             processor.start(advertised);
+            observer = new ObserverServer(observerSettings, api.host(), processor.queryService().flowHistory(), server.flowSearch(),
+                    api.flowBounds(), new AcceptedTokens(api.tokens(), api.tokensFile()), java.time.Clock.systemUTC());
+            observer.start();
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -60,12 +74,20 @@ public final class ProcessorRole implements Role {
         return server.port();
     }
 
+    /** The port of Hubble's Observer API. */
+    public int observerPort() {
+        return observer.port();
+    }
+
     public TopologyProcessor processor() {
         return processor;
     }
 
     @Override
     public void stop() {
+        if (observer != null) {
+            observer.close();
+        }
         if (server != null) {
             server.close();
         }

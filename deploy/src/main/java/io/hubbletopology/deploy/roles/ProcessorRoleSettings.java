@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.observer.ObserverSettings;
 import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
@@ -15,21 +16,23 @@ import io.hubbletopology.processor.ProcessorConfig;
  *
  * <pre>{@code
  * ProcessorRoleSettings settings = ProcessorRoleSettings.from(ConfigValues.load(yaml, System.getenv(), Map.of()));
- * new ProcessorRole(settings::processor, settings.api());
+ * new ProcessorRole(settings::processor, settings.api(), settings.observer());
  * }</pre>
  *
  * @param processor the Kafka Streams processor's settings
  * @param api       the query API's settings
+ * @param observer  the settings of Hubble's Observer API over the flow history
  */
-public record ProcessorRoleSettings(ProcessorConfig processor, ApiSettings api) {
+public record ProcessorRoleSettings(ProcessorConfig processor, ApiSettings api, ObserverSettings observer) {
 
     /** What {@code /health} reports as the mode of this role. */
     static final String MODE = "processor";
 
-    /** Every setting of the processor role: the processor's, then the query API's. */
+    /** Every setting of the processor role: the processor's, the query API's, then the Observer API's. */
     public static List<ConfigKey<?>> keys() {
         List<ConfigKey<?>> keys = new ArrayList<>(ProcessorConfig.keys());
         keys.addAll(ApiSettings.keys());
+        keys.addAll(ObserverSettings.keys());
         return List.copyOf(keys);
     }
 
@@ -40,6 +43,7 @@ public record ProcessorRoleSettings(ProcessorConfig processor, ApiSettings api) 
             values = values.withOverride(ProcessorConfig.STATE_DIR.name(),
                     Path.of(System.getProperty("java.io.tmpdir"), "hubble-topology-state-" + values.get(ApiSettings.PORT)).toString());
         }
-        return new ProcessorRoleSettings(ProcessorConfig.from(values), ApiSettings.from(values, MODE));
+        return new ProcessorRoleSettings(ProcessorConfig.from(values), ApiSettings.from(values, MODE),
+                ObserverSettings.from(values));
     }
 }

@@ -23,6 +23,7 @@ import io.hubbletopology.ingest.health.IngestMetrics;
 import io.hubbletopology.ingest.hubble.FlowRecords;
 import io.hubbletopology.ingest.hubble.FlowSink;
 import io.hubbletopology.ingest.hubble.LostEvents;
+import io.hubbletopology.flowfilter.FlowFilterMatcher;
 import io.hubbletopology.records.LostEventsRecord;
 
 /**

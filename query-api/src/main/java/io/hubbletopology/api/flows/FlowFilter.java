@@ -5,6 +5,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.hubbletopology.processor.errors.BadParameterException;
+import io.hubbletopology.flowfilter.FlowFilterMatcher;
+import io.hubbletopology.flowfilter.HubbleFlows;
 import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.graph.EndpointNames;
 import io.hubbletopology.hubble.flow.DropReason;
@@ -13,39 +16,24 @@ import io.hubbletopology.processor.errors.BadParameterException;
 import io.hubbletopology.records.FlowRecord;
 
 /**
- * Which flows an operator asks for, with the filters Hubble users know: verdict, drop reason, namespace, pod
- * (prefix, {@code ns/pod}), workload (either end), node, protocol, destination port, reply; plus {@code src} and
- * {@code dst} node ids (as the topology names them) to list the flows behind one edge. Values within one
- * parameter are ORed (comma-separated), parameters are ANDed.
+ * Which flows an operator asks for: {@code hubble observe}'s filter flags ({@link HubbleFlags}: verdict, namespace,
+ * pod, ip, label, fqdn, port, protocol, ... and {@code not}), through the one Hubble filter engine; plus our own
+ * drop reason numbers, workload (either end), node (exact), reply, and {@code src}/{@code dst} node ids (as the
+ * topology names them) to list the flows behind one edge. Values within one parameter are ORed
+ * (comma-separated), parameters are ANDed.
  */
 public record FlowFilter(Set<Verdict> verdicts, Set<Integer> dropReasons, Set<String> namespaces, Set<String> podPrefixes,
                          Set<String> workloads, Set<String> nodes, Set<String> protocols, Set<Integer> ports, Boolean reply,
-                         String src, String dst) {
+                         String src, String dst, FlowFilterMatcher hubble) implements java.util.function.Predicate<FlowRecord> {
 
     public static final FlowFilter ALL = new FlowFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(),
-            Set.of(), null, null, null);
+            Set.of(), null, null, null, FlowFilterMatcher.ALL);
 
     /** Reads the filter from query parameters; a bad one is a {@link BadParameterException} naming it. */
     public static FlowFilter parse(java.util.function.Function<String, String> param) {
-        Set<Verdict> verdicts = split(param.apply("verdict")).stream().map(v -> parseVerdict(v)).collect(Collectors.toSet());
+        // verdict, namespace, pod, protocol and port mean what hubble observe's flags mean: the engine takes them.
+        FlowFilterMatcher hubble = HubbleFlags.parse(param);
         Set<Integer> reasons = split(param.apply("drop_reason")).stream().map(FlowFilter::parseDropReason).collect(Collectors.toSet());
-        Set<Integer> ports = split(param.apply("port")).stream().map(p -> {
-            try {
-                int n = Integer.parseInt(p);
-                if (n < 0 || n > 65535) {
-                    throw new NumberFormatException();
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw new BadParameterException("port", "'" + p + "' is not a port number");
-            }
-        }).collect(Collectors.toSet());
-        Set<String> protocols = split(param.apply("protocol")).stream().map(p -> p.toUpperCase(Locale.ROOT)).collect(Collectors.toSet());
-        for (String p : protocols) {
-            if (!Set.of("TCP", "UDP", "SCTP", "ICMPV4", "ICMPV6").contains(p)) {
-                throw new BadParameterException("protocol", "'" + p + "' is not one of TCP, UDP, SCTP, ICMPv4, ICMPv6");
-            }
-        }
         String reply = param.apply("reply");
         Boolean replyValue = null;
         if (reply != null && !reply.isBlank()) {
@@ -55,21 +43,8 @@ public record FlowFilter(Set<Verdict> verdicts, Set<Integer> dropReasons, Set<St
                 default -> throw new BadParameterException("reply", "'" + reply + "' is not true or false");
             };
         }
-        return new FlowFilter(verdicts, reasons, split(param.apply("namespace")), split(param.apply("pod")),
-                split(param.apply("workload")), split(param.apply("node")), protocols, ports, replyValue,
-                blankToNull(param.apply("src")), blankToNull(param.apply("dst")));
-    }
-
-    private static Verdict parseVerdict(String v) {
-        try {
-            Verdict verdict = Verdict.valueOf(v.toUpperCase(Locale.ROOT));
-            if (verdict == Verdict.UNRECOGNIZED) {
-                throw new IllegalArgumentException();
-            }
-            return verdict;
-        } catch (IllegalArgumentException e) {
-            throw new BadParameterException("verdict", "'" + v + "' is not a Hubble verdict (forwarded, dropped, error, audit, ...)");
-        }
+        return new FlowFilter(Set.of(), reasons, Set.of(), Set.of(), split(param.apply("workload")), split(param.apply("node")),
+                Set.of(), Set.of(), replyValue, blankToNull(param.apply("src")), blankToNull(param.apply("dst")), hubble);
     }
 
     private static int parseDropReason(String r) {
@@ -97,6 +72,11 @@ public record FlowFilter(Set<Verdict> verdicts, Set<Integer> dropReasons, Set<St
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    @Override
+    public boolean test(FlowRecord f) {
+        return matches(f);
     }
 
     public boolean matches(FlowRecord f) {
@@ -131,7 +111,10 @@ public record FlowFilter(Set<Verdict> verdicts, Set<Integer> dropReasons, Set<St
         if (src != null && !src.equals(EndpointNames.of(f.getSource()).id())) {
             return false;
         }
-        return dst == null || dst.equals(EndpointNames.of(f.getDestination()).id());
+        if (dst != null && !dst.equals(EndpointNames.of(f.getDestination()).id())) {
+            return false;
+        }
+        return hubble.all() || hubble.test(HubbleFlows.of(f));
     }
 
     private boolean podMatch(FlowRecord f) {

@@ -114,7 +114,11 @@ public final class FlowRoutes implements AutoCloseable {
         if (!order.equals("newest") && !order.equals("oldest")) {
             throw new BadParameterException("order", "'" + order + "' is not newest or oldest");
         }
-        FlowFilter filter = FlowFilter.parse(ctx::queryParam);
+        FlowFilter filter = FlowFilter.parse(name -> HubbleFlags.QUERY_STRING.equals(name) ? ctx.queryString() : ctx.queryParam(name));
+        String format = ctx.queryParam("format") == null ? "lean" : ctx.queryParam("format");
+        if (!format.equals("lean") && !format.equals("hubble")) {
+            throw new BadParameterException("format", "'" + format + "' is not lean or hubble");
+        }
         FlowPage page;
         try {
             page = search.search(new FlowQuery(since, until, limit, order.equals("newest"), filter, ctx.queryParam("cursor")));
@@ -131,8 +135,8 @@ public final class FlowRoutes implements AutoCloseable {
         if (page.earliestAvailable() != null && until.isBefore(page.earliestAvailable()) && page.flows().isEmpty()) {
             throw new BeyondRetentionException(since, until, page.earliestAvailable());
         }
-        List<Map<String, Object>> flows = new ArrayList<>();
-        page.flows().forEach(f -> flows.add(FlowView.of(f)));
+        List<Object> flows = new ArrayList<>();
+        page.flows().forEach(f -> flows.add(format.equals("hubble") ? FlowView.hubble(f) : FlowView.of(f)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("since", since.toString());
         body.put("until", until.toString());

@@ -160,7 +160,7 @@ public final class FlowSearch implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> r : records) {
                     FlowRecord flow = decode(r.value());
                     if (flow != null && flow.getTimeUnixNanos() >= sinceNanos && flow.getTimeUnixNanos() < untilNanos
-                            && query.filter().matches(flow)) {
+                            && query.filter().test(flow)) {
                         hits.add(new Hit(flow, tp.partition(), r.offset()));
                     }
                 }
@@ -286,6 +286,14 @@ public final class FlowSearch implements AutoCloseable {
             // Not a flow record (the processor routes such records to its dead-letter topic): skip it here.
             return null;
         }
+    }
+
+    /**
+     * A cursor for a newest-first query that reads only below these per-partition offsets (exclusive): a caller
+     * that will follow the topic live from exactly these offsets gets history and live with no gap and no overlap.
+     */
+    public static String newestBelow(Map<Integer, Long> offsets) {
+        return new FlowCursor(true, offsets).encode();
     }
 
     /** Takes every reader until closed, as that many long queries would: for tests of a busy pool. */

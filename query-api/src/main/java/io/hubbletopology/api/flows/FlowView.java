@@ -40,6 +40,24 @@ public final class FlowView {
         return m;
     }
 
+    private static final com.google.protobuf.util.JsonFormat.Printer HUBBLE_JSON =
+            com.google.protobuf.util.JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * The flow as {@code hubble observe -o json} prints it: a GetFlowsResponse with proto field names, enum names,
+     * 64-bit numbers as strings and RFC 3339 times, {@code node_name} and {@code time} beside the flow.
+     */
+    public static com.fasterxml.jackson.databind.JsonNode hubble(FlowRecord record) {
+        io.hubbletopology.hubble.flow.Flow flow = io.hubbletopology.flowfilter.HubbleFlows.of(record);
+        try {
+            return JSON.readTree(HUBBLE_JSON.print(io.hubbletopology.hubble.observer.GetFlowsResponse.newBuilder()
+                    .setFlow(flow).setNodeName(flow.getNodeName()).setTime(flow.getTime()).build()));
+        } catch (com.google.protobuf.InvalidProtocolBufferException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a flow that does not print as JSON", e);
+        }
+    }
+
     static String dropReason(int number) {
         DropReason reason = DropReason.forNumber(number);
         return reason == null ? String.valueOf(number) : reason.name();

@@ -79,7 +79,8 @@ public final class LiveEndpoint {
         ctx.session.setMaxBinaryMessageSize(MAX_INBOUND_MESSAGE);
         Predicate<FeedUpdate> filter;
         try {
-            filter = filters.apply(ctx::queryParam);
+            // The raw query too, under its reserved name: hubble's "not" applies to the parameter after it.
+            filter = filters.apply(name -> io.hubbletopology.api.flows.HubbleFlags.QUERY_STRING.equals(name) ? ctx.queryString() : ctx.queryParam(name));
         } catch (BadParameterException e) {
             refuse(ctx, POLICY, "bad parameter " + e.parameter() + ": " + e.getMessage());
             return;

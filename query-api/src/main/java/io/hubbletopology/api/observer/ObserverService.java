@@ -1,0 +1,349 @@
+package io.hubbletopology.api.observer;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.UInt32Value;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.hubbletopology.processor.errors.TopicUnavailableException;
+import io.hubbletopology.processor.errors.BusyException;
+import io.hubbletopology.api.flows.FlowPage;
+import io.hubbletopology.api.flows.FlowQuery;
+import io.hubbletopology.api.flows.FlowQueryBounds;
+import io.hubbletopology.api.flows.FlowSearch;
+import io.hubbletopology.flowfilter.FlowFilterMatcher;
+import io.hubbletopology.flowfilter.HubbleFlows;
+import io.hubbletopology.flowfilter.InvalidFilterException;
+import io.hubbletopology.hubble.flow.Flow;
+import io.hubbletopology.hubble.observer.GetFlowsRequest;
+import io.hubbletopology.hubble.observer.GetFlowsResponse;
+import io.hubbletopology.hubble.observer.GetNamespacesRequest;
+import io.hubbletopology.hubble.observer.GetNamespacesResponse;
+import io.hubbletopology.hubble.observer.GetNodesRequest;
+import io.hubbletopology.hubble.observer.GetNodesResponse;
+import io.hubbletopology.hubble.observer.Namespace;
+import io.hubbletopology.hubble.observer.Node;
+import io.hubbletopology.hubble.observer.ObserverGrpc;
+import io.hubbletopology.hubble.observer.ServerStatusRequest;
+import io.hubbletopology.hubble.observer.ServerStatusResponse;
+import io.hubbletopology.hubble.observer.TLS;
+import io.hubbletopology.hubble.relay.NodeState;
+import io.hubbletopology.records.FlowRecord;
+
+/**
+ * Hubble's Observer service answered from the flows topic, as Relay answers it from the nodes' ring buffers:
+ * {@code GetFlows} with since/until, the newest {@code number} (or the oldest, with {@code first}), follow
+ * (history, then live from exactly the offsets where history ended), and whitelist/blacklist filters through
+ * {@link FlowFilterMatcher}. Flows go out oldest first, merged across partitions by time, each response with
+ * {@code node_name} and {@code time} as Relay sets them. A call reads at most {@code api.flows.max_scanned}
+ * records for {@code api.flows.max_duration} of history and ends RESOURCE_EXHAUSTED, saying where it stopped, when
+ * it reaches either; it sends only as fast as the client takes. Methods not declared here answer UNIMPLEMENTED.
+ */
+final class ObserverService extends ObserverGrpc.ObserverImplBase {
+
+    private static final Logger log = LoggerFactory.getLogger(ObserverService.class);
+
+    /** The most flows one call may ask for by number: they are held to be sent oldest first. */
+    static final long MAX_NUMBER = 100_000;
+    /** GetFlows calls reading at once; each holds a Kafka consumer and a thread. */
+    static final int MAX_CALLS = 16;
+    /** A node that sent a flow this recently counts as connected. */
+    static final Duration CONNECTED_WITHIN = Duration.ofMinutes(2);
+    // FlowSearch takes an until; "no until" must still leave room for its nanosecond arithmetic.
+    private static final Duration FUTURE = Duration.ofDays(365);
+
+    private final Map<String, Object> kafkaProperties;
+    private final String topic;
+    private final FlowHistory history;
+    private final FlowQueryBounds bounds;
+    private final FlowCensus census;
+    private final boolean tls;
+    private final Clock clock;
+    private final Instant started;
+    private final Semaphore calls = new Semaphore(MAX_CALLS, true);
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "observer-getflows");
+        t.setDaemon(true);
+        return t;
+    });
+
+    ObserverService(Map<String, Object> kafkaProperties, String topic, FlowHistory history, FlowQueryBounds bounds,
+                    FlowCensus census, boolean tls, Clock clock) {
+        this.kafkaProperties = kafkaProperties;
+        this.topic = topic;
+        this.history = history;
+        this.bounds = bounds;
+        this.census = census;
+        this.tls = tls;
+        this.clock = clock;
+        this.started = clock.instant();
+    }
+
+    @Override
+    public void getFlows(GetFlowsRequest request, StreamObserver<GetFlowsResponse> responses) {
+        ServerCallStreamObserver<GetFlowsResponse> call = (ServerCallStreamObserver<GetFlowsResponse>) responses;
+        FlowFilterMatcher matcher;
+        try {
+            if (request.getFirst() && request.getFollow()) {
+                throw new InvalidFilterException("first", "first cannot be combined with follow");
+            }
+            if (request.getNumber() > MAX_NUMBER) {
+                throw new InvalidFilterException("number", request.getNumber() + " is more than " + MAX_NUMBER
+                        + " flows; narrow the range with since/until and read it oldest first");
+            }
+            matcher = FlowFilterMatcher.of(request.getWhitelistList(), request.getBlacklistList());
+        } catch (InvalidFilterException e) {
+            call.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        ReadyGate<GetFlowsResponse> gate = new ReadyGate<>(call);
+        workers.execute(() -> serve(request, matcher, gate, call));
+    }
+
+    private void serve(GetFlowsRequest request, FlowFilterMatcher matcher, ReadyGate<GetFlowsResponse> gate,
+                       ServerCallStreamObserver<GetFlowsResponse> call) {
+        try {
+            if (!calls.tryAcquire(bounds.poolWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                fail(call, Status.RESOURCE_EXHAUSTED.withDescription("all " + MAX_CALLS + " GetFlows readers are busy; try again shortly"));
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try (CallReader reader = new CallReader(kafkaProperties, topic)) {
+            new FlowsCall(request, matcher, gate, call, reader).run();
+        } catch (TopicUnavailableException e) {
+            fail(call, Status.UNAVAILABLE.withDescription(e.getMessage()));
+        } catch (BusyException e) {
+            fail(call, Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
+        } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+            Thread.currentThread().interrupt();
+            fail(call, Status.CANCELLED.withDescription("the server is stopping"));
+        } catch (RuntimeException e) {
+            log.error("GetFlows failed", e);
+            fail(call, Status.INTERNAL.withDescription("the call failed; see the server log"));
+        } finally {
+            calls.release();
+        }
+    }
+
+    /** One GetFlows call: its history part, then (with follow) its live part. */
+    private final class FlowsCall {
+        private final GetFlowsRequest request;
+        private final FlowFilterMatcher matcher;
+        private final ReadyGate<GetFlowsResponse> gate;
+        private final ServerCallStreamObserver<GetFlowsResponse> call;
+        private final CallReader reader;
+        private final long sinceNanos;
+        private final long untilNanos;
+        private long sent;
+        private Instant lastSent;
+
+        FlowsCall(GetFlowsRequest request, FlowFilterMatcher matcher, ReadyGate<GetFlowsResponse> gate,
+                  ServerCallStreamObserver<GetFlowsResponse> call, CallReader reader) {
+            this.request = request;
+            this.matcher = matcher;
+            this.gate = gate;
+            this.call = call;
+            this.reader = reader;
+            this.sinceNanos = request.hasSince() ? nanos(request.getSince()) : Long.MIN_VALUE;
+            this.untilNanos = request.hasUntil() ? nanos(request.getUntil()) : Long.MAX_VALUE;
+        }
+
+        void run() throws InterruptedException {
+            FlowPage.Truncation cut = null;
+            boolean newest = request.getNumber() > 0 && !request.getFirst();
+            if (newest) {
+                cut = newest();
+            } else if (request.getNumber() > 0 || request.hasSince() || request.hasUntil() || !request.getFollow()) {
+                cut = oldest();
+            }
+            if (gate.cancelled()) {
+                return;
+            }
+            if (cut != null) {
+                fail(call, Status.RESOURCE_EXHAUSTED.withDescription("stopped at api.flows." + cut.label() + " after reading "
+                        + reader.scanned() + " records, before the end of the range; "
+                        + (lastSent == null ? "no flow was sent" : "the last flow sent is from " + lastSent + ": ask again from there")));
+                return;
+            }
+            if (request.getFollow()) {
+                reader.live(reader.end(), gate::cancelled, r -> {
+                    FlowRecord flow = decode(r);
+                    if (flow == null) {
+                        return true;
+                    }
+                    if (flow.getTimeUnixNanos() > untilNanos) {
+                        return false;
+                    }
+                    return flow.getTimeUnixNanos() < sinceNanos || offer(HubbleFlows.of(flow));
+                });
+            }
+            if (!gate.cancelled()) {
+                call.onCompleted();
+            }
+        }
+
+        /** The newest N of the range below the offsets noted at start, found from the end, sent oldest first. */
+        private FlowPage.Truncation newest() throws InterruptedException {
+            Instant now = clock.instant();
+            Instant since = request.hasSince() ? instant(request.getSince()) : Instant.EPOCH;
+            Instant until = request.hasUntil() ? instant(request.getUntil()) : now.plus(FUTURE);
+            Predicate<FlowRecord> wanted = r -> r.getTimeUnixNanos() >= sinceNanos && r.getTimeUnixNanos() <= untilNanos
+                    && matcher.test(HubbleFlows.of(r));
+            FlowPage page = history.search(new FlowQuery(since, until, (int) request.getNumber(), true, wanted,
+                    FlowSearch.newestBelow(reader.endAtStart())));
+            List<FlowRecord> flows = new ArrayList<>(page.flows());
+            java.util.Collections.reverse(flows);
+            for (FlowRecord f : flows) {
+                if (!offer(HubbleFlows.of(f))) {
+                    return null;
+                }
+            }
+            // Fewer than asked, cut by a bound: the newest were found, older ones may be missing.
+            return flows.size() < request.getNumber() ? page.truncatedBy() : null;
+        }
+
+        /** The range oldest first, merged across partitions; with first, only its first N. */
+        private FlowPage.Truncation oldest() {
+            Map<TopicPartition, Long> from = request.hasSince() ? reader.at(instant(request.getSince())) : reader.beginning();
+            Map<TopicPartition, Long> to = request.hasUntil() && !request.getFollow()
+                    ? reader.at(instant(request.getUntil()).plusMillis(1)) : reader.end();
+            boolean[] full = {false};
+            CallReader.Outcome outcome = reader.history(from, to, bounds, r -> {
+                FlowRecord flow = decode(r);
+                if (flow == null || flow.getTimeUnixNanos() < sinceNanos || flow.getTimeUnixNanos() > untilNanos) {
+                    return true;
+                }
+                if (!offer(HubbleFlows.of(flow))) {
+                    return false;
+                }
+                full[0] = request.getNumber() > 0 && sent >= request.getNumber();
+                return !full[0];
+            });
+            return full[0] ? null : CallReader.truncation(outcome);
+        }
+
+        private boolean offer(Flow flow) {
+            if (!matcher.test(flow)) {
+                return true;
+            }
+            if (!gate.send(GetFlowsResponse.newBuilder().setFlow(flow).setNodeName(flow.getNodeName()).setTime(flow.getTime()).build())) {
+                return false;
+            }
+            sent++;
+            lastSent = instant(flow.getTime());
+            return true;
+        }
+    }
+
+    @Override
+    public void serverStatus(ServerStatusRequest request, StreamObserver<ServerStatusResponse> responses) {
+        Instant now = clock.instant();
+        List<String> unavailable = new ArrayList<>();
+        int connected = 0;
+        for (Map.Entry<String, FlowCensus.NodeTally> e : census.nodes().entrySet()) {
+            if (connected(e.getValue(), now)) {
+                connected++;
+            } else {
+                unavailable.add(e.getKey());
+            }
+        }
+        java.util.Collections.sort(unavailable);
+        responses.onNext(ServerStatusResponse.newBuilder()
+                .setNumFlows(census.held())
+                // The topic has no ring to fill: it holds what its retention keeps, so "max" is what it holds.
+                .setMaxFlows(census.held())
+                .setSeenFlows(census.appended())
+                .setUptimeNs(Duration.between(started, now).toNanos())
+                .setNumConnectedNodes(UInt32Value.of(connected))
+                .setNumUnavailableNodes(UInt32Value.of(unavailable.size()))
+                .addAllUnavailableNodes(unavailable)
+                .setVersion("hubble-topology" + (census.caughtUp() ? "" : " (still reading the history: node and namespace lists incomplete)"))
+                .build());
+        responses.onCompleted();
+    }
+
+    @Override
+    public void getNodes(GetNodesRequest request, StreamObserver<GetNodesResponse> responses) {
+        Instant now = clock.instant();
+        GetNodesResponse.Builder out = GetNodesResponse.newBuilder();
+        census.nodes().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out.addNodes(Node.newBuilder()
+                .setName(e.getKey())
+                .setState(connected(e.getValue(), now) ? NodeState.NODE_CONNECTED : NodeState.NODE_UNAVAILABLE)
+                .setNumFlows(e.getValue().flows())
+                .setSeenFlows(e.getValue().flows())
+                .setTls(TLS.newBuilder().setEnabled(tls))));
+        responses.onNext(out.build());
+        responses.onCompleted();
+    }
+
+    @Override
+    public void getNamespaces(GetNamespacesRequest request, StreamObserver<GetNamespacesResponse> responses) {
+        GetNamespacesResponse.Builder out = GetNamespacesResponse.newBuilder();
+        for (String pair : census.namespaces()) {
+            int slash = pair.indexOf('/');
+            out.addNamespaces(Namespace.newBuilder().setCluster(pair.substring(0, slash)).setNamespace(pair.substring(slash + 1)));
+        }
+        responses.onNext(out.build());
+        responses.onCompleted();
+    }
+
+    private static boolean connected(FlowCensus.NodeTally tally, Instant now) {
+        return !tally.lastFlow().isBefore(now.minus(CONNECTED_WITHIN));
+    }
+
+    private static FlowRecord decode(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            return null;
+        }
+        try {
+            return FlowRecord.parseFrom(r.value());
+        } catch (InvalidProtocolBufferException e) {
+            // Not a flow record (the processor routes those to its dead-letter topic): not a flow to send.
+            return null;
+        }
+    }
+
+    private static void fail(ServerCallStreamObserver<?> call, Status status) {
+        if (!call.isCancelled()) {
+            try {
+                call.onError(status.asRuntimeException());
+            } catch (IllegalStateException alreadyClosed) {
+                // the call ended meanwhile
+            }
+        }
+    }
+
+    private static long nanos(Timestamp t) {
+        return t.getSeconds() * 1_000_000_000L + t.getNanos();
+    }
+
+    private static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
+    void close() {
+        workers.shutdownNow();
+    }
+}

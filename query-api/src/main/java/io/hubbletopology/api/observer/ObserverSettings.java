@@ -1,0 +1,70 @@
+package io.hubbletopology.api.observer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.hubbletopology.config.ConfigException;
+import io.hubbletopology.config.ConfigKey;
+import io.hubbletopology.config.ConfigValues;
+
+/**
+ * Where and how the processor serves Hubble's Observer API: the port Hubble Relay uses (so {@code hubble observe
+ * --server HOST:4245} and hubble-ui's backend need no other change), plaintext unless a keystore is given, and
+ * mutual TLS when a client CA is given too. Tokens are the API's ({@code api.tokens}, {@code api.tokens_file}).
+ *
+ * @param port             the gRPC port; 0 for any free one
+ * @param keystore         PKCS12 or JKS keystore with the server's key and chain; null for plaintext
+ * @param keystorePassword its password
+ * @param clientCa         PEM file of the CAs client certificates must chain to (mTLS); null to ask for none
+ */
+public record ObserverSettings(int port, Path keystore, String keystorePassword, Path clientCa) {
+
+    public static final ConfigKey<Integer> PORT = ConfigKey.integer("observer.port", "OBSERVER_PORT", "4245", 0, 65535,
+            "Port of Hubble's Observer gRPC API over the flow history (hubble observe --server HOST:PORT, hubble-ui).");
+    public static final ConfigKey<String> KEYSTORE = ConfigKey.string("observer.tls.keystore", "OBSERVER_TLS_KEYSTORE", null,
+            "Keystore (PKCS12 or JKS) to serve the Observer API with TLS; unset: plaintext.");
+    public static final ConfigKey<String> KEYSTORE_PASSWORD = ConfigKey.string("observer.tls.keystore_password",
+            "OBSERVER_TLS_KEYSTORE_PASSWORD", "", "Password of the Observer API's keystore.");
+    public static final ConfigKey<String> CLIENT_CA = ConfigKey.string("observer.tls.client_ca", "OBSERVER_TLS_CLIENT_CA", null,
+            "PEM file of the CAs the Observer API's clients must present a certificate from (mTLS); needs observer.tls.keystore.");
+
+    /** Port 4245, plaintext. */
+    public static final ObserverSettings DEFAULT = new ObserverSettings(4245, null, "", null);
+
+    public ObserverSettings {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be within 0..65535, was " + port);
+        }
+    }
+
+    /** The settings of the keys; a client CA without a keystore, or a file that is not there, fails naming its key. */
+    public static ObserverSettings from(ConfigValues values) {
+        Path keystore = file(values, KEYSTORE);
+        Path clientCa = file(values, CLIENT_CA);
+        if (clientCa != null && keystore == null) {
+            throw new ConfigException(CLIENT_CA.name(), CLIENT_CA.name() + " needs " + KEYSTORE.name() + ": mutual TLS is TLS first");
+        }
+        return new ObserverSettings(values.get(PORT), keystore, values.get(KEYSTORE_PASSWORD), clientCa);
+    }
+
+    private static Path file(ConfigValues values, ConfigKey<String> key) {
+        String v = values.get(key);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        Path p = Path.of(v.trim());
+        if (!Files.isReadable(p)) {
+            throw new ConfigException(key.name(), key.name() + " (" + p + ") is not a readable file");
+        }
+        return p;
+    }
+
+    public static List<ConfigKey<?>> keys() {
+        return List.of(PORT, KEYSTORE, KEYSTORE_PASSWORD, CLIENT_CA);
+    }
+
+    public ObserverSettings withPort(int newPort) {
+        return new ObserverSettings(newPort, keystore, keystorePassword, clientCa);
+    }
+}

@@ -1,0 +1,57 @@
+package io.hubbletopology.api.flows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+import io.hubbletopology.processor.errors.BadParameterException;
+import io.hubbletopology.flowfilter.FlowFilterMatcher;
+import io.hubbletopology.flowfilter.HubbleFlows;
+import io.hubbletopology.hubble.flow.Verdict;
+import io.hubbletopology.records.EndpointRef;
+import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.records.L4Protocol;
+
+class HubbleFlagsTest {
+
+    private static final FlowRecord SHOP_TO_DB = FlowRecord.newBuilder().setVerdict(Verdict.DROPPED).setProtocol(L4Protocol.TCP)
+            .setSourcePort(44000).setDestinationPort(5432)
+            .setSource(EndpointRef.newBuilder().setNamespace("shop").setPod("web-1").setIp("10.0.0.1"))
+            .setDestination(EndpointRef.newBuilder().setNamespace("data").setPod("db-0").setIp("10.0.1.1")).build();
+
+    private static boolean keeps(String query, FlowRecord flow) {
+        FlowFilterMatcher m = HubbleFlags.parse(name -> HubbleFlags.QUERY_STRING.equals(name) ? query : null);
+        return m.test(HubbleFlows.of(flow));
+    }
+
+    @Test
+    void eitherEndFlagsMatchASourceOrADestinationAndOneSidedOnesOnlyTheirSide() {
+        assertThat(keeps("namespace=data", SHOP_TO_DB)).isTrue();
+        assertThat(keeps("from-namespace=data", SHOP_TO_DB)).isFalse();
+        assertThat(keeps("port=5432", SHOP_TO_DB)).isTrue();
+        assertThat(keeps("from-port=5432", SHOP_TO_DB)).isFalse();
+        assertThat(keeps("ip=10.0.0.0/24&to-namespace=data", SHOP_TO_DB)).isTrue();
+        assertThat(keeps("ip=10.0.0.0/24&to-namespace=shop", SHOP_TO_DB)).isFalse();
+        assertThat(keeps("pod=web-1", SHOP_TO_DB)).as("a pod without namespace is in default, as the CLI has it").isFalse();
+    }
+
+    @Test
+    void notNegatesTheParameterAfterIt() {
+        assertThat(keeps("not&verdict=dropped", SHOP_TO_DB)).isFalse();
+        assertThat(keeps("verdict=dropped&not&to-port=80", SHOP_TO_DB)).isTrue();
+        assertThat(keeps("not=&verdict=forwarded&namespace=shop", SHOP_TO_DB)).isTrue();
+        assertThatThrownBy(() -> keeps("verdict=dropped&not", SHOP_TO_DB)).isInstanceOfSatisfying(BadParameterException.class,
+                e -> assertThat(e.parameter()).isEqualTo("not"));
+    }
+
+    @Test
+    void aBadValueIsNamedByTheParameterItCameIn() {
+        assertThatThrownBy(() -> keeps("port=http", SHOP_TO_DB)).isInstanceOfSatisfying(BadParameterException.class,
+                e -> assertThat(e.parameter()).isEqualTo("port"));
+        assertThatThrownBy(() -> keeps("to-ip=10.0.0.0%2F99", SHOP_TO_DB)).isInstanceOfSatisfying(BadParameterException.class,
+                e -> assertThat(e.parameter()).isEqualTo("to-ip"));
+        assertThatThrownBy(() -> keeps("type=sometimes", SHOP_TO_DB)).isInstanceOfSatisfying(BadParameterException.class,
+                e -> assertThat(e.parameter()).isEqualTo("type"));
+    }
+}
