@@ -16,17 +16,12 @@ public final class BrokerCommand extends SettingsCommand<BrokerSettings> {
 
     /** The broker has no YAML file: its options are all there is. */
     public BrokerCommand() {
-        super(List.of(), BrokerRoleSettings::from);
-    }
-
-    @Override
-    protected List<SettingFlag> flags() {
-        return List.of(
+        super(List.of(), BrokerRoleSettings::from, List.of(
                 SettingFlag.of("--host", BrokerRoleSettings.HOST).label("HOST"),
                 SettingFlag.of("--port", BrokerRoleSettings.PORT).label("PORT"),
                 SettingFlag.of("--data-dir", BrokerRoleSettings.DATA_DIR).label("DIR").mandatory(),
                 SettingFlag.of("--partitions", BrokerRoleSettings.PARTITIONS).label("N"),
-                SettingFlag.of("--nodes", BrokerRoleSettings.NODES).label("N"));
+                SettingFlag.of("--nodes", BrokerRoleSettings.NODES).label("N")));
     }
 
     @Override

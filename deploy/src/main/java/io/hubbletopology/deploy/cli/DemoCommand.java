@@ -34,17 +34,12 @@ public final class DemoCommand extends SettingsCommand<DemoSettings> {
 
     /** No YAML file: the demo is everything at its defaults but for these few options. */
     public DemoCommand() {
-        super(List.of(), DemoSettings::from);
-    }
-
-    @Override
-    protected List<SettingFlag> flags() {
-        return List.of(
+        super(List.of(), DemoSettings::from, List.of(
                 SettingFlag.of("--api-port", ApiSettings.PORT).label("PORT"),
                 SettingFlag.of("--data-dir", DemoSettings.DATA_DIR).label("DIR"),
                 SettingFlag.of("--flows-per-second", SimulatedHubbleSettings.FLOWS_PER_SECOND).label("RATE"),
                 SettingFlag.of("--seed", SimulatedHubbleSettings.SEED).label("SEED"),
-                SettingFlag.of("--sysfs-root", IngestConfig.SYSFS_ROOT).label("DIR"));
+                SettingFlag.of("--sysfs-root", IngestConfig.SYSFS_ROOT).label("DIR")));
     }
 
     /** The demo is what its options say, whatever the roles' variables in this shell (API_PORT, SYSFS_ROOT) hold. */

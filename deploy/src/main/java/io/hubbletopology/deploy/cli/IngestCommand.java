@@ -18,12 +18,7 @@ import picocli.CommandLine.Command;
 public final class IngestCommand extends SettingsCommand<IngestConfig> {
 
     public IngestCommand() {
-        super(IngestConfig.keys(), IngestConfig::from);
-    }
-
-    @Override
-    protected List<SettingFlag> flags() {
-        return List.of(
+        super(IngestConfig.keys(), IngestConfig::from, List.of(
                 SettingFlag.of("--mode", IngestConfig.MODE).label("hubble|sysfs|both"),
                 SettingFlag.of("--hubble-addr", IngestConfig.HUBBLE_ADDR).label("HOST:PORT|unix:///PATH"),
                 SettingFlag.of("--node-name", IngestConfig.NODE_NAME).label("NAME"),
@@ -43,7 +38,7 @@ public final class IngestCommand extends SettingsCommand<IngestConfig> {
                 SettingFlag.of("--partitions", KafkaSettings.PARTITIONS).label("N"),
                 SettingFlag.of("--replication-factor", KafkaSettings.REPLICATION_FACTOR).label("N"),
                 SettingFlag.of("--flows-retention", IngestConfig.FLOWS_RETENTION).label("DURATION"),
-                SettingFlag.of("--health-port", IngestConfig.HEALTH_PORT).label("PORT"));
+                SettingFlag.of("--health-port", IngestConfig.HEALTH_PORT).label("PORT")));
     }
 
     @Override

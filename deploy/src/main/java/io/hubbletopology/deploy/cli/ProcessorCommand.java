@@ -20,12 +20,7 @@ import picocli.CommandLine.Command;
 public final class ProcessorCommand extends SettingsCommand<ProcessorRoleSettings> {
 
     public ProcessorCommand() {
-        super(ProcessorRoleSettings.keys(), ProcessorRoleSettings::from);
-    }
-
-    @Override
-    protected List<SettingFlag> flags() {
-        return List.of(
+        super(ProcessorRoleSettings.keys(), ProcessorRoleSettings::from, List.of(
                 SettingFlag.of("--bootstrap-servers", KafkaSettings.BOOTSTRAP_SERVERS).label("HOST:PORT[,...]"),
                 SettingFlag.of("--partitions", KafkaSettings.PARTITIONS).label("N"),
                 SettingFlag.of("--replication-factor", KafkaSettings.REPLICATION_FACTOR).label("N"),
@@ -41,7 +36,7 @@ public final class ProcessorCommand extends SettingsCommand<ProcessorRoleSetting
                 SettingFlag.of("--exactly-once", ProcessorConfig.EXACTLY_ONCE),
                 SettingFlag.of("--window-size", ProcessorConfig.WINDOW_SIZE).label("DURATION"),
                 SettingFlag.of("--window-grace", ProcessorConfig.WINDOW_GRACE).label("DURATION"),
-                SettingFlag.of("--window-retention", ProcessorConfig.WINDOW_RETENTION).label("DURATION"));
+                SettingFlag.of("--window-retention", ProcessorConfig.WINDOW_RETENTION).label("DURATION")));
     }
 
     @Override

@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
  * <pre>{@code
  * @Command(name = "sink", modelTransformer = SettingsCommand.Options.class)
  * public final class SinkCommand extends SettingsCommand<SinkConfig> {
- *     public SinkCommand() { super(SinkConfig.keys(), SinkConfig::from); }
- *     protected List<SettingFlag> flags() { return List.of(SettingFlag.of("--group-id", SinkConfig.GROUP_ID)); }
+ *     public SinkCommand() {
+ *         super(SinkConfig.keys(), SinkConfig::from, List.of(SettingFlag.of("--group-id", SinkConfig.GROUP_ID)));
+ *     }
  *     protected int run(SinkConfig config) { ... }
  * }
  * }</pre>
@@ -53,20 +54,24 @@ public abstract class SettingsCommand<S> implements Callable<Integer> {
 
     private final List<ConfigKey<?>> fileKeys;
     private final Function<ConfigValues, S> parser;
+    private final List<SettingFlag> flags;
 
     /**
      * @param fileKeys every key the role reads from its YAML file; empty for a role without one (then it has no
      *                 {@code --config} and no {@code --set})
      * @param parser   the settings' {@code from(ConfigValues)}: reads and checks them once, throws
      *                 {@link ConfigException} naming the first bad key
+     * @param flags    the options, each naming the key it overrides
      */
-    protected SettingsCommand(List<ConfigKey<?>> fileKeys, Function<ConfigValues, S> parser) {
+    protected SettingsCommand(List<ConfigKey<?>> fileKeys, Function<ConfigValues, S> parser, List<SettingFlag> flags) {
         this.fileKeys = List.copyOf(fileKeys);
         this.parser = parser;
+        this.flags = List.copyOf(flags);
     }
 
-    /** The options, each naming the key it overrides. */
-    protected abstract List<SettingFlag> flags();
+    List<SettingFlag> flags() {
+        return flags;
+    }
 
     List<ConfigKey<?>> keys() {
         return fileKeys;

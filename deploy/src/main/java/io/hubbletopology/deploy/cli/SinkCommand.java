@@ -21,18 +21,13 @@ import picocli.CommandLine.Command;
 public final class SinkCommand extends SettingsCommand<SinkConfig> {
 
     public SinkCommand() {
-        super(SinkConfig.keys(), SinkConfig::from);
-    }
-
-    @Override
-    protected List<SettingFlag> flags() {
-        return List.of(
+        super(SinkConfig.keys(), SinkConfig::from, List.of(
                 SettingFlag.of("--bootstrap-servers", KafkaSettings.BOOTSTRAP_SERVERS).label("HOST:PORT[,...]"),
                 SettingFlag.of("--remote-write-url", SinkConfig.REMOTE_WRITE_URL).label("URL"),
                 SettingFlag.of("--group-id", SinkConfig.GROUP_ID).label("GROUP"),
                 SettingFlag.of("--tenant", SinkConfig.TENANT).label("ID"),
                 SettingFlag.of("--extra-labels", SinkConfig.EXTRA_LABELS).label("NAME=VALUE[,...]"),
-                SettingFlag.of("--health-port", SinkConfig.HEALTH_PORT).label("PORT"));
+                SettingFlag.of("--health-port", SinkConfig.HEALTH_PORT).label("PORT")));
     }
 
     @Override
