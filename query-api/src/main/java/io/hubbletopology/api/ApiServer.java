@@ -178,6 +178,9 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/namespaces", ctx -> send(ctx, 200, rest.namespaces(ctx)));
             config.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json")
                     .result(getClass().getResourceAsStream("/openapi.json")), Access.OPEN);
+            // The description rendered for people, from assets in the jar: open, like the description itself.
+            config.routes.get("/api/docs", ctx -> ctx.html(new String(getClass().getResourceAsStream("/api-docs.html")
+                    .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)), Access.OPEN);
             config.routes.get(PeerProtocol.EDGES, ctx -> send(ctx, 200, rest.internalEdges(ctx)));
             config.routes.get(PeerProtocol.LINKS, ctx -> send(ctx, 200, rest.internalLinks(ctx)));
             config.routes.get(PeerProtocol.WORKLOADS, ctx -> send(ctx, 200, rest.internalWorkloads(ctx)));

@@ -38,7 +38,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--api-port", defaultValue = "8080", description = "HTTP port of the API. Default: ${DEFAULT-VALUE}.")
     int apiPort;
 
-    @Option(names = "--data-dir", description = "Where Kafka and the state stores keep data. Default: a temporary directory, removed on exit.")
+    @Option(names = "--data-dir", description = "Where Kafka and the state stores keep data. Default: a new directory under ~/.local/state/hubble-topology, removed on exit.")
     Path dataDir;
 
     @Option(names = "--flows-per-second", defaultValue = "200", description = "Flows the simulated cluster emits per second. Default: ${DEFAULT-VALUE}.")
@@ -59,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--api-port must be within 0..65535, was " + apiPort);
         }
         boolean temporary = dataDir == null;
-        Path dir = temporary ? Files.createTempDirectory("hubble-topology-demo") : dataDir;
+        Path dir = temporary ? temporaryDataDir() : dataDir;
         BrokerRole broker = new BrokerRole(BrokerSettings.loopback(dir.resolve("kafka")));
         SimulatedHubbleRole hubble = new SimulatedHubbleRole(flowsPerSecond, seed);
         ProcessorRole processor = new ProcessorRole(
@@ -71,14 +71,28 @@ public final class DemoCommand implements Callable<Integer> {
                 IngestConfig.HEALTH_PORT.name(), "0")));
         try {
             return new RoleRunner().run(List.of(broker, processor, hubble, ingest), () -> System.out.println(
-                    "hubble-topology demo is running: http://localhost:" + processor.apiPort()
-                            + "/topology (links: /links, health: /health; Kafka " + broker.bootstrapServers()
-                            + ", Hubble " + hubble.address() + "). Ctrl-C stops it."));
+                    readyLine("http://localhost:" + processor.apiPort(), broker.bootstrapServers())));
         } finally {
             if (temporary) {
                 deleteRecursively(dir);
             }
         }
+    }
+
+    /** What a new user needs first: the page to open, then the API, the Kafka to point other tools at, how to stop. */
+    static String readyLine(String base, String kafka) {
+        return "hubble-topology demo is running: open " + base + "/ (live map); API " + base + "/api/docs"
+                + " (e.g. " + base + "/topology); Kafka " + kafka + ". Ctrl-C stops it.";
+    }
+
+    /**
+     * Beside the processor's own state (under ~/.local/state), not in the system temp directory: Kafka Streams
+     * warns about state there, as the OS may clear it under a running demo. Removed on exit all the same.
+     */
+    private static Path temporaryDataDir() throws IOException {
+        Path parent = ProcessorConfig.localStateDir("demo").getParent();
+        Files.createDirectories(parent);
+        return Files.createTempDirectory(parent, "demo-");
     }
 
     private static void deleteRecursively(Path dir) {

@@ -39,7 +39,7 @@ public final class ProcessorOptions {
                     + "Default: the API's bind address, else 127.0.0.1 when Kafka is on loopback, else this machine's address.")
     public String applicationServer;
 
-    @Option(names = "--state-dir", description = "Where the state stores live (env STATE_DIR). Default: a directory under the system temp dir.")
+    @Option(names = "--state-dir", description = "Where the state stores live (env STATE_DIR). Default: hubble-topology/processor-<api port> under ~/.local/state.")
     public String stateDir;
 
     @Option(names = "--threads", description = "Stream threads (env STREAM_THREADS). Default: 1.")
@@ -93,7 +93,7 @@ public final class ProcessorOptions {
         if (values.get(ProcessorConfig.STATE_DIR) == null) {
             // One state directory per API port, so two processors on one machine do not fight over the same lock.
             overrides.put(ProcessorConfig.STATE_DIR.name(),
-                    Path.of(System.getProperty("java.io.tmpdir"), "hubble-topology-state-" + values.get(ApiSettings.PORT)).toString());
+                    ProcessorConfig.localStateDir("processor-" + values.get(ApiSettings.PORT)).toString());
             values = ConfigValues.load(configFile, env, overrides);
         }
         return values;
