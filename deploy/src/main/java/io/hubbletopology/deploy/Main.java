@@ -51,7 +51,12 @@ public final class Main implements Runnable {
     @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "text|json",
             description = "Log lines as text or JSON objects (env LOG_FORMAT). Default: text.")
     void logFormat(String text) {
-        applyLogFormat(text, "--log-format");
+        try {
+            applyLogFormat(text, "--log-format");
+        } catch (IllegalArgumentException e) {
+            // A ParameterException reaches the one-line handler as it is; anything else picocli wraps.
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** Runs the command line and returns the exit code (0 ok, 1 failure at run time, 2 bad usage or configuration). */
