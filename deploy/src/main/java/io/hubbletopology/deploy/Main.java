@@ -8,8 +8,12 @@ import io.hubbletopology.deploy.cli.IngestCommand;
 import io.hubbletopology.deploy.cli.PolicyCommand;
 import io.hubbletopology.deploy.cli.ProcessorCommand;
 import io.hubbletopology.deploy.cli.SinkCommand;
+import io.hubbletopology.deploy.logging.LogFormat;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The runnable jar: {@code java -jar hubble-topology.jar <role> [options]}.
@@ -34,11 +38,38 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // gRPC's Netty logs through java.util.logging: through SLF4J, its lines get our format (text or JSON).
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         System.exit(execute(args));
+    }
+
+    /**
+     * Every role's log format: declared here once and inherited by each subcommand, so no role's options
+     * restate it. {@code LOG_FORMAT} is read in {@link #execute} before the options, which then win.
+     */
+    @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "text|json",
+            description = "Log lines as text or JSON objects (env LOG_FORMAT). Default: text.")
+    void logFormat(String text) {
+        try {
+            applyLogFormat(text, "--log-format");
+        } catch (IllegalArgumentException e) {
+            // A ParameterException reaches the one-line handler as it is; anything else picocli wraps.
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** Runs the command line and returns the exit code (0 ok, 1 failure at run time, 2 bad usage or configuration). */
     public static int execute(String... args) {
+        String env = System.getenv(LogFormat.KEY.env());
+        if (env != null && !env.isBlank()) {
+            try {
+                applyLogFormat(env, LogFormat.KEY.env());
+            } catch (IllegalArgumentException e) {
+                System.err.println("hubble-topology: " + e.getMessage());
+                return 2;
+            }
+        }
         CommandLine cli = new CommandLine(new Main());
         // A bad option is one line naming it, not a page of usage.
         cli.setParameterExceptionHandler((e, a) -> {
@@ -47,6 +78,16 @@ public final class Main implements Runnable {
             return 2;
         });
         return cli.execute(args);
+    }
+
+    private static void applyLogFormat(String text, String source) {
+        LogFormat format;
+        try {
+            format = LogFormat.KEY.parser().apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + " (" + LogFormat.KEY.name() + "): " + e.getMessage(), e);
+        }
+        format.apply();
     }
 
     @Override

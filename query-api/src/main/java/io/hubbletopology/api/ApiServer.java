@@ -179,6 +179,9 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/namespaces", ctx -> send(ctx, 200, rest.namespaces(ctx)));
             config.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json")
                     .result(getClass().getResourceAsStream("/openapi.json")), Access.OPEN);
+            // The description rendered for people, from assets in the jar: open, like the description itself.
+            config.routes.get("/api/docs", ctx -> ctx.html(new String(getClass().getResourceAsStream("/api-docs.html")
+                    .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)), Access.OPEN);
             PeerProtocol.serve(config.routes, processor, (ctx, body) -> send(ctx, 200, body));
             config.routes.get("/api/v1/flows", ctx -> send(ctx, 200, flows.query(ctx)));
             config.routes.get(PolicyRoute.PATH, new PolicyRoute(cluster, clock)::handle);

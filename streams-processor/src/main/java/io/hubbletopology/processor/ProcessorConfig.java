@@ -53,7 +53,8 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
             + "port); unset: the API's bind address, else 127.0.0.1 when Kafka is on loopback, else this machine's "
             + "address (logged at start).", ProcessorConfig::parseHostPort);
     public static final ConfigKey<Path> STATE_DIR = new ConfigKey<>("processor.state_dir", "STATE_DIR", null,
-            "Where the state stores live; unset: hubble-topology-state-<api.port> under the system temp directory.", Path::of);
+            "Where the state stores live; default: hubble-topology/processor-<api port> under $XDG_STATE_HOME "
+            + "(~/.local/state), not the system temp directory, which the OS may clear under a running processor.", Path::of);
     public static final ConfigKey<Integer> THREADS = ConfigKey.integer("processor.threads", "STREAM_THREADS", "1",
             1, 64, "Kafka Streams threads.");
     public static final ConfigKey<Integer> STANDBY_REPLICAS = ConfigKey.integer("processor.standby_replicas",
@@ -102,10 +103,25 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
         Path stateDir = values.get(STATE_DIR);
         return new ProcessorConfig(kafka.bootstrapServers(), kafka.properties(), values.get(APPLICATION_ID),
                 values.get(APPLICATION_SERVER),
-                stateDir != null ? stateDir : Path.of(System.getProperty("java.io.tmpdir"), "hubble-topology-state"),
+                stateDir != null ? stateDir : localStateDir("processor"),
                 values.get(THREADS), values.get(STANDBY_REPLICAS), values.get(COMMIT_INTERVAL), values.get(EXACTLY_ONCE),
                 values.get(WINDOW_SIZE), values.get(WINDOW_GRACE), values.get(WINDOW_RETENTION), kafka.topics(),
                 kafka.partitions(), kafka.replicationFactor());
+    }
+
+    /**
+     * A directory for this machine's state under {@code $XDG_STATE_HOME/hubble-topology} (default
+     * {@code ~/.local/state}): kept across restarts, unlike the system temp directory, which the OS may clear
+     * (Kafka Streams warns about a state directory there). A user without a writable home (a container's
+     * {@code /nonexistent}) gets the temp directory after all, as before.
+     */
+    public static Path localStateDir(String name) {
+        String xdg = System.getenv("XDG_STATE_HOME");
+        Path home = Path.of(System.getProperty("user.home"));
+        Path root = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : java.nio.file.Files.isWritable(home) ? home.resolve(".local").resolve("state")
+                : Path.of(System.getProperty("java.io.tmpdir"));
+        return root.resolve("hubble-topology").resolve(name);
     }
 
     /** Defaults for one local instance against the given Kafka. */

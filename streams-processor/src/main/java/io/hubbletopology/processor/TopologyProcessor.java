@@ -8,6 +8,7 @@ import java.util.Properties;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -107,9 +108,23 @@ public final class TopologyProcessor implements AutoCloseable {
                             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                             TopicConfig.RETENTION_MS_CONFIG, String.valueOf(config.windowRetention().toMillis()))),
                     provisioner.compacted(topics.linkChanges()),
-                    provisioner.compacted(topics.workloadChanges())), 30_000);
+                    provisioner.compacted(topics.workloadChanges()),
+                    workloadSightingsRepartition(provisioner)), 30_000);
             return provisioner.plan(30_000);
         }
+    }
+
+    /**
+     * The one internal topic that the stream threads subscribe to: created here, before they start, because Kafka
+     * Streams creates it only at the first rebalance, after its consumer has asked for it (a warning per metadata
+     * request). Settings as Kafka Streams gives its repartition topics: delete policy, kept until it purges them.
+     */
+    private NewTopic workloadSightingsRepartition(TopicProvisioner provisioner) {
+        return provisioner.topic(config.applicationId() + "-" + TopologyStreams.WORKLOAD_SIGHTINGS + "-repartition", Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, "-1",
+                TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(50 * 1024 * 1024),
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime"));
     }
 
     /** The Kafka Streams settings of a configuration (also what tests hand to TopologyTestDriver). */
@@ -141,6 +156,9 @@ public final class TopologyProcessor implements AutoCloseable {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // The partition assignor builds its own StreamsConfig from the main consumer's settings, which carry only
+        // consumer keys; without this copy it warns that the handler is not enabled for the GlobalThread.
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         if (config.applicationServer() != null) {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
         }

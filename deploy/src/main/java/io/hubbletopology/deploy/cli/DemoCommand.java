@@ -51,7 +51,7 @@ public final class DemoCommand extends SettingsCommand<DemoSettings> {
     @Override
     protected int run(DemoSettings demo) throws IOException {
         boolean temporary = demo.dataDir() == null;
-        Path dir = temporary ? Files.createTempDirectory("hubble-topology-demo") : demo.dataDir();
+        Path dir = temporary ? temporaryDataDir() : demo.dataDir();
         BrokerRole broker = new BrokerRole(BrokerSettings.loopback(dir.resolve("kafka")));
         SimulatedHubbleRole hubble = new SimulatedHubbleRole(demo.flowsPerSecond(), demo.seed());
         ProcessorRole processor = new ProcessorRole(
@@ -63,15 +63,30 @@ public final class DemoCommand extends SettingsCommand<DemoSettings> {
                 IngestConfig.HEALTH_PORT.name(), "0")));
         try {
             return new RoleRunner().run(List.of(broker, processor, hubble, ingest), () -> System.out.println(
-                    "hubble-topology demo is running: http://localhost:" + processor.apiPort()
-                            + "/topology (links: /links, health: /health; hubble observe --server localhost:" + processor.observerPort()
-                            + "; Kafka " + broker.bootstrapServers()
-                            + ", Hubble " + hubble.address() + "). Ctrl-C stops it."));
+                    readyLine("http://localhost:" + processor.apiPort(), "localhost:" + processor.observerPort(),
+                            broker.bootstrapServers())));
         } finally {
             if (temporary) {
                 deleteRecursively(dir);
             }
         }
+    }
+
+    /** What a new user needs first: the page to open, then the API, the Kafka to point other tools at, how to stop. */
+    static String readyLine(String base, String observer, String kafka) {
+        return "hubble-topology demo is running: open " + base + "/ (live map); API " + base + "/api/docs"
+                + " (e.g. " + base + "/topology); Hubble API " + observer + " (hubble observe --server " + observer
+                + "); Kafka " + kafka + ". Ctrl-C stops it.";
+    }
+
+    /**
+     * Beside the processor's own state (under ~/.local/state), not in the system temp directory: Kafka Streams
+     * warns about state there, as the OS may clear it under a running demo. Removed on exit all the same.
+     */
+    private static Path temporaryDataDir() throws IOException {
+        Path parent = ProcessorConfig.localStateDir("demo").getParent();
+        Files.createDirectories(parent);
+        return Files.createTempDirectory(parent, "demo-");
     }
 
     private static void deleteRecursively(Path dir) {

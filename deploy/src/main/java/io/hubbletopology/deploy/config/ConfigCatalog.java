@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.deploy.Main;
 import io.hubbletopology.deploy.roles.ProcessorRoleSettings;
+import io.hubbletopology.deploy.logging.LogFormat;
 import io.hubbletopology.ingest.IngestConfig;
 import io.hubbletopology.sink.SinkConfig;
 import picocli.CommandLine;
@@ -41,7 +42,7 @@ public final class ConfigCatalog {
 
     /** The environment variables a role reads, sorted; throws for a role the jar does not have. */
     public static SortedSet<String> envVars(String role) {
-        SortedSet<String> names = new TreeSet<>();
+        SortedSet<String> names = new TreeSet<>(List.of(LogFormat.KEY.env()));
         for (OptionSpec option : command(role).getCommandSpec().options()) {
             envReferences(option.defaultValue()).forEach(names::add);
         }

@@ -3,6 +3,7 @@ package io.hubbletopology.deploy.config;
 import java.util.List;
 
 import io.hubbletopology.config.ConfigKey;
+import io.hubbletopology.deploy.logging.LogFormat;
 
 /**
  * The configuration reference (docs/configuration.md), rendered from the config classes' keys so that the
@@ -37,6 +38,10 @@ public final class ConfigReference {
                         .append(" |\n");
             }
         }
+        md.append("\n## every role\n\nRead from the environment or the option of the same name, not from the YAML file.\n\n")
+                .append("| environment | option | default | meaning |\n|---|---|---|---|\n")
+                .append("| `").append(LogFormat.KEY.env()).append("` | `--log-format` | `").append(LogFormat.KEY.defaultValue())
+                .append("` | ").append(LogFormat.KEY.description()).append(" |\n");
         return md.toString();
     }
 

@@ -41,7 +41,7 @@ public record ProcessorRoleSettings(ProcessorConfig processor, ApiSettings api, 
         if (values.get(ProcessorConfig.STATE_DIR) == null) {
             // One state directory per API port, so two processors on one machine do not fight over the same lock.
             values = values.withOverride(ProcessorConfig.STATE_DIR.name(),
-                    Path.of(System.getProperty("java.io.tmpdir"), "hubble-topology-state-" + values.get(ApiSettings.PORT)).toString());
+                    ProcessorConfig.localStateDir("processor-" + values.get(ApiSettings.PORT)).toString());
         }
         return new ProcessorRoleSettings(ProcessorConfig.from(values), ApiSettings.from(values, MODE),
                 ObserverSettings.from(values));

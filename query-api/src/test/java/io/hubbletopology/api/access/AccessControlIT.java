@@ -16,7 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hubbletopology.api.ApiDescription;
 import io.hubbletopology.api.ApiServer;
+import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.api.access.RawRequest.Answer;
 import io.hubbletopology.broker.SharedKafka;
@@ -92,13 +97,40 @@ class AccessControlIT {
     }
 
     @Test
+    void everyRouteTheRouterHoldsIsInTheApiDescription() throws Exception {
+        // The description is a client's contract: a route added to the server and not to openapi.json fails here.
+        JsonNode paths = new ObjectMapper().readTree(ApiServer.class.getResourceAsStream(ApiDescription.RESOURCE)).path("paths");
+        List<String> undocumented = new ArrayList<>();
+        for (DeclaredRoute route : api.routes()) {
+            String method = route.method().equals(DeclaredRoute.WEBSOCKET) ? "get" : route.method().toLowerCase(Locale.ROOT);
+            if (!paths.path(route.path()).has(method)) {
+                undocumented.add(route.method() + " " + route.path());
+            }
+        }
+        assertThat(undocumented).as("routes missing from %s", ApiDescription.RESOURCE).isEmpty();
+    }
+
+    @Test
+    void theRenderedDescriptionAndItsAssetsAnswerWithoutAToken() throws Exception {
+        Answer docs = RawRequest.get("/api/docs").send(api.port());
+        assertThat(docs.status()).isEqualTo(200);
+        java.util.regex.Matcher asset = java.util.regex.Pattern.compile("(?:src|href)=\"(/webjars/[^\"]+)\"").matcher(docs.body());
+        int assets = 0;
+        while (asset.find()) {
+            assertThat(RawRequest.get(asset.group(1)).send(api.port()).status()).as(asset.group(1)).isEqualTo(200);
+            assets++;
+        }
+        assertThat(assets).as("the page's scripts and styles come from the jar").isEqualTo(2);
+    }
+
+    @Test
     void theRouterHoldsTheRoutesTheWalkCovers() {
         // The walk below is only as good as the list it walks: it must come from the router and hold every kind.
         List<DeclaredRoute> routes = api.routes();
         assertThat(routes).extracting(DeclaredRoute::path)
                 .contains("/topology", "/links", "/api/v1/topology", "/internal/v1/edges", "/ws/topology", "/ws/flows", "/health");
         assertThat(routes).filteredOn(DeclaredRoute::open).extracting(DeclaredRoute::path)
-                .containsExactlyInAnyOrder("/health", "/healthz", "/ready", "/readyz", "/metrics", "/api/v1/openapi.json");
+                .containsExactlyInAnyOrder("/health", "/healthz", "/ready", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/docs");
     }
 
     @Test
@@ -174,6 +206,13 @@ class AccessControlIT {
                 if (answer.status() == 400) {
                     assertThat(answer.body()).contains("bad_parameter");
                 }
+                if (answer.head().toLowerCase(Locale.ROOT).contains("content-type: application/json")) {
+                    ResponseSchemas.assertDocumented(route.method(), route.path(), answer.status(), answer.body());
+                }
+            }
+            if (!route.open()) {
+                Answer refused = request.send(api.port());
+                ResponseSchemas.assertDocumented(route.method(), route.path(), refused.status(), refused.body());
             }
         }
     }

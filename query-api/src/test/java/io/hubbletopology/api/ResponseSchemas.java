@@ -1,0 +1,65 @@
+package io.hubbletopology.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+
+/**
+ * Holds a real answer of the server to what openapi.json says that route answers with that status: an
+ * undocumented route or status fails, and so does a body the documented schema refuses. Integration tests call
+ * it on the answers they get, so the description cannot drift from the server.
+ *
+ * <pre>{@code
+ * ResponseSchemas.assertDocumented("GET", "/health", 200, body);
+ * }</pre>
+ */
+public final class ResponseSchemas {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNode DOC = load();
+    // OpenAPI 3.0's schema objects are a dialect of JSON Schema draft 4 (nullable aside, which we do not use).
+    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4);
+
+    private ResponseSchemas() {
+    }
+
+    /** Fails unless {@code body} is a documented JSON answer of {@code method pathTemplate} with {@code status}. */
+    public static void assertDocumented(String method, String pathTemplate, int status, String body) {
+        String pointer = "/paths/" + escape(pathTemplate) + "/" + method.toLowerCase(java.util.Locale.ROOT)
+                + "/responses/" + status + "/content/application~1json/schema";
+        assertThat(DOC.at(pointer).isMissingNode()).as("%s %s answered %d, which openapi.json does not describe",
+                method, pathTemplate, status).isFalse();
+        // The whole description as the root, so the response schema's $refs (#/components/...) resolve in it.
+        ObjectNode root = DOC.deepCopy();
+        root.put("$ref", "#" + pointer);
+        List<Error> errors;
+        try {
+            errors = SCHEMAS.getSchema(root).validate(JSON.readTree(body));
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + pathTemplate + " answered " + status + " with no JSON: " + body, e);
+        }
+        assertThat(errors).as("%s %s %d: %s", method, pathTemplate, status, body).isEmpty();
+    }
+
+    private static String escape(String path) {
+        return path.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static JsonNode load() {
+        try (InputStream in = ResponseSchemas.class.getResourceAsStream(ApiDescription.RESOURCE)) {
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
