@@ -25,6 +25,9 @@ final class FlowStream {
     }
 
     void run(BooleanSupplier serverRunning) {
+        // Where the call starts is decided first, as the call is counted among the followers: a client that waits
+        // for that count and then sees flows emitted must get them, however long compiling its filters takes.
+        long cursor = start();
         FlowFilterMatcher matcher;
         try {
             matcher = FlowFilterMatcher.of(request.getWhitelistList(), request.getBlacklistList());
@@ -33,7 +36,6 @@ final class FlowStream {
             call.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
-        long cursor = start();
         try {
             while (!cancelled && serverRunning.getAsBoolean()) {
                 long end = ring.next();
