@@ -28,7 +28,9 @@ class ProcessorConfigTest {
         assertThat(config.windowGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.windowRetention()).isEqualTo(Duration.ofHours(24));
         assertThat(config.topics()).isEqualTo(TopicNames.defaults());
-        assertThat(config.stateDir()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "hubble-topology-state"));
+        // Under the user's state directory, not the system temp directory the OS may clear under a running processor.
+        assertThat(config.stateDir()).isEqualTo(ProcessorConfig.localStateDir("processor"));
+        assertThat(config.stateDir().getParent().getFileName()).hasToString("hubble-topology");
     }
 
     @Test
