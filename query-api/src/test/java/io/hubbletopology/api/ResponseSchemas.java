@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialects;
 
 /**
  * Holds a real answer of the server to what openapi.json says that route answers with that status: an
@@ -27,8 +27,8 @@ public final class ResponseSchemas {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNode DOC = load();
-    // OpenAPI 3.0's schema objects are a dialect of JSON Schema draft 4 (nullable aside, which we do not use).
-    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4);
+    // OpenAPI 3.0's own dialect of JSON Schema (draft 4 with nullable): the records write their unknown values as null.
+    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30());
 
     private ResponseSchemas() {
     }
