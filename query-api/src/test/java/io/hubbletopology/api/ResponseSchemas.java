@@ -42,16 +42,27 @@ public final class ResponseSchemas {
         String pointer = (shared.startsWith("#/") ? shared.substring(1) : response) + "/content/application~1json/schema";
         assertThat(DOC.at(pointer).isMissingNode()).as("%s %s answered %d, which openapi.json does not describe",
                 method, pathTemplate, status).isFalse();
-        // The whole description as the root, so the response schema's $refs (#/components/...) resolve in it.
-        ObjectNode root = DOC.deepCopy();
-        root.put("$ref", "#" + pointer);
-        List<Error> errors;
+        JsonNode json;
         try {
-            errors = SCHEMAS.getSchema(root).validate(JSON.readTree(body));
+            json = JSON.readTree(body);
         } catch (IOException e) {
             throw new AssertionError(method + " " + pathTemplate + " answered " + status + " with no JSON: " + body, e);
         }
-        assertThat(errors).as("%s %s %d: %s", method, pathTemplate, status, body).isEmpty();
+        assertThat(errors(pointer, json)).as("%s %s %d: %s", method, pathTemplate, status, body).isEmpty();
+    }
+
+    /** Fails unless {@code message} is one the live feed at {@code pathTemplate} documents (its {@code x-messages}). */
+    public static void assertMessage(String pathTemplate, JsonNode message) {
+        String pointer = "/paths/" + escape(pathTemplate) + "/get/x-messages";
+        assertThat(DOC.at(pointer).isMissingNode()).as("%s has no x-messages in openapi.json", pathTemplate).isFalse();
+        assertThat(errors(pointer, message)).as("%s sent %s", pathTemplate, message).isEmpty();
+    }
+
+    private static List<Error> errors(String pointer, JsonNode value) {
+        // The whole description as the root, so the schema's $refs (#/components/...) resolve in it.
+        ObjectNode root = DOC.deepCopy();
+        root.put("$ref", "#" + pointer);
+        return SCHEMAS.getSchema(root).validate(value);
     }
 
     private static String escape(String path) {

@@ -270,6 +270,7 @@ class FlowsIT {
             Thread.sleep(500);
             assertThat(drops.countOfType("flow")).isEqualTo(wanted);
             assertThat(drops.messages).allSatisfy(m -> {
+                ResponseSchemas.assertMessage("/ws/flows", m);
                 assertThat(m.path("verdict").asText()).isEqualTo("DROPPED");
                 assertThat(m.path("source").path("namespace").asText()).isEqualTo("shop");
                 assertThat(m.path("summary").asText()).contains("DROPPED");
