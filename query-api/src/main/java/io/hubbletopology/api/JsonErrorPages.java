@@ -45,7 +45,7 @@ final class JsonErrorPages extends ErrorHandler {
         try {
             return JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
-            return ("{\"error\":\"bad_request\",\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+            return ("{\"error\":\"bad_request\",\"message\":\"HTTP " + status + "\"}").getBytes(StandardCharsets.UTF_8);
         }
     }
 }

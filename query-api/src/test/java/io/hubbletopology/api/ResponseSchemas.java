@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialects;
 
 /**
  * Holds a real answer of the server to what openapi.json says that route answers with that status: an
@@ -27,28 +27,42 @@ public final class ResponseSchemas {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNode DOC = load();
-    // OpenAPI 3.0's schema objects are a dialect of JSON Schema draft 4 (nullable aside, which we do not use).
-    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4);
+    // OpenAPI 3.0's own dialect of JSON Schema (draft 4 with nullable): the records write their unknown values as null.
+    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30());
 
     private ResponseSchemas() {
     }
 
     /** Fails unless {@code body} is a documented JSON answer of {@code method pathTemplate} with {@code status}. */
     public static void assertDocumented(String method, String pathTemplate, int status, String body) {
-        String pointer = "/paths/" + escape(pathTemplate) + "/" + method.toLowerCase(java.util.Locale.ROOT)
-                + "/responses/" + status + "/content/application~1json/schema";
+        String response = "/paths/" + escape(pathTemplate) + "/" + method.toLowerCase(java.util.Locale.ROOT)
+                + "/responses/" + status;
+        // A response shared by every route (one the HTTP server gives before routing) is a $ref to components.
+        String shared = DOC.at(response).path("$ref").asText("");
+        String pointer = (shared.startsWith("#/") ? shared.substring(1) : response) + "/content/application~1json/schema";
         assertThat(DOC.at(pointer).isMissingNode()).as("%s %s answered %d, which openapi.json does not describe",
                 method, pathTemplate, status).isFalse();
-        // The whole description as the root, so the response schema's $refs (#/components/...) resolve in it.
-        ObjectNode root = DOC.deepCopy();
-        root.put("$ref", "#" + pointer);
-        List<Error> errors;
+        JsonNode json;
         try {
-            errors = SCHEMAS.getSchema(root).validate(JSON.readTree(body));
+            json = JSON.readTree(body);
         } catch (IOException e) {
             throw new AssertionError(method + " " + pathTemplate + " answered " + status + " with no JSON: " + body, e);
         }
-        assertThat(errors).as("%s %s %d: %s", method, pathTemplate, status, body).isEmpty();
+        assertThat(errors(pointer, json)).as("%s %s %d: %s", method, pathTemplate, status, body).isEmpty();
+    }
+
+    /** Fails unless {@code message} is one the live feed at {@code pathTemplate} documents (its {@code x-messages}). */
+    public static void assertMessage(String pathTemplate, JsonNode message) {
+        String pointer = "/paths/" + escape(pathTemplate) + "/get/x-messages";
+        assertThat(DOC.at(pointer).isMissingNode()).as("%s has no x-messages in openapi.json", pathTemplate).isFalse();
+        assertThat(errors(pointer, message)).as("%s sent %s", pathTemplate, message).isEmpty();
+    }
+
+    private static List<Error> errors(String pointer, JsonNode value) {
+        // The whole description as the root, so the schema's $refs (#/components/...) resolve in it.
+        ObjectNode root = DOC.deepCopy();
+        root.put("$ref", "#" + pointer);
+        return SCHEMAS.getSchema(root).validate(value);
     }
 
     private static String escape(String path) {

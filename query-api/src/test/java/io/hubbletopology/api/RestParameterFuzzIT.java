@@ -119,6 +119,11 @@ class RestParameterFuzzIT {
         for (Iterator<Map.Entry<String, JsonNode>> it = spec.path("paths").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> path = it.next();
             JsonNode get = path.getValue().path("get");
+            if (get.path("responses").has("101")) {
+                // A WebSocket handshake, not a REST answer: a plain GET there is 404 by design (the live feed ITs
+                // open real sockets).
+                continue;
+            }
             boolean json = get.path("responses").path("200").path("content").has("application/json");
             List<Parameter> parameters = new ArrayList<>();
             for (JsonNode p : get.path("parameters")) {
@@ -230,11 +235,7 @@ class RestParameterFuzzIT {
         String shown = target.length() > 300 ? target.substring(0, 300) + "..." : target;
         assertThat(answer.status()).as("status of GET " + shown + " (seed " + SEED + "): " + answer.body()).isBetween(200, 499);
         if (answer.status() != 200 || route.json()) {
-            try {
-                JSON.readTree(answer.body());
-            } catch (Exception e) {
-                throw new AssertionError("GET " + shown + " answered " + answer.status() + " with no JSON: " + answer.body(), e);
-            }
+            ResponseSchemas.assertDocumented("GET", route.path(), answer.status(), answer.body());
         }
     }
 
@@ -243,6 +244,7 @@ class RestParameterFuzzIT {
                 .reduce("colour=blue", (a, b) -> a + "&" + b);
         Answer answer = get(port, route.path() + "?" + query);
         assertThat(answer.status()).as(route.path() + "?" + query + ": " + answer.body()).isEqualTo(400);
+        ResponseSchemas.assertDocumented("GET", route.path(), 400, answer.body());
         JsonNode body = JSON.readTree(answer.body());
         assertThat(body.path("error").asText()).isEqualTo("bad_parameter");
         assertThat(body.path("parameter").asText()).isEqualTo("colour");

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hubbletopology.api.ApiServer;
+import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.Verdict;
@@ -91,6 +93,9 @@ class TwoInstancesIT {
             assertThat(partial.path("missing").get(0).path("instance").asText()).isEqualTo("127.0.0.1:" + portB);
             assertThat(partial.path("missing").get(0).path("partitions")).isNotEmpty();
             assertThat(total(partial)).isLessThan(FLOWS);
+            String lastHour = "?from=" + Instant.now().minus(Duration.ofHours(1)) + "&to=" + Instant.now();
+            assertAnswersDocumented(portA, "/topology?last=1h", "/api/v1/links", "/links", "/api/v1/workloads",
+                    "/api/v1/namespaces", "/internal/v1/edges" + lastHour, "/internal/v1/links", "/internal/v1/workloads");
             assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portA + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body()).as("partial answers counted")
                     .containsPattern("hubble_topology_partial_answers_total\\{route=\"/api/v1/topology\"} [1-9]");
@@ -216,9 +221,19 @@ class TwoInstancesIT {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/topology?last=1h"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            ResponseSchemas.assertDocumented("GET", "/api/v1/topology", r.statusCode(), r.body());
             return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
-        } catch (Exception e) {
+        } catch (java.io.IOException | InterruptedException e) {
             return null;
+        }
+    }
+
+    /** Holds each answer of {@code port} to what openapi.json says its route answers. */
+    private static void assertAnswersDocumented(int port, String... targets) throws Exception {
+        for (String target : targets) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + target))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            ResponseSchemas.assertDocumented("GET", URI.create(target).getPath(), r.statusCode(), r.body());
         }
     }
 

@@ -36,6 +36,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hubbletopology.api.ApiServer;
+import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.api.live.WsClient;
 import io.hubbletopology.broker.SharedKafka;
@@ -120,6 +121,7 @@ class FlowsIT {
     private static JsonNode get(String query) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/flows?" + query)).build(),
                 HttpResponse.BodyHandlers.ofString());
+        ResponseSchemas.assertDocumented("GET", "/api/v1/flows", r.statusCode(), r.body());
         JsonNode body = JSON.readTree(r.body());
         ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("http_status", r.statusCode());
         return body;
@@ -201,6 +203,18 @@ class FlowsIT {
     }
 
     @Test
+    void answersEachFlowAsHubbleObservePrintsItWithFormatHubble() throws Exception {
+        JsonNode body = get(range() + "&limit=50&format=hubble");
+        assertThat(body.path("http_status").asInt()).as(body.toString()).isEqualTo(200);
+        List<String> got = new ArrayList<>();
+        body.path("flows").forEach(f -> {
+            assertThat(f.path("node_name").asText()).isEqualTo(f.path("flow").path("node_name").asText()).isNotEmpty();
+            got.add(f.path("flow").path("uuid").asText());
+        });
+        assertThat(got).isEqualTo(expected(f -> true, true).subList(0, 50));
+    }
+
+    @Test
     void refusesBadParametersNamingThem() throws Exception {
         assertThat(get("limit=5000").path("parameter").asText()).isEqualTo("limit");
         assertThat(get("verdict=maybe").path("parameter").asText()).isEqualTo("verdict");
@@ -256,6 +270,7 @@ class FlowsIT {
             Thread.sleep(500);
             assertThat(drops.countOfType("flow")).isEqualTo(wanted);
             assertThat(drops.messages).allSatisfy(m -> {
+                ResponseSchemas.assertMessage("/ws/flows", m);
                 assertThat(m.path("verdict").asText()).isEqualTo("DROPPED");
                 assertThat(m.path("source").path("namespace").asText()).isEqualTo("shop");
                 assertThat(m.path("summary").asText()).contains("DROPPED");

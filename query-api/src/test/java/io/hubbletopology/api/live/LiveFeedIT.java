@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.hubbletopology.api.ApiServer;
+import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.Verdict;
@@ -128,6 +129,7 @@ class LiveFeedIT {
             assertThat(update.path("src").asText()).isEqualTo("shop/deployment/checkout");
             assertThat(update.path("state").asText()).isEqualTo("dropped");
             assertThat(update.path("edge").path("flows").asLong()).isEqualTo(3);
+            client.messages.forEach(m -> ResponseSchemas.assertMessage("/ws/topology", m));
         } finally {
             client.close();
         }
