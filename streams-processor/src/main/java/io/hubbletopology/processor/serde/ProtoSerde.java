@@ -47,7 +47,10 @@ public final class ProtoSerde<T extends MessageLite> implements Serde<T> {
                 // record and not changed after.
                 CodedInputStream in = CodedInputStream.newInstance(bytes);
                 in.enableAliasing(true);
-                return parser.parseFrom(in);
+                T record = parser.parseFrom(in);
+                // What parseFrom(byte[]) checks after parsing: the value ended where a message may end.
+                in.checkLastTagWas(0);
+                return record;
             } catch (InvalidProtocolBufferException e) {
                 throw new SerializationException("not a valid record on " + topic + ": " + e.getMessage(), e);
             }
