@@ -400,7 +400,7 @@ class ObserverApiIT {
     /** Published first, so that the topic's time index stays in order: as the ingest publishes them. */
     private static void publishThroughTheIngestsRecords() throws Exception {
         Instant at = hubbleAt();
-        // Cilium monitor types: 5 policy verdict; 4 trace, subtype 3 "to-endpoint", subtype 0 "to-stack".
+        // Cilium monitor types: 5 policy verdict; 4 trace, with its observation point as subtype: 3 "to-stack", 0 "to-endpoint".
         hubble.addAll(List.of(hubbleFlow(0, at, 5, 0), hubbleFlow(1, at.plusSeconds(1), 4, 3), hubbleFlow(2, at.plusSeconds(2), 4, 0)));
         List<FlowRecord> records = new ArrayList<>();
         for (Flow f : hubble) {
@@ -417,7 +417,7 @@ class ObserverApiIT {
         List<Flow> all = flows(window.build());
         assertThat(all).isEqualTo(hubble);
         assertThat(all.get(0).toByteString()).isEqualTo(hubble.get(0).toByteString());
-        // hubble observe -t policy-verdict; -t trace:to-endpoint (type and subtype).
+        // hubble observe -t policy-verdict; -t trace:to-stack (type and subtype).
         assertThat(flows(window.clone().addWhitelist(f().addEventType(EventTypeFilter.newBuilder().setType(5))).build()))
                 .isEqualTo(List.of(hubble.get(0)));
         assertThat(flows(window.clone().addWhitelist(f().addEventType(EventTypeFilter.newBuilder().setType(4).setMatchSubType(true).setSubType(3))).build()))
