@@ -1,6 +1,7 @@
 package io.hubbletopology.flowfilter;
 
 import com.google.protobuf.BoolValue;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 
 import io.hubbletopology.hubble.flow.CiliumEventType;
@@ -29,10 +30,14 @@ import io.hubbletopology.records.TcpFlag;
 
 /**
  * A flow record of the flows topic as the Hubble {@link Flow} it was made from, so that Hubble's filters and
- * Hubble's clients see our history in Hubble's own terms. The record keeps what the topology needs: fields it
- * does not carry (interface, policies, HTTP headers, a service's own namespace, taken here as its endpoint's)
- * are absent from the result, and the event type is derived from what is kept: {@value #ACCESS_LOG} (access log)
- * for L7 flows, {@value #DROP} (drop) for dropped ones, else {@value #TRACE} (trace), Cilium's monitor types.
+ * Hubble's clients see our history in Hubble's own terms. A record carries the flow as Hubble sent it
+ * ({@code hubble_flow}): that flow is returned, with every field and any field our protos do not know (as unknown
+ * fields, written back as they came), and only a node name added where the flow had none, as Relay does.
+ * A record without it (written before the field existed, or whose bytes do not parse) is rebuilt from its
+ * compact fields: fields they do not carry (interface, policies, HTTP headers, a service's own namespace, taken
+ * here as its endpoint's) are then absent, and the event type is derived from what is kept: {@value #ACCESS_LOG}
+ * (access log) for L7 flows, {@value #DROP} (drop) for dropped ones, else {@value #TRACE} (trace), Cilium's
+ * monitor types, without a subtype.
  *
  * <pre>{@code
  * Flow flow = HubbleFlows.of(FlowRecord.parseFrom(value));
@@ -48,6 +53,19 @@ public final class HubbleFlows {
     }
 
     public static Flow of(FlowRecord r) {
+        if (!r.getHubbleFlow().isEmpty()) {
+            try {
+                Flow original = Flow.parseFrom(r.getHubbleFlow());
+                return original.getNodeName().isEmpty() && !r.getNodeName().isEmpty()
+                        ? original.toBuilder().setNodeName(r.getNodeName()).build() : original;
+            } catch (InvalidProtocolBufferException e) {
+                // The compact fields were read from the same flow: they still answer, with less detail.
+            }
+        }
+        return rebuilt(r);
+    }
+
+    private static Flow rebuilt(FlowRecord r) {
         long nanos = r.getTimeUnixNanos();
         Flow.Builder f = Flow.newBuilder()
                 .setTime(Timestamp.newBuilder().setSeconds(Math.floorDiv(nanos, 1_000_000_000L)).setNanos((int) Math.floorMod(nanos, 1_000_000_000L)))

@@ -13,7 +13,11 @@ import io.hubbletopology.records.L4Protocol;
 import io.hubbletopology.records.L7Record;
 import io.hubbletopology.records.TcpFlag;
 
-/** Turns Hubble's {@link Flow} into our compact {@link FlowRecord}, keeping what the topology and flow views use. */
+/**
+ * Turns Hubble's {@link Flow} into our {@link FlowRecord}: the compact fields the topology and flow views use,
+ * and beside them the flow itself, serialized with every field it came with (those our protos do not declare
+ * too, kept by the parser as unknown fields), so that the history gives back the flow Hubble emitted.
+ */
 public final class FlowRecords {
 
     private FlowRecords() {
@@ -36,7 +40,8 @@ public final class FlowRecords {
                 .setEncrypted(flow.getIP().getEncrypted())
                 .setUuid(flow.getUuid())
                 .setTypeValue(flow.getTypeValue())
-                .setSummary(flow.getSummary());
+                .setSummary(flow.getSummary())
+                .setHubbleFlow(flow.toByteString());
         if (flow.hasIsReply()) {
             record.setIsReply(flow.getIsReply().getValue());
         } else if (flow.getReply()) {

@@ -5,7 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.BoolValue;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnknownFieldSet;
+
+import io.hubbletopology.flowfilter.HubbleFlows;
+import io.hubbletopology.hubble.flow.CiliumEventType;
+import io.hubbletopology.hubble.flow.HTTPHeader;
+import io.hubbletopology.hubble.flow.NetworkInterface;
+import io.hubbletopology.hubble.flow.Policy;
+import io.hubbletopology.hubble.flow.Service;
+import io.hubbletopology.hubble.flow.TraceContext;
+import io.hubbletopology.hubble.flow.TraceParent;
+import io.hubbletopology.hubble.flow.TrafficDirection;
 
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.Endpoint;
@@ -77,5 +89,53 @@ class FlowRecordsTest {
         FlowRecord r = FlowRecords.fromHubble(flow, "n");
         assertThat(r.getL7().getHttp().getCode()).isEqualTo(503);
         assertThat(r.getL7().getLatencyNs()).isEqualTo(5_000_000);
+    }
+
+    @Test
+    void keepsTheFlowAsHubbleSentItWithEveryFieldAndTheOnesOurProtosDoNotKnow() throws Exception {
+        // A newer Hubble's fields: one between ours (9999) and one above them all; as the wire parser keeps them.
+        UnknownFieldSet newer = UnknownFieldSet.newBuilder()
+                .addField(9999, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8("future")).build())
+                .addField(200_001, UnknownFieldSet.Field.newBuilder().addVarint(7).build())
+                .build();
+        Flow sent = droppedTcp().setUuid("f-1").setEventType(CiliumEventType.newBuilder().setType(5).setSubType(2))
+                .setInterface(NetworkInterface.newBuilder().setIndex(11).setName("lxc1234"))
+                .setTrafficDirection(TrafficDirection.INGRESS).addNodeLabels("topology.kubernetes.io/zone=a")
+                .setDestinationService(Service.newBuilder().setName("deathstar").setNamespace("empire"))
+                .addIngressDeniedBy(Policy.newBuilder().setName("deny-xwing").setNamespace("default").setKind("CiliumNetworkPolicy")
+                        .addLabels("k8s:io.cilium.k8s.policy.name=deny-xwing").setRevision(42))
+                .setL7(Layer7.newBuilder().setHttp(HTTP.newBuilder().setMethod("POST").setUrl("/v1/exhaust-port").setProtocol("HTTP/1.1")
+                        .addHeaders(HTTPHeader.newBuilder().setKey("x-request-id").setValue("abc"))))
+                .setTraceContext(TraceContext.newBuilder().setParent(TraceParent.newBuilder().setTraceId("4bf92f3577b34da6")))
+                .setUnknownFields(newer)
+                .build();
+        byte[] wire = sent.toByteArray();
+        Flow received = Flow.parseFrom(wire);
+        assertThat(received.getUnknownFields().asMap()).containsOnlyKeys(9999, 200_001);
+
+        // Through the topic: the record's bytes, parsed again as the API's readers parse them.
+        FlowRecord onTopic = FlowRecord.parseFrom(FlowRecords.fromHubble(received, "fallback").toByteArray());
+        Flow readBack = HubbleFlows.of(onTopic);
+
+        assertThat(readBack).isEqualTo(sent);
+        assertThat(readBack.toByteArray()).isEqualTo(wire);
+        assertThat(onTopic.getHubbleFlow().toByteArray()).isEqualTo(wire);
+        // The compact fields the processor reads are there as before.
+        assertThat(onTopic.getDestination().getServiceName()).isEqualTo("deathstar");
+        assertThat(onTopic.getL7().getHttp().getUrl()).isEqualTo("/v1/exhaust-port");
+    }
+
+    @Test
+    void aRecordWithoutTheFlowIsRebuiltFromItsCompactFieldsAndAFlowWithoutNodeGetsTheRecordsNode() {
+        FlowRecord full = FlowRecords.fromHubble(droppedTcp().clearNodeName().build(), "node-7");
+        assertThat(HubbleFlows.of(full).getNodeName()).isEqualTo("node-7");
+        assertThat(HubbleFlows.of(full).getSource().getWorkloads(0).getName()).isEqualTo("xwing");
+        FlowRecord older = full.toBuilder().clearHubbleFlow().build();
+        Flow rebuilt = HubbleFlows.of(older);
+        assertThat(rebuilt.getNodeName()).isEqualTo("node-7");
+        assertThat(rebuilt.getVerdict()).isEqualTo(Verdict.DROPPED);
+        assertThat(rebuilt.getL4().getTCP().getDestinationPort()).isEqualTo(80);
+        assertThat(HubbleFlows.of(full.toBuilder().setHubbleFlow(ByteString.copyFrom(new byte[] {0x0A, 0x7F})).build()))
+                .as("bytes that do not parse (a length past their end) fall back to the compact fields").isEqualTo(rebuilt);
     }
 }

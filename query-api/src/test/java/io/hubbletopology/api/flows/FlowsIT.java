@@ -40,9 +40,17 @@ import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.api.live.WsClient;
 import io.hubbletopology.broker.SharedKafka;
+import io.hubbletopology.hubble.flow.CiliumEventType;
 import io.hubbletopology.hubble.flow.DropReason;
+import io.hubbletopology.hubble.flow.Endpoint;
+import io.hubbletopology.hubble.flow.Flow;
+import io.hubbletopology.hubble.flow.HTTPHeader;
+import io.hubbletopology.hubble.flow.Layer7;
+import io.hubbletopology.hubble.flow.NetworkInterface;
+import io.hubbletopology.hubble.flow.Policy;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.graph.EdgeKey;
+import io.hubbletopology.ingest.hubble.FlowRecords;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
@@ -69,6 +77,18 @@ class FlowsIT {
     private static KafkaProducer<String, byte[]> producer;
     private static final List<FlowRecord> sent = new ArrayList<>();
     private static Instant t0;
+    /** Ten minutes before the others, with what only Hubble's Flow carries (interface, policies, headers, subtype). */
+    private static final Flow HUBBLE_FLOW = Flow.newBuilder()
+            .setTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(Instant.now().minus(Duration.ofMinutes(40)).getEpochSecond()))
+            .setUuid("hubble-0").setNodeName("cluster-a/node-c").setVerdict(Verdict.DROPPED)
+            .setEventType(CiliumEventType.newBuilder().setType(5).setSubType(1))
+            .setSource(Endpoint.newBuilder().setNamespace("shop").setPodName("web-9"))
+            .setDestination(Endpoint.newBuilder().setNamespace("data").setPodName("db-0"))
+            .setInterface(NetworkInterface.newBuilder().setIndex(7).setName("lxc7"))
+            .addEgressDeniedBy(Policy.newBuilder().setName("deny-web").setNamespace("shop").setKind("CiliumNetworkPolicy"))
+            .setL7(Layer7.newBuilder().setHttp(io.hubbletopology.hubble.flow.HTTP.newBuilder().setMethod("GET").setUrl("/x")
+                    .addHeaders(HTTPHeader.newBuilder().setKey("x-request-id").setValue("abc"))))
+            .build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -81,6 +101,10 @@ class FlowsIT {
         producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of("linger.ms", 5)), new StringSerializer(), new ByteArraySerializer());
         // One flow a second for ten minutes, thirty minutes ago, with every attribute the filters look at varying.
         t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        // First, so that the topic's times stay in order: one flow as the ingest publishes it, the Flow inside.
+        FlowRecord fromHubble = FlowRecords.fromHubble(HUBBLE_FLOW, "agent-node");
+        producer.send(new ProducerRecord<>(TOPICS.flows(), null, fromHubble.getTimeUnixNanos() / 1_000_000L, EdgeKey.of(fromHubble).text(),
+                fromHubble.toByteArray())).get(30, TimeUnit.SECONDS);
         String[] namespaces = {"shop", "data", "payments"};
         String[] nodes = {"node-a", "node-b"};
         List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
@@ -212,6 +236,19 @@ class FlowsIT {
             got.add(f.path("flow").path("uuid").asText());
         });
         assertThat(got).isEqualTo(expected(f -> true, true).subList(0, 50));
+    }
+
+    @Test
+    void formatHubbleGivesTheFlowHubbleSentWithTheFieldsOurCompactRecordLacks() throws Exception {
+        Instant at = Instant.ofEpochSecond(HUBBLE_FLOW.getTime().getSeconds());
+        JsonNode body = get("since=" + enc(at.minusSeconds(1).toString()) + "&until=" + enc(at.plusSeconds(1).toString()) + "&format=hubble");
+        assertThat(body.path("flows")).hasSize(1);
+        JsonNode flow = body.path("flows").get(0).path("flow");
+        assertThat(flow).isEqualTo(JSON.readTree(com.google.protobuf.util.JsonFormat.printer().preservingProtoFieldNames().print(HUBBLE_FLOW)));
+        assertThat(flow.path("interface").path("name").asText()).isEqualTo("lxc7");
+        assertThat(flow.path("egress_denied_by").get(0).path("name").asText()).isEqualTo("deny-web");
+        assertThat(flow.path("event_type").path("sub_type").asInt()).isEqualTo(1);
+        assertThat(flow.path("l7").path("http").path("headers").get(0).path("key").asText()).isEqualTo("x-request-id");
     }
 
     @Test

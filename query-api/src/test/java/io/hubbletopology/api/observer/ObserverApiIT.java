@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnknownFieldSet;
 
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
@@ -47,7 +49,15 @@ import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.api.access.AcceptedTokens;
 import io.hubbletopology.broker.SharedKafka;
+import io.hubbletopology.hubble.flow.CiliumEventType;
 import io.hubbletopology.hubble.flow.DropReason;
+import io.hubbletopology.hubble.flow.Endpoint;
+import io.hubbletopology.hubble.flow.Flow;
+import io.hubbletopology.hubble.flow.IP;
+import io.hubbletopology.hubble.flow.Layer4;
+import io.hubbletopology.hubble.flow.NetworkInterface;
+import io.hubbletopology.hubble.flow.Policy;
+import io.hubbletopology.hubble.flow.TCP;
 import io.hubbletopology.hubble.flow.EventTypeFilter;
 import io.hubbletopology.hubble.flow.FlowFilter;
 import io.hubbletopology.hubble.flow.FlowType;
@@ -65,6 +75,7 @@ import io.hubbletopology.hubble.observer.ServerStatusRequest;
 import io.hubbletopology.hubble.observer.ServerStatusResponse;
 import io.hubbletopology.hubble.relay.NodeState;
 import io.hubbletopology.graph.EdgeKey;
+import io.hubbletopology.ingest.hubble.FlowRecords;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.DnsRecord;
@@ -100,6 +111,8 @@ class ObserverApiIT {
     /** Every flow on the topic: the history and what the follow test appends live. */
     private static final List<FlowRecord> published = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static Instant t0;
+    /** Hubble flows with what only a Flow carries, published through the ingest's FlowRecords. */
+    private static final List<Flow> hubble = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -117,6 +130,7 @@ class ObserverApiIT {
         observer.start();
         producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of("linger.ms", 5)), new StringSerializer(), new ByteArraySerializer());
         t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        publishThroughTheIngestsRecords();
         for (int i = 0; i < COUNT; i++) {
             sent.add(flow(i, t0.plusSeconds(i)));
         }
@@ -359,6 +373,60 @@ class ObserverApiIT {
             assertThat(next).as("flow %d of %d within 30 s", out.size() + 1, n).isNotNull();
             out.add(next);
         }
+        return out;
+    }
+
+    /** A flow with what only Hubble's Flow carries, and a field from a newer Hubble our protos do not declare. */
+    private static Flow hubbleFlow(int i, Instant time, int eventType, int subType) {
+        return Flow.newBuilder()
+                .setTime(ts(time)).setUuid("hubble-" + i).setNodeName("cluster-a/node-c").setVerdict(Verdict.FORWARDED)
+                .setEventType(CiliumEventType.newBuilder().setType(eventType).setSubType(subType))
+                .setIP(IP.newBuilder().setSource("10.0.9.1").setDestination("10.0.9.2"))
+                .setL4(Layer4.newBuilder().setTCP(TCP.newBuilder().setSourcePort(50_000 + i).setDestinationPort(8080)))
+                .setSource(Endpoint.newBuilder().setNamespace("fidelity").setPodName("client-" + i).setIdentity(3001))
+                .setDestination(Endpoint.newBuilder().setNamespace("fidelity").setPodName("server-0").setIdentity(3002))
+                .setInterface(NetworkInterface.newBuilder().setIndex(40 + i).setName("lxc" + i))
+                .addIngressAllowedBy(Policy.newBuilder().setName("allow-clients").setNamespace("fidelity").setKind("CiliumNetworkPolicy"))
+                .setUnknownFields(UnknownFieldSet.newBuilder().addField(9_999, UnknownFieldSet.Field.newBuilder()
+                        .addLengthDelimited(ByteString.copyFromUtf8("from a newer hubble " + i)).build()).build())
+                .build();
+    }
+
+    /** Ten minutes before the other flows: outside the sessions' range and below every "newest N". */
+    private static Instant hubbleAt() {
+        return t0.minus(Duration.ofMinutes(10));
+    }
+
+    /** Published first, so that the topic's time index stays in order: as the ingest publishes them. */
+    private static void publishThroughTheIngestsRecords() throws Exception {
+        Instant at = hubbleAt();
+        // Cilium monitor types: 5 policy verdict; 4 trace, with its observation point as subtype: 3 "to-stack", 0 "to-endpoint".
+        hubble.addAll(List.of(hubbleFlow(0, at, 5, 0), hubbleFlow(1, at.plusSeconds(1), 4, 3), hubbleFlow(2, at.plusSeconds(2), 4, 0)));
+        List<FlowRecord> records = new ArrayList<>();
+        for (Flow f : hubble) {
+            // As the ingest gets it: parsed from the wire, the newer Hubble's field kept as an unknown field.
+            records.add(FlowRecords.fromHubble(Flow.parseFrom(f.toByteArray()), "agent-node"));
+        }
+        publish(records);
+    }
+
+    @Test
+    void aFlowPublishedThroughTheIngestsRecordsComesBackAsHubbleSentItAndItsEventSubtypeFilters() {
+        Instant at = hubbleAt();
+        GetFlowsRequest.Builder window = GetFlowsRequest.newBuilder().setSince(ts(at.minusSeconds(1))).setUntil(ts(at.plusSeconds(3)));
+        List<Flow> all = flows(window.build());
+        assertThat(all).isEqualTo(hubble);
+        assertThat(all.get(0).toByteString()).isEqualTo(hubble.get(0).toByteString());
+        // hubble observe -t policy-verdict; -t trace:to-stack (type and subtype).
+        assertThat(flows(window.clone().addWhitelist(f().addEventType(EventTypeFilter.newBuilder().setType(5))).build()))
+                .isEqualTo(List.of(hubble.get(0)));
+        assertThat(flows(window.clone().addWhitelist(f().addEventType(EventTypeFilter.newBuilder().setType(4).setMatchSubType(true).setSubType(3))).build()))
+                .isEqualTo(List.of(hubble.get(1)));
+    }
+
+    private static List<Flow> flows(GetFlowsRequest request) {
+        List<Flow> out = new ArrayList<>();
+        stub.getFlows(request).forEachRemaining(r -> out.add(r.getFlow()));
         return out;
     }
 

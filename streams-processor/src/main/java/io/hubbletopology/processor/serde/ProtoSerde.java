@@ -5,6 +5,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
@@ -41,7 +42,15 @@ public final class ProtoSerde<T extends MessageLite> implements Serde<T> {
                 return null;
             }
             try {
-                return parser.parseFrom(bytes);
+                // Aliasing: a bytes field (FlowRecord.hubble_flow, the whole Hubble flow) becomes a view of the
+                // record's array instead of a copy. The processor never reads it; the array is Kafka's, fresh per
+                // record and not changed after.
+                CodedInputStream in = CodedInputStream.newInstance(bytes);
+                in.enableAliasing(true);
+                T record = parser.parseFrom(in);
+                // What parseFrom(byte[]) checks after parsing: the value ended where a message may end.
+                in.checkLastTagWas(0);
+                return record;
             } catch (InvalidProtocolBufferException e) {
                 throw new SerializationException("not a valid record on " + topic + ": " + e.getMessage(), e);
             }
