@@ -65,7 +65,8 @@ public final class ObserverServer implements AutoCloseable {
         try {
             server = builder.build().start();
         } catch (IOException e) {
-            throw new UncheckedIOException("the Observer API cannot listen on " + host + ":" + settings.port(), e);
+            throw new UncheckedIOException("the Observer API cannot listen on " + host + ":" + settings.port()
+                    + " (observer.port, --observer-port, OBSERVER_PORT)", e);
         }
         tokens.watch();
         census.start();

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
@@ -20,8 +21,14 @@ import io.hubbletopology.config.ConfigValues;
  */
 public record ObserverSettings(int port, Path keystore, String keystorePassword, Path clientCa) {
 
-    public static final ConfigKey<Integer> PORT = ConfigKey.integer("observer.port", "OBSERVER_PORT", "4245", 0, 65535,
-            "Port of Hubble's Observer gRPC API over the flow history (hubble observe --server HOST:PORT, hubble-ui).");
+    /** Hubble Relay's port, which {@code hubble observe --server} and hubble-ui's backend expect. */
+    public static final int RELAY_PORT = 4245;
+
+    public static final ConfigKey<Integer> PORT = ConfigKey.integer("observer.port", "OBSERVER_PORT", null, 0, 65535,
+            "Port of Hubble's Observer gRPC API over the flow history (hubble observe --server HOST:PORT, hubble-ui); "
+            + "0 for any free one. Unset: 4245, Hubble Relay's port, moved by as much as api.port is from 8080 "
+            + "(api.port 8081: 4246), so processors started side by side with their own API ports each get one; "
+            + "any free one when api.port is 0.");
     public static final ConfigKey<String> KEYSTORE = ConfigKey.string("observer.tls.keystore", "OBSERVER_TLS_KEYSTORE", null,
             "Keystore (PKCS12 or JKS) to serve the Observer API with TLS; unset: plaintext.");
     public static final ConfigKey<String> KEYSTORE_PASSWORD = ConfigKey.string("observer.tls.keystore_password",
@@ -30,7 +37,7 @@ public record ObserverSettings(int port, Path keystore, String keystorePassword,
             "PEM file of the CAs the Observer API's clients must present a certificate from (mTLS); needs observer.tls.keystore.");
 
     /** Port 4245, plaintext. */
-    public static final ObserverSettings DEFAULT = new ObserverSettings(4245, null, "", null);
+    public static final ObserverSettings DEFAULT = new ObserverSettings(RELAY_PORT, null, "", null);
 
     public ObserverSettings {
         if (port < 0 || port > 65535) {
@@ -45,7 +52,21 @@ public record ObserverSettings(int port, Path keystore, String keystorePassword,
         if (clientCa != null && keystore == null) {
             throw new ConfigException(CLIENT_CA.name(), CLIENT_CA.name() + " needs " + KEYSTORE.name() + ": mutual TLS is TLS first");
         }
-        return new ObserverSettings(values.get(PORT), keystore, values.get(KEYSTORE_PASSWORD), clientCa);
+        Integer port = values.get(PORT);
+        return new ObserverSettings(port != null ? port : besideApi(values.get(ApiSettings.PORT)), keystore,
+                values.get(KEYSTORE_PASSWORD), clientCa);
+    }
+
+    /**
+     * The default port for an API on {@code apiPort}: 4245 for the default 8080, and as far from 4245 as the API is
+     * from 8080 otherwise, as the state directory follows the API port too; 4245 when that would leave the range.
+     */
+    static int besideApi(int apiPort) {
+        if (apiPort == 0) {
+            return 0;
+        }
+        int port = RELAY_PORT + (apiPort - ApiSettings.DEFAULT_PORT);
+        return port >= 1 && port <= 65535 ? port : RELAY_PORT;
     }
 
     private static Path file(ConfigValues values, ConfigKey<String> key) {
