@@ -84,7 +84,7 @@ final class FlowCensus implements AutoCloseable {
                     caughtUp = true;
                     log.info("Observer census read the flows topic {} to its end: {} nodes, {} namespaces", topic, nodes.size(), namespaces.size());
                 }
-                if (System.nanoTime() - lastSizes > 5_000_000_000L) {
+                if (System.nanoTime() - lastSizes > 1_000_000_000L) {
                     sizes(c, partitions);
                     lastSizes = System.nanoTime();
                 }
@@ -142,7 +142,7 @@ final class FlowCensus implements AutoCloseable {
         return new TreeSet<>(namespaces);
     }
 
-    /** Records the topic holds now (its retention), checked every few seconds. */
+    /** Records the topic holds now (its retention), checked every second. */
     long held() {
         return held;
     }

@@ -442,6 +442,8 @@ class ObserverApiIT {
             boolean fresh = published.stream().anyMatch(r -> r.getNodeName().equals(n.getName()) && r.getTimeUnixNanos() / 1_000_000L > recent.toEpochMilli());
             assertThat(n.getState()).as(n.getName()).isEqualTo(fresh ? NodeState.NODE_CONNECTED : NodeState.NODE_UNAVAILABLE);
         }
+        // The topic's size is checked every second, the nodes' tallies as each flow is read: wait for both.
+        await().atMost(Duration.ofSeconds(10)).until(() -> stub.serverStatus(ServerStatusRequest.getDefaultInstance()).getNumFlows() >= COUNT);
         ServerStatusResponse status = stub.serverStatus(ServerStatusRequest.getDefaultInstance());
         assertThat(status.getNumFlows()).isGreaterThanOrEqualTo(COUNT);
         assertThat(status.getSeenFlows()).isGreaterThanOrEqualTo(status.getNumFlows());
