@@ -46,7 +46,7 @@ class FirstRunIT {
             demo.signal("TERM");
             assertThat(demo.awaitExit(Duration.ofSeconds(20))).isEqualTo(0);
             assertThat(WARN_OR_ERROR.matcher(demo.stderr()).find()).as("a clean log:%n%s", demo.stderr()).isFalse();
-            assertThat(demo.stderr()).doesNotContain("\tat ").contains("Kafka broker on ");
+            assertThat(demo.stderr()).doesNotContain("\tat ").contains("Kafka node 1 started on ");
         }
     }
 
@@ -57,7 +57,7 @@ class FirstRunIT {
         try (JarProcess broker = JarProcess.start("first-run-json-broker", "512m", "broker", "--port", String.valueOf(port),
                 "--data-dir", dir.resolve("kafka").toString(), "--log-format", "json")) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> broker.stderr().contains("Kafka broker started"));
+                    .until(() -> broker.stderr().contains("Kafka node 1 started"));
             broker.signal("TERM");
             assertThat(broker.awaitExit(Duration.ofSeconds(20))).isEqualTo(0);
             List<String> lines = broker.stderr().lines().filter(l -> !l.isBlank()).toList();
@@ -71,7 +71,7 @@ class FirstRunIT {
                 assertThat(event.path("thread").asText()).as(line).isNotBlank();
                 assertThat(event.has("message")).as(line).isTrue();
             }
-            assertThat(lines).anyMatch(l -> l.contains("\"message\":\"Kafka broker started on 127.0.0.1:" + port));
+            assertThat(lines).anyMatch(l -> l.contains("\"message\":\"Kafka node 1 started on 127.0.0.1:" + port));
         }
     }
 

@@ -47,6 +47,7 @@ final class FlowCensus implements AutoCloseable {
     private final Map<String, NodeTally> nodes = new ConcurrentHashMap<>();
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
     private volatile long held;
+    private volatile boolean closed;
     private volatile long appended;
     private volatile boolean caughtUp;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -76,7 +77,7 @@ final class FlowCensus implements AutoCloseable {
             c.seekToBeginning(partitions);
             Map<TopicPartition, Long> firstEnd = c.endOffsets(partitions);
             long lastSizes = 0;
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!closed && !Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
                     count(r.value());
                 }
@@ -162,14 +163,20 @@ final class FlowCensus implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
         if (thread != null) {
-            thread.interrupt();
+            // wakeup() ends the poll; interrupting would also break the consumer's own close (an ERROR with a
+            // stack trace at every stop), so only a census that does not end by itself is interrupted.
             try {
                 thread.join(5_000);
+                if (thread.isAlive()) {
+                    thread.interrupt();
+                    thread.join(5_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
