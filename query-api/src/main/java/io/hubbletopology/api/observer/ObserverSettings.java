@@ -1,6 +1,5 @@
 package io.hubbletopology.api.observer;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -29,11 +28,11 @@ public record ObserverSettings(int port, Path keystore, String keystorePassword,
             + "0 for any free one. Unset: 4245, Hubble Relay's port, moved by as much as api.port is from 8080 "
             + "(api.port 8081: 4246), so processors started side by side with their own API ports each get one; "
             + "any free one when api.port is 0.");
-    public static final ConfigKey<String> KEYSTORE = ConfigKey.string("observer.tls.keystore", "OBSERVER_TLS_KEYSTORE", null,
+    public static final ConfigKey<Path> KEYSTORE = ConfigKey.readableFile("observer.tls.keystore", "OBSERVER_TLS_KEYSTORE",
             "Keystore (PKCS12 or JKS) to serve the Observer API with TLS; unset: plaintext.");
     public static final ConfigKey<String> KEYSTORE_PASSWORD = ConfigKey.string("observer.tls.keystore_password",
             "OBSERVER_TLS_KEYSTORE_PASSWORD", "", "Password of the Observer API's keystore.");
-    public static final ConfigKey<String> CLIENT_CA = ConfigKey.string("observer.tls.client_ca", "OBSERVER_TLS_CLIENT_CA", null,
+    public static final ConfigKey<Path> CLIENT_CA = ConfigKey.readableFile("observer.tls.client_ca", "OBSERVER_TLS_CLIENT_CA",
             "PEM file of the CAs the Observer API's clients must present a certificate from (mTLS); needs observer.tls.keystore.");
 
     /** Port 4245, plaintext. */
@@ -47,8 +46,8 @@ public record ObserverSettings(int port, Path keystore, String keystorePassword,
 
     /** The settings of the keys; a client CA without a keystore, or a file that is not there, fails naming its key. */
     public static ObserverSettings from(ConfigValues values) {
-        Path keystore = file(values, KEYSTORE);
-        Path clientCa = file(values, CLIENT_CA);
+        Path keystore = values.get(KEYSTORE);
+        Path clientCa = values.get(CLIENT_CA);
         if (clientCa != null && keystore == null) {
             throw new ConfigException(CLIENT_CA.name(), CLIENT_CA.name() + " needs " + KEYSTORE.name() + ": mutual TLS is TLS first");
         }
@@ -67,18 +66,6 @@ public record ObserverSettings(int port, Path keystore, String keystorePassword,
         }
         int port = RELAY_PORT + (apiPort - ApiSettings.DEFAULT_PORT);
         return port >= 1 && port <= 65535 ? port : RELAY_PORT;
-    }
-
-    private static Path file(ConfigValues values, ConfigKey<String> key) {
-        String v = values.get(key);
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        Path p = Path.of(v.trim());
-        if (!Files.isReadable(p)) {
-            throw new ConfigException(key.name(), key.name() + " (" + p + ") is not a readable file");
-        }
-        return p;
     }
 
     public static List<ConfigKey<?>> keys() {
