@@ -128,7 +128,7 @@ public final class ReplaySource {
                 if (problem == null) {
                     try {
                         response = ReplayLines.parse(line);
-                    } catch (ReplayLines.MalformedLineException e) {
+                    } catch (MalformedLineException e) {
                         problem = e.getMessage();
                     }
                 }

@@ -38,7 +38,7 @@ class ReplayLinesFuzzTest {
             try {
                 ReplayLines.parse(line);
                 parsed++;
-            } catch (ReplayLines.MalformedLineException e) {
+            } catch (MalformedLineException e) {
                 assertThat(e.getMessage()).as("the reason of a refusal").isNotBlank();
                 malformed++;
             } catch (Throwable t) {
