@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -28,13 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.hubbletopology.broker.SharedKafka;
-import io.hubbletopology.graph.EdgeKey;
-import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
-import io.hubbletopology.records.EndpointRef;
-import io.hubbletopology.records.FlowRecord;
-import io.hubbletopology.records.L4Protocol;
 import io.hubbletopology.topics.TopicNames;
 
 /**
@@ -54,19 +47,16 @@ class EncodedAnswersIT {
     void gzipAndPlainAreOneTopologyFreshWithinTheBoundAndAnUnchangedTagIsA304(@TempDir Path dir) throws Exception {
         String kafka = SharedKafka.bootstrapServers();
         TopicNames topics = TopicNames.prefixed("encoded-it.");
-        ProcessorConfig config = new ProcessorConfig(kafka, Map.of(), "encoded-it", null, dir, 1, 0,
-                ProcessorConfig.COMMIT_INTERVAL.parser().apply(ProcessorConfig.COMMIT_INTERVAL.defaultValue()), false,
-                Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofHours(1), topics, 2, (short) 1);
-        try (TopologyProcessor processor = new TopologyProcessor(config);
+        try (TopologyProcessor processor = new TopologyProcessor(FreshAnswersIT.withDefaultCommitInterval("encoded-it", topics, dir));
              ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN)), processor.queryService());
              var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
                      new ByteArraySerializer())) {
             api.start();
             processor.start("127.0.0.1:" + api.port());
             await().atMost(Duration.ofSeconds(60)).until(processor::running);
-            send(producer, topics, "web-0", 5);
+            FreshAnswersIT.send(producer, topics, "web-0", 5);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> flows(body(get(api, PATH, false, null))) == 5);
+                    .until(() -> FreshAnswersIT.flows(body(get(api, PATH, false, null))) == 5);
 
             // The same topology in both encodings; the same bytes whenever they carry the same computation's tag.
             HttpResponse<byte[]> plain = get(api, PATH, false, null);
@@ -108,31 +98,20 @@ class EncodedAnswersIT {
 
             // A change: once it is in the stores, every answer asked for shows it, fresh within the bound.
             HttpResponse<byte[]> before = get(api, PATH, true, null);
-            send(producer, topics, "web-1", 3);
+            FreshAnswersIT.send(producer, topics, "web-1", 3);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> flows(body(get(api, PATH, false, null))) == 8);
+                    .until(() -> FreshAnswersIT.flows(body(get(api, PATH, false, null))) == 8);
             for (boolean gz : new boolean[] {true, false}) {
                 Instant asked = Instant.now();
                 HttpResponse<byte[]> after = get(api, PATH, gz, gz ? etag(before) : null);
                 assertThat(after.statusCode()).as("the tag held before the change").isEqualTo(200);
                 JsonNode answer = body(after);
-                assertThat(flows(answer)).isEqualTo(8);
+                assertThat(FreshAnswersIT.flows(answer)).isEqualTo(8);
                 assertThat(Instant.parse(answer.path("as_of").asText()))
                         .isAfterOrEqualTo(asked.minus(ApiServer.ANSWER_MAX_AGE).minusMillis(50));
                 assertThat(answer.path("partial").asBoolean(true)).isFalse();
                 assertThat(answer.has("missing")).isFalse();
             }
-        }
-    }
-
-    private static void send(KafkaProducer<String, byte[]> producer, TopicNames topics, String pod, int n) throws Exception {
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < n; i++) {
-            FlowRecord f = FlowRecord.newBuilder().setTimeUnixNanos((now + i) * 1_000_000L).setVerdict(Verdict.FORWARDED)
-                    .setSource(EndpointRef.newBuilder().setNamespace("shop").setPod(pod))
-                    .setDestination(EndpointRef.newBuilder().setNamespace("shop").setPod("cart-0"))
-                    .setProtocol(L4Protocol.TCP).setDestinationPort(8080).build();
-            producer.send(new ProducerRecord<>(topics.flows(), null, now + i, EdgeKey.of(f).text(), f.toByteArray())).get();
         }
     }
 
@@ -170,13 +149,5 @@ class EncodedAnswersIT {
         ObjectNode copy = answer.deepCopy();
         copy.remove(List.of("as_of", "from", "to"));
         return copy;
-    }
-
-    private static long flows(JsonNode topology) {
-        long sum = 0;
-        for (JsonNode link : topology.path("links")) {
-            sum += link.path("flows").asLong();
-        }
-        return sum;
     }
 }
