@@ -22,20 +22,27 @@ import java.util.function.Supplier;
  * made at the previous ask. To keep frequent askers from waiting, an answer past half its age is replaced in
  * the background while it is still served.
  * <p>
- * Bounded: at most {@code maxEntries} questions and {@code maxBytes} of answers (counted in characters) are
+ * An answer is kept encoded ({@link EncodedAnswer}): the same bytes go to every asker, and its gzip is made once,
+ * by the computation itself for a question someone asked with gzip before, else by the first asker that wants it.
+ * <p>
+ * Bounded: at most {@code maxEntries} questions and {@code maxBytes} of encoded answers (JSON and gzip bytes) are
  * kept, the questions asked least recently going first; an answer larger than half the bound is served but not
  * kept; questions nobody asked for {@code forget} are dropped.
  */
 final class AnswerCache {
 
     /** An answer and when its computation started (System.nanoTime). */
-    private record Computed(String body, long started) {
+    private record Computed(EncodedAnswer answer, long started) {
     }
 
     private static final class Entry {
         volatile Computed current;
         CompletableFuture<Computed> inFlight;
         volatile long lastAsked;
+        /** Once asked for with gzip, every later computation of the question makes its gzip too. */
+        volatile boolean gzipAsked;
+        /** The bytes of {@code current} counted in the cache's total (guarded by the cache). */
+        long counted;
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -54,18 +61,32 @@ final class AnswerCache {
         this.refresher = refresher;
     }
 
-    /** The answer to a question, computed at most the maximum age before this call. */
-    String get(String question, Supplier<String> compute) {
-        long asked = System.nanoTime();
+    /**
+     * The answer to a question, computed at most the maximum age before this call; with {@code gzip}, its gzip
+     * bytes are made before it is returned.
+     */
+    EncodedAnswer get(String question, boolean gzip, Supplier<EncodedAnswer> compute) {
+        EncodedAnswer answer = fresh(question, gzip, compute, System.nanoTime());
+        if (gzip && !answer.gzipMade()) {
+            answer.bytes(true);
+            counted(question, answer);
+        }
+        return answer;
+    }
+
+    private EncodedAnswer fresh(String question, boolean gzip, Supplier<EncodedAnswer> compute, long asked) {
         Entry entry = entries.computeIfAbsent(question, q -> new Entry());
         entry.lastAsked = asked;
+        if (gzip) {
+            entry.gzipAsked = true;
+        }
         while (true) {
             Computed c = entry.current;
             if (c != null && asked - c.started() <= maxAgeNanos) {
                 if (asked - c.started() > maxAgeNanos / 2) {
                     refreshAhead(question, entry, compute);
                 }
-                return c.body();
+                return c.answer();
             }
             CompletableFuture<Computed> pending;
             boolean mine;
@@ -78,7 +99,7 @@ final class AnswerCache {
             }
             Computed fresh = mine ? compute(question, entry, pending, compute) : await(pending);
             if (fresh.started() - asked >= -maxAgeNanos) {
-                return fresh.body();
+                return fresh.answer();
             }
             // A computation that started too long before this ask (a slow one): not fresh enough, go again.
         }
@@ -89,15 +110,18 @@ final class AnswerCache {
         return entries.size();
     }
 
-    /** The characters of the answers kept. */
+    /** The bytes of the encoded answers kept. */
     long bytes() {
         return bytes.get();
     }
 
-    private Computed compute(String question, Entry entry, CompletableFuture<Computed> pending, Supplier<String> compute) {
+    private Computed compute(String question, Entry entry, CompletableFuture<Computed> pending, Supplier<EncodedAnswer> compute) {
         long started = System.nanoTime();
         try {
             Computed fresh = new Computed(compute.get(), started);
+            if (entry.gzipAsked) {
+                fresh.answer().bytes(true);
+            }
             keep(question, entry, fresh);
             pending.complete(fresh);
             return fresh;
@@ -112,7 +136,7 @@ final class AnswerCache {
         }
     }
 
-    private void refreshAhead(String question, Entry entry, Supplier<String> compute) {
+    private void refreshAhead(String question, Entry entry, Supplier<EncodedAnswer> compute) {
         CompletableFuture<Computed> pending;
         synchronized (entry) {
             if (entry.inFlight != null) {
@@ -138,14 +162,32 @@ final class AnswerCache {
     }
 
     private synchronized void keep(String question, Entry entry, Computed fresh) {
-        if (entries.get(question) != entry || fresh.body().length() > maxBytes / 2) {
+        if (entries.get(question) != entry || fresh.answer().size() > maxBytes / 2) {
             // Evicted while it was computed, or too large to keep: served, not kept.
             return;
         }
         forget(entry);
         entry.current = fresh;
-        bytes.addAndGet(fresh.body().length());
+        entry.counted = fresh.answer().size();
+        bytes.addAndGet(entry.counted);
         evict(fresh.started());
+    }
+
+    /** Counts the gzip bytes an asker made for a kept answer, and keeps the bound. */
+    private synchronized void counted(String question, EncodedAnswer answer) {
+        Entry entry = entries.get(question);
+        Computed c = entry == null ? null : entry.current;
+        if (c == null || c.answer() != answer || entry.counted == answer.size()) {
+            return;
+        }
+        if (answer.size() > maxBytes / 2) {
+            entries.remove(question, entry);
+            forget(entry);
+            return;
+        }
+        bytes.addAndGet(answer.size() - entry.counted);
+        entry.counted = answer.size();
+        evict(System.nanoTime());
     }
 
     private void evict(long now) {
@@ -161,11 +203,9 @@ final class AnswerCache {
 
     /** Releases an entry's bytes; always true, so it can sit in a removeIf. */
     private boolean forget(Entry entry) {
-        Computed c = entry.current;
         entry.current = null;
-        if (c != null) {
-            bytes.addAndGet(-c.body().length());
-        }
+        bytes.addAndGet(-entry.counted);
+        entry.counted = 0;
         return true;
     }
 

@@ -100,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    // Topology answers: shared while at most a second old; 256 questions and 64 Mi characters at most.
+    // Topology answers: shared while at most a second old; 256 questions and 64 MiB of JSON and gzip bytes at most.
     private final AnswerCache answers = new AnswerCache(ANSWER_MAX_AGE, Duration.ofMinutes(1), 256, 64L << 20, refresher);
     private TopicFollower outputs;
     private ClusterAnswers cluster;
@@ -164,14 +164,9 @@ public final class ApiServer implements AutoCloseable {
             ProbePaths.READINESS.forEach(path -> config.routes.get(path, this::ready, Access.OPEN));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()),
                     Access.openUnless(settings.metricsRequireToken()));
-            config.routes.get("/topology", ctx -> {
-                Map<String, String> params = TopologyRoutes.params(ctx);
-                sendJson(ctx, answers.get(TopologyRoutes.question("/topology", params), () -> write(rest.oldTopology(params))));
-            });
-            config.routes.get("/api/v1/topology", ctx -> {
-                Map<String, String> params = TopologyRoutes.params(ctx);
-                sendJson(ctx, answers.get(TopologyRoutes.question("/api/v1/topology", params), () -> write(rest.topology(params))));
-            });
+            // Past the access gate and the parameter check (beforeMatched): cached bytes go only to whom may see them.
+            config.routes.get("/topology", ctx -> sendCached(ctx, "/topology", rest::oldTopology));
+            config.routes.get("/api/v1/topology", ctx -> sendCached(ctx, "/api/v1/topology", rest::topology));
             config.routes.get("/api/v1/edges", ctx -> send(ctx, 200, rest.edgeSeries(ctx)));
             config.routes.get("/links", ctx -> send(ctx, 200, rest.links(ctx)));
             config.routes.get("/api/v1/links", ctx -> send(ctx, 200, rest.links(ctx)));
@@ -310,16 +305,19 @@ public final class ApiServer implements AutoCloseable {
     }
 
 
-    private String write(Object body) {
+    /** A topology answer from the cache: one computation and one encoding per question and freshness bound. */
+    private void sendCached(Context ctx, String path, java.util.function.Function<Map<String, String>, Map<String, Object>> route) {
+        Map<String, String> params = TopologyRoutes.params(ctx);
+        boolean gzip = AnswerResponse.gzip(ctx);
+        AnswerResponse.send(ctx, answers.get(TopologyRoutes.question(path, params), gzip, () -> encode(route.apply(params))), gzip);
+    }
+
+    private EncodedAnswer encode(Object body) {
         try {
-            return json.writeValueAsString(body);
+            return EncodedAnswer.of(json.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an answer that cannot be written as JSON", e);
         }
-    }
-
-    private static void sendJson(Context ctx, String body) {
-        ctx.status(200).contentType("application/json").result(body);
     }
 
     private void send(Context ctx, int status, Object body) {

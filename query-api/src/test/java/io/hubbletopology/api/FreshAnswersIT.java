@@ -48,10 +48,7 @@ class FreshAnswersIT {
     void aSparseAskerSeesWhatArrivedSinceItsLastAskAndWhenTheAnswerWasMade(@TempDir Path dir) throws Exception {
         String kafka = SharedKafka.bootstrapServers();
         TopicNames topics = TopicNames.prefixed("fresh-it.");
-        ProcessorConfig config = new ProcessorConfig(kafka, Map.of(), "fresh-it", null, dir, 1, 0,
-                ProcessorConfig.COMMIT_INTERVAL.parser().apply(ProcessorConfig.COMMIT_INTERVAL.defaultValue()), false,
-                Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofHours(1), topics, 2, (short) 1);
-        try (TopologyProcessor processor = new TopologyProcessor(config);
+        try (TopologyProcessor processor = new TopologyProcessor(withDefaultCommitInterval("fresh-it", topics, dir));
              ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
              var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
                      new ByteArraySerializer())) {
@@ -85,18 +82,31 @@ class FreshAnswersIT {
         }
     }
 
+    /** A processor of one thread on two partitions, committing as often as a processor started from the README does. */
+    static ProcessorConfig withDefaultCommitInterval(String application, TopicNames topics, Path dir) {
+        return new ProcessorConfig(SharedKafka.bootstrapServers(), Map.of(), application, null, dir, 1, 0,
+                ProcessorConfig.COMMIT_INTERVAL.parser().apply(ProcessorConfig.COMMIT_INTERVAL.defaultValue()), false,
+                Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofHours(1), topics, 2, (short) 1);
+    }
+
     private static void send(KafkaProducer<String, byte[]> producer, TopicNames topics, int n) throws Exception {
+        send(producer, topics, "web-0", n);
+    }
+
+    /** {@code n} forwarded flows from the pod to shop/cart-0, each written and acknowledged before the next. */
+    static void send(KafkaProducer<String, byte[]> producer, TopicNames topics, String pod, int n) throws Exception {
         long now = System.currentTimeMillis();
         for (int i = 0; i < n; i++) {
             FlowRecord f = FlowRecord.newBuilder().setTimeUnixNanos((now + i) * 1_000_000L).setVerdict(Verdict.FORWARDED)
-                    .setSource(EndpointRef.newBuilder().setNamespace("shop").setPod("web-0"))
+                    .setSource(EndpointRef.newBuilder().setNamespace("shop").setPod(pod))
                     .setDestination(EndpointRef.newBuilder().setNamespace("shop").setPod("cart-0"))
                     .setProtocol(L4Protocol.TCP).setDestinationPort(8080).build();
             producer.send(new ProducerRecord<>(topics.flows(), null, now + i, EdgeKey.of(f).text(), f.toByteArray())).get();
         }
     }
 
-    private static long flows(JsonNode topology) {
+    /** The flows of every edge of a topology answer, summed. */
+    static long flows(JsonNode topology) {
         long sum = 0;
         for (JsonNode link : topology.path("links")) {
             sum += link.path("flows").asLong();

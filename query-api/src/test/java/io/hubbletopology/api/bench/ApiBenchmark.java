@@ -40,8 +40,9 @@ import io.hubbletopology.topics.TopicNames;
 /**
  * The query API under load, against the real broker (in this JVM):
  * <ol>
- *   <li>{@code GET /api/v1/topology?last=15m} over 10,000 edges with 20 concurrent clients, next to
- *       {@code GET /health} with the same clients (the server's floor), in-process;</li>
+ *   <li>{@code GET /api/v1/topology?last=15m} over 10,000 edges with 20 concurrent clients, plain and with
+ *       {@code Accept-Encoding: gzip}, next to {@code GET /health} with the same clients (the server's floor),
+ *       in-process;</li>
  *   <li>the live feed fanning out 1,000 edge updates/s to 2,000 WebSocket clients, next to the same rate to one
  *       client (the latency floor), with the server in a JVM of its own limited to a 512 MB heap: the runnable
  *       jar's {@code processor} role (build it first: {@code mvn -q -o -DskipTests package}).</li>
@@ -112,13 +113,19 @@ public final class ApiBenchmark {
                 HttpLoad load = new HttpLoad();
                 URI topology = URI.create(base + "/api/v1/topology?last=15m");
                 URI health = URI.create(base + "/health");
+                String[] gzip = {"Accept-Encoding", "gzip"};
                 HttpLoad.Result healthOne = load.run("GET /health", 1, health, Duration.ofSeconds(5));
                 HttpLoad.Result topologyOne = load.run("GET /api/v1/topology?last=15m", 1, topology, Duration.ofSeconds(5));
+                HttpLoad.Result gzipOne = load.run("same, Accept-Encoding: gzip", 1, topology, Duration.ofSeconds(5), gzip);
                 HttpLoad.Result healthMany = load.run("GET /health", clients, health, duration);
                 HttpLoad.Result topologyMany = load.run("GET /api/v1/topology?last=15m", clients, topology, duration);
-                printRest(List.of(healthOne, topologyOne, healthMany, topologyMany), healthMany);
-                System.out.printf("Aim p99 < 50 ms with %d clients: %s (p99 %.1f ms)%n", clients,
-                        topologyMany.latencies().percentileMillis(0.99) < 50 ? "MET" : "NOT MET", topologyMany.latencies().percentileMillis(0.99));
+                HttpLoad.Result gzipMany = load.run("same, Accept-Encoding: gzip", clients, topology, duration, gzip);
+                printRest(List.of(healthOne, topologyOne, gzipOne, healthMany, topologyMany, gzipMany), healthMany);
+                System.out.printf("Answer: %,d bytes of JSON, %,d gzipped%n", topologyMany.bytesPerAnswer(), gzipMany.bytesPerAnswer());
+                for (HttpLoad.Result r : List.of(topologyMany, gzipMany)) {
+                    System.out.printf("Aim p99 < 50 ms with %d clients, %s: %s (p99 %.1f ms)%n", clients, r.name(),
+                            r.latencies().percentileMillis(0.99) < 50 ? "MET" : "NOT MET", r.latencies().percentileMillis(0.99));
+                }
             }
         }
     }
