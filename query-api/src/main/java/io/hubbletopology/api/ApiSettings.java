@@ -23,7 +23,7 @@ import io.hubbletopology.config.ConfigValues;
  * @param allowedOrigins    WebSocket origins accepted; empty means any
  * @param maxClients        live clients at most, per instance
  * @param heartbeat         interval of WebSocket pings
- * @param clientQueue       updates queued per live client before it is evicted (after coalescing)
+ * @param clientQueue       flows a flow-tail client may be behind before it skips (the topology feed coalesces instead)
  * @param stallTimeout      how long a live client may leave a message untaken before it is evicted
  * @param snapshotRange     what a new live client gets as its first snapshot
  * @param keystore          a PKCS12 or JKS keystore to serve HTTPS with; null for plain HTTP
@@ -61,9 +61,10 @@ public record ApiSettings(String host, int port, String mode, List<String> token
     public static final ConfigKey<Duration> HEARTBEAT = ConfigKey.duration("websocket.heartbeat_interval",
             "WEBSOCKET_HEARTBEAT_INTERVAL", "30s", "Interval of WebSocket pings (a bare number is seconds).");
     public static final ConfigKey<Integer> CLIENT_QUEUE = ConfigKey.integer("websocket.client_queue", "WEBSOCKET_CLIENT_QUEUE",
-            "1000", 1, 10_000_000, "Updates queued per live client (one per edge or interface) before it is evicted.");
+            "1000", 1, 10_000_000, "Flows a /ws/flows client may be behind before it skips the oldest (and is told how many); a slow"
+            + " /ws/topology client is not limited by it: it gets the newest state of each changed edge or interface.");
     public static final ConfigKey<Duration> STALL_TIMEOUT = ConfigKey.duration("websocket.stall_timeout",
-            "WEBSOCKET_STALL_TIMEOUT", "15s", "How long a live client may leave a message untaken before it is evicted.");
+            "WEBSOCKET_STALL_TIMEOUT", "15s", "How long a live client may leave a message untaken before it is evicted (closed with 1008).");
     public static final ConfigKey<Duration> SNAPSHOT_RANGE = ConfigKey.duration("websocket.snapshot_range",
             "WEBSOCKET_SNAPSHOT_RANGE", "5m", "The time range of the snapshot a new live client receives first.");
     public static final ConfigKey<String> KEYSTORE = ConfigKey.string("api.tls.keystore", "API_TLS_KEYSTORE", null,

@@ -1,56 +1,52 @@
 package io.hubbletopology.api.live;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
- * One connected live client. Updates wait in a bounded queue that keeps only the latest update per key
- * (an edge, an interface), and go out one at a time on the feed's sender threads: the next is sent when the
- * previous send completed, so Jetty's own outgoing queue never grows for a slow client, and whoever offers an
- * update (the thread following the output topics) never writes to a socket itself. When the queue is full, a topology client is
- * evicted ({@link Overflow#EVICT}: it could no longer show the current state), while a flow-tail client skips
- * flows and is told how many ({@link Overflow#SKIP}). A send that does not complete in time gets the client
- * evicted by {@link LiveFeed} either way.
+ * One connected live client: its snapshot first, then what its {@link FeedLog.Reader} gives, one message at a
+ * time on the feed's sender threads. The next message is taken when the previous send completed, so Jetty's own
+ * outgoing queue never grows for a slow client, and it is the newest state of a key at that moment (the log
+ * coalesces): a slow client skips intermediate states instead of falling behind. Whoever publishes only wakes
+ * the client ({@link #wake()}: no lock, no socket); a send the client does not take within the stall timeout
+ * gets it evicted by {@link LiveFeed}.
  */
 final class FeedClient {
-
-    /** What happens to an update that does not fit in a full queue. */
-    enum Overflow { EVICT, SKIP }
 
     /** Close code for a client that cannot keep up (1008: policy violation). */
     static final int TOO_SLOW = 1008;
 
     private final Session session;
     private final Predicate<FeedUpdate> filter;
-    private final Overflow overflow;
     private final String address;
-    private final int maxQueue;
     private final FeedMetrics metrics;
-    private final Map<String, String> pending = new LinkedHashMap<>();
-    private long sendStartedNanos;
+    private final Executor senders;
+    private final FeedLog.Reader reader;
+    /** True while a drain is scheduled or running or a send is in flight: whoever holds it looks at the log again. */
+    private final AtomicBoolean active = new AtomicBoolean(true);
+    private final ArrayDeque<FeedUpdate> snapshot = new ArrayDeque<>();
+    private boolean started;
     private boolean inFlight;
     private boolean draining;
     private boolean closed;
-    private long skipped;
+    private long sendStartedNanos;
 
-    private final Executor senders;
-    private boolean drainScheduled;
-
-    FeedClient(Session session, Predicate<FeedUpdate> filter, Overflow overflow, String address, int maxQueue, FeedMetrics metrics,
+    /** A client that sends nothing until {@link #start(List)}: its snapshot goes before every change. */
+    FeedClient(Session session, Predicate<FeedUpdate> filter, String address, FeedLog.Reader reader, FeedMetrics metrics,
                Executor senders) {
-        this.senders = senders;
         this.session = session;
         this.filter = filter;
-        this.overflow = overflow;
         this.address = address;
-        this.maxQueue = maxQueue;
+        this.reader = reader;
         this.metrics = metrics;
+        this.senders = senders;
     }
 
     boolean wants(FeedUpdate update) {
@@ -61,42 +57,35 @@ final class FeedClient {
         return address;
     }
 
-    /** Queues an update (replacing an older one of the same key); false when the client must be evicted. */
-    synchronized boolean offer(String key, String payload) {
-        if (closed) {
-            return true;
-        }
-        if (pending.remove(key) != null) {
-            metrics.coalesced();
-        } else if (pending.size() >= maxQueue) {
-            if (overflow == Overflow.EVICT) {
-                return false;
-            }
-            skipped++;
-            metrics.skipped();
-            return true;
-        }
-        pending.put(key, payload);
-        scheduleDrain();
-        return true;
+    FeedLog.Reader reader() {
+        return reader;
     }
 
-    /** Has a sender thread send what is queued, unless one is about to or a send is in flight (its callback goes on). */
-    private void scheduleDrain() {
-        if (drainScheduled || inFlight || closed) {
-            return;
+    /** Queues what the client sees first (filtered), then lets the log's changes follow. */
+    synchronized void start(List<FeedUpdate> first) {
+        for (FeedUpdate update : first) {
+            if (filter.test(update)) {
+                snapshot.add(update);
+            }
         }
-        drainScheduled = true;
-        try {
-            senders.execute(this::drain);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // The feed is closing.
-            drainScheduled = false;
+        started = true;
+        active.set(false);
+        wake();
+    }
+
+    /** Something was published: has a sender thread send it, unless one already will. Never blocks. */
+    void wake() {
+        if (!active.get() && active.compareAndSet(false, true)) {
+            try {
+                senders.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                // The feed is closing.
+                active.set(false);
+            }
         }
     }
 
     private synchronized void drain() {
-        drainScheduled = false;
         sendNext();
     }
 
@@ -107,20 +96,19 @@ final class FeedClient {
         }
         draining = true;
         try {
-            while (!inFlight && !closed && !pending.isEmpty()) {
-                String payload;
-                if (skipped > 0 && pending.size() <= maxQueue / 2) {
-                    // Caught up enough: say how many flows this client missed, before the next one.
-                    payload = "{\"type\":\"skipped\",\"count\":" + skipped + "}";
-                    skipped = 0;
-                } else {
-                    Iterator<Map.Entry<String, String>> first = pending.entrySet().iterator();
-                    payload = first.next().getValue();
-                    first.remove();
+            while (!inFlight && !closed) {
+                FeedUpdate next = started ? (snapshot.isEmpty() ? reader.next() : snapshot.poll()) : null;
+                if (next == null) {
+                    active.set(false);
+                    // A publish between next() and here saw the client active and did not wake it: look once more.
+                    if (started && reader.hasNext() && active.compareAndSet(false, true)) {
+                        continue;
+                    }
+                    return;
                 }
                 inFlight = true;
                 sendStartedNanos = System.nanoTime();
-                session.sendText(payload, Callback.from(this::sent, this::failed));
+                session.sendText(next.payload(), Callback.from(this::sent, this::failed));
             }
         } finally {
             draining = false;
@@ -136,7 +124,8 @@ final class FeedClient {
     private synchronized void failed(Throwable error) {
         inFlight = false;
         closed = true;
-        pending.clear();
+        snapshot.clear();
+        reader.close();
     }
 
     /** How long the current send has been waiting for the client, 0 when none is in flight. */
@@ -144,16 +133,13 @@ final class FeedClient {
         return inFlight ? now - sendStartedNanos : 0;
     }
 
-    synchronized int queued() {
-        return pending.size();
-    }
-
     synchronized void close(int code, String reason) {
+        reader.close();
         if (closed) {
             return;
         }
         closed = true;
-        pending.clear();
+        snapshot.clear();
         session.close(code, reason, Callback.NOOP);
     }
 }

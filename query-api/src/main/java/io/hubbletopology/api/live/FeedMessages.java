@@ -83,6 +83,11 @@ public final class FeedMessages {
         return new FeedUpdate("snapshot", FeedUpdate.Kind.STATUS, write(message), Set.of(), Set.of(), "", 0);
     }
 
+    /** What a flow-tail client is told after it skipped flows it could not take in time: {@code {"type":"skipped","count":12}}. */
+    static FeedUpdate skipped(long count) {
+        return new FeedUpdate("skipped", FeedUpdate.Kind.STATUS, "{\"type\":\"skipped\",\"count\":" + count + "}", Set.of(), Set.of(), "", 0);
+    }
+
     /** The verdicts an edge carries, lower case: those with flows. */
     static Set<String> verdicts(EdgeStats edge) {
         Set<String> out = new HashSet<>();

@@ -17,13 +17,14 @@ public final class FeedMetrics {
     private final AtomicLong sentCount = new AtomicLong();
     private final AtomicLong evictedCount = new AtomicLong();
     private final AtomicLong skippedCount = new AtomicLong();
+    private final AtomicLong coalescedCount = new AtomicLong();
 
     /** @param feed the feed's name, a tag on every metric: topology or flows */
     public FeedMetrics(MeterRegistry registry, String feed) {
         this.sent = Counter.builder("hubble_topology_ws_messages_sent").tag("feed", feed)
                 .description("Messages sent to live clients").register(registry);
         this.coalesced = Counter.builder("hubble_topology_ws_messages_coalesced").tag("feed", feed)
-                .description("Queued updates replaced by a newer one of the same edge or interface").register(registry);
+                .description("States a live client did not get because a newer state of the same edge or interface went out instead").register(registry);
         this.evicted = Counter.builder("hubble_topology_ws_clients_evicted").tag("feed", feed)
                 .description("Live clients closed for falling behind").register(registry);
         this.refused = Counter.builder("hubble_topology_ws_clients_refused").tag("feed", feed)
@@ -34,9 +35,9 @@ public final class FeedMetrics {
                 .description("Flows a slow live client did not get (it was told how many)").register(registry);
     }
 
-    void skipped() {
-        skipped.increment();
-        skippedCount.incrementAndGet();
+    void skipped(long count) {
+        skipped.increment(count);
+        skippedCount.addAndGet(count);
     }
 
     public long skippedCount() {
@@ -48,8 +49,13 @@ public final class FeedMetrics {
         sentCount.incrementAndGet();
     }
 
-    void coalesced() {
-        coalesced.increment();
+    void coalesced(long count) {
+        coalesced.increment(count);
+        coalescedCount.addAndGet(count);
+    }
+
+    public long coalescedCount() {
+        return coalescedCount.get();
     }
 
     void evicted() {

@@ -91,14 +91,15 @@ public final class LiveEndpoint {
             return;
         }
         ctx.enableAutomaticPings(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        List<FeedUpdate> first = List.of();
         try {
-            for (FeedUpdate update : snapshot.get()) {
-                feed.sendTo(client, ctx.sessionId(), update);
-            }
+            first = snapshot.get();
         } catch (RuntimeException e) {
             // Stores not ready yet (starting, rebalancing): the client still gets every change from now on.
             log.debug("No snapshot for live client {}: {}", address, e.getMessage());
         }
+        // Admitted before the snapshot is read, started after: no change is lost, none goes before the snapshot.
+        client.start(first);
     }
 
     private void refuse(WsConnectContext ctx, int code, String reason) {

@@ -19,9 +19,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
- * The live feed's clients: admits them up to a limit, hands each published update to every client whose
- * filter matches (the update was serialised once, before), and evicts clients that fall behind: a queue
- * that overflows, or a send the client has not taken within the stall timeout.
+ * The live feed's clients: admits them up to a limit, writes each published update once into the feed's
+ * {@link FeedLog} and wakes the clients that want it; each client's sender then takes the newest state of what
+ * changed since it last sent, so the work of a publish does not grow with the number of clients' backlogs.
+ *
+ * <p>Too slow, and evicted: a client whose current send has not completed within the stall timeout (its socket
+ * does not drain). A topology client that is merely behind is not evicted: it coalesces, getting the newest state
+ * of each changed edge or interface, oldest change first. At the memory bound, {@value #MAX_KEYS} edges and
+ * interfaces changed and not yet sent to the client furthest behind (checked by the sweeper), that client is
+ * evicted. A flow-tail client ({@link #skipping}) more than {@code maxQueue} flows behind skips the oldest and is
+ * told how many.
  *
  * <pre>{@code
  * LiveFeed feed = new LiveFeed(100, 1_000, Duration.ofSeconds(30), registry);
@@ -30,13 +37,15 @@ import org.eclipse.jetty.websocket.api.Session;
  */
 public final class LiveFeed implements AutoCloseable {
 
+    /** Keys (an edge in a window, an interface) the topology log holds for its slowest client, at most (~1 KB each). */
+    static final int MAX_KEYS = 50_000;
+
     private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
 
     private final int maxClients;
-    private final int maxQueue;
     private final Duration stallTimeout;
     private final FeedMetrics metrics;
-    private final FeedClient.Overflow overflow;
+    private final FeedLog changes;
     private final Map<String, FeedClient> clients = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -51,43 +60,47 @@ public final class LiveFeed implements AutoCloseable {
         return t;
     });
 
-    /** A feed whose clients are evicted when their queue overflows (the topology: updates of a key coalesce). */
+    /** A feed whose slow clients coalesce to the newest state per key (the topology); {@code maxQueue} is unused. */
     public LiveFeed(int maxClients, int maxQueue, Duration stallTimeout, MeterRegistry registry) {
-        this("topology", FeedClient.Overflow.EVICT, maxClients, maxQueue, stallTimeout, registry);
+        this("topology", FeedLog.Mode.COALESCE, maxClients, maxQueue, stallTimeout, registry);
     }
 
-    /** A feed whose slow clients skip updates and are told how many (the flow tail). */
+    /** A feed whose clients more than {@code maxQueue} updates behind skip them and are told how many (the flow tail). */
     public static LiveFeed skipping(String name, int maxClients, int maxQueue, Duration stallTimeout, MeterRegistry registry) {
-        return new LiveFeed(name, FeedClient.Overflow.SKIP, maxClients, maxQueue, stallTimeout, registry);
+        return new LiveFeed(name, FeedLog.Mode.SKIP, maxClients, maxQueue, stallTimeout, registry);
     }
 
-    private LiveFeed(String name, FeedClient.Overflow overflow, int maxClients, int maxQueue, Duration stallTimeout,
+    private LiveFeed(String name, FeedLog.Mode mode, int maxClients, int maxQueue, Duration stallTimeout,
                      MeterRegistry registry) {
         this.maxClients = maxClients;
-        this.maxQueue = maxQueue;
         this.stallTimeout = stallTimeout;
-        this.overflow = overflow;
         this.metrics = new FeedMetrics(registry, name);
+        this.changes = new FeedLog(mode, maxQueue, metrics);
         Gauge.builder("hubble_topology_ws_clients", clients, Map::size).tag("feed", name)
                 .description("Connected live clients").register(registry);
         long period = Math.max(100, Math.min(1_000, stallTimeout.toMillis() / 4));
-        sweeper.scheduleWithFixedDelay(this::evictStalled, period, period, TimeUnit.MILLISECONDS);
+        sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** Admits a client, or returns null when the limit is reached (the caller closes it with a reason). */
+    /**
+     * Admits a client, or returns null when the limit is reached (the caller closes it with a reason). It gets
+     * every change published from now on, after what it is given in {@link FeedClient#start}.
+     */
     FeedClient admit(String id, Session session, Predicate<FeedUpdate> filter, String address) {
         if (admitted.incrementAndGet() > maxClients) {
             admitted.decrementAndGet();
             metrics.refused();
             return null;
         }
-        FeedClient client = new FeedClient(session, filter, overflow, address, maxQueue, metrics, senders);
+        FeedClient client = new FeedClient(session, filter, address, changes.reader(filter), metrics, senders);
         clients.put(id, client);
         return client;
     }
 
     void remove(String id) {
-        if (clients.remove(id) != null) {
+        FeedClient client = clients.remove(id);
+        if (client != null) {
+            client.reader().close();
             admitted.decrementAndGet();
         }
     }
@@ -96,30 +109,30 @@ public final class LiveFeed implements AutoCloseable {
         metrics.refused();
     }
 
-    /** Hands an update to every matching client; a client whose queue overflows is evicted. */
+    /** Records an update once and wakes the clients that want it; never waits for a client. */
     public void publish(FeedUpdate update) {
         metrics.published();
-        for (Map.Entry<String, FeedClient> e : clients.entrySet()) {
-            FeedClient client = e.getValue();
-            if (client.wants(update) && !client.offer(update.key(), update.payload())) {
-                evict(e.getKey(), client, "client too slow: more than " + maxQueue + " updates queued");
+        changes.publish(update);
+        for (FeedClient client : clients.values()) {
+            if (client.wants(update)) {
+                client.wake();
             }
         }
     }
 
-    /** Sends an update to one client only (its snapshot). */
-    void sendTo(FeedClient client, String id, FeedUpdate update) {
-        if (client.wants(update) && !client.offer(update.key(), update.payload())) {
-            evict(id, client, "client too slow: more than " + maxQueue + " updates queued");
-        }
-    }
-
-    private void evictStalled() {
+    private void sweep() {
         long now = System.nanoTime();
         for (Map.Entry<String, FeedClient> e : clients.entrySet()) {
             if (e.getValue().stalledNanos(now) > stallTimeout.toNanos()) {
-                evict(e.getKey(), e.getValue(), "client too slow: a message waited more than " + stallTimeout.toSeconds() + " s");
+                evict(e.getKey(), e.getValue(), "client too slow: a message waited more than " + stallTimeout.toMillis() + " ms");
             }
+        }
+        changes.trim();
+        if (changes.keys() > MAX_KEYS) {
+            FeedLog.Reader slowest = changes.slowest();
+            clients.entrySet().stream().filter(e -> e.getValue().reader() == slowest).findFirst().ifPresent(e -> evict(e.getKey(),
+                    e.getValue(), "client too slow: more than " + MAX_KEYS + " edges and interfaces changed since it last caught up"));
+            changes.trim();
         }
     }
 

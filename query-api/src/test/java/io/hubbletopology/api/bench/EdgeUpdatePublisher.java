@@ -13,8 +13,10 @@ import io.hubbletopology.graph.EdgeKey;
 /**
  * Writes edge updates to the processor's edge-updates topic as the processor would (its JSON contract, keyed
  * {@code <edge key>@<window start>}), at a steady rate, cycling over a fixed set of edges so that updates of
- * one edge can coalesce in a slow client's queue. Each record carries the {@link System#nanoTime()} of its
- * send in {@value LiveClients#SENT}, and the wall-clock send time in {@code last_seen}.
+ * one edge can coalesce for a slow client. An edge's {@code flows} grows by one with each of its updates, so it
+ * names the state: the benchmark remembers the {@link System#nanoTime()} at which each state was sent
+ * ({@link #sentNanos}), and a client holding {@code flows >= n} holds state n or a newer one. (The server reads
+ * the records as typed edge updates, so a field of our own would not reach the clients.)
  */
 final class EdgeUpdatePublisher implements AutoCloseable {
 
@@ -22,15 +24,33 @@ final class EdgeUpdatePublisher implements AutoCloseable {
     private final String topic;
     private final int edges;
     private final long[] flows;
+    private final java.util.concurrent.atomic.AtomicLongArray sentNanos;
     private long sent;
 
-    EdgeUpdatePublisher(String bootstrap, String topic, int edges) {
+    /** @param capacity how many updates it may send in all (their send times are kept) */
+    EdgeUpdatePublisher(String bootstrap, String topic, int edges, int capacity) {
         // No linger: every record leaves at once, so the measured latency is not our batching.
         this.producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "linger.ms", 0, "acks", "1"),
                 new StringSerializer(), new StringSerializer());
         this.topic = topic;
         this.edges = edges;
         this.flows = new long[edges];
+        this.sentNanos = new java.util.concurrent.atomic.AtomicLongArray(capacity + edges);
+    }
+
+    int edges() {
+        return edges;
+    }
+
+    /** Each edge's current state (its flows), for a run to start from. */
+    synchronized long[] flowsNow() {
+        return flows.clone();
+    }
+
+    /** When state {@code flows} of {@code edge} was sent, 0 when it was not (yet). */
+    long sentNanos(int edge, long flows) {
+        long index = (flows - 1) * edges + edge;
+        return flows < 1 || index >= sentNanos.length() ? 0 : sentNanos.get((int) index);
     }
 
     /** Publishes {@code perSecond} updates a second for {@code duration}; returns how many were sent. */
@@ -50,9 +70,13 @@ final class EdgeUpdatePublisher implements AutoCloseable {
         return count;
     }
 
-    private void send() {
+    private synchronized void send() {
+        if (sent >= sentNanos.length() - edges) {
+            throw new IllegalStateException("more updates than the capacity of " + (sentNanos.length() - edges));
+        }
         int edge = (int) (sent++ % edges);
         flows[edge]++;
+        sentNanos.set((int) ((flows[edge] - 1) * edges + edge), System.nanoTime());
         String src = "bench-" + (edge % 10) + "/deployment/client-" + (edge % 20);
         String dst = "bench-" + (edge / 20 % 10) + "/deployment/server-" + edge / 20;
         Instant now = Instant.now();
@@ -64,7 +88,7 @@ final class EdgeUpdatePublisher implements AutoCloseable {
                 + "},\"drop_reasons\":{},\"tcp\":{\"syn\":" + flows[edge] + ",\"rst\":0},\"http\":{\"requests\":0,\"status\":{}},"
                 + "\"dns\":{\"queries\":0,\"failures\":0},\"latency\":{\"count\":0,\"sum_ns\":0,\"max_ns\":0},\"encrypted\":false,"
                 + "\"nodes\":[\"node-" + (edge % 3) + "\"],\"first_seen\":\"" + Instant.ofEpochMilli(windowStart) + "\",\"last_seen\":\""
-                + now + "\",\"" + LiveClients.SENT + "\":" + System.nanoTime() + "}";
+                + now + "\"}";
         producer.send(new ProducerRecord<>(topic, new EdgeKey(src, dst, "TCP", 8080).text() + "@" + windowStart, json));
     }
 

@@ -1,0 +1,287 @@
+package io.hubbletopology.api.live;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * A feed's changes, held once for all its clients: every published update gets the next sequence number and is
+ * kept, with the latest state of its key (an edge in a window, an interface, a flow), until every client has read
+ * past it. Each client reads through its own {@link Reader}, which holds only positions (sequence numbers), so
+ * publishing costs the same whatever the number of clients and a client's memory does not grow with the updates.
+ *
+ * <p>A reader goes in passes: a pass covers what was published up to when it began, and sends each key that
+ * changed in it once, at the key's oldest change in the pass (oldest changed first), with the key's newest state
+ * of the pass; states in between are coalesced. So a change waits at most for the rest of the current pass and
+ * the next one, one message per other changed key, however often its key or the others change; a slow client
+ * skips intermediate states instead of falling behind.
+ *
+ * <p>Bounds. {@link Mode#COALESCE} (the topology): entries every reader has passed are dropped ({@link #trim});
+ * when the log grows past four times its keys, the superseded entries are dropped too (a reader then gets those
+ * keys at their newest position, at worst once more); the keys themselves are bounded by the topology. {@link
+ * Mode#SKIP} (the flow tail): at most {@code maxBehind} entries; a reader further behind skips the oldest and is
+ * told how many of those it would have sent.
+ */
+final class FeedLog {
+
+    /** Coalesce a slow reader's states per key, or skip what it cannot take in time. */
+    enum Mode { COALESCE, SKIP }
+
+    /** Below this many entries the log is never compacted: superseded entries give each reader its fair order. */
+    private static final int MIN_COMPACT = 8_192;
+
+    private final Mode mode;
+    private final int maxBehind;
+    private final FeedMetrics metrics;
+    private final Map<String, Entry> latest = new HashMap<>();
+    private final Set<Reader> readers = ConcurrentHashMap.newKeySet();
+    private Entry[] ring = new Entry[1_024];
+    private int first;
+    private int size;
+    private long head;
+    private int compactAt = MIN_COMPACT;
+
+    /** One published change; {@code prev} and {@code next} link the changes of its key still in the log. */
+    private static final class Entry {
+        final long seq;
+        final FeedUpdate update;
+        Entry prev;
+        Entry next;
+
+        Entry(long seq, FeedUpdate update) {
+            this.seq = seq;
+            this.update = update;
+        }
+    }
+
+    /** @param maxBehind {@link Mode#SKIP} only: how many entries a reader may be behind before it skips */
+    FeedLog(Mode mode, int maxBehind, FeedMetrics metrics) {
+        this.mode = mode;
+        this.maxBehind = Math.max(2, maxBehind);
+        this.metrics = metrics;
+    }
+
+    /** Appends a change once, for every reader; returns its sequence number. */
+    synchronized long publish(FeedUpdate update) {
+        Entry entry = new Entry(++head, update);
+        Entry previous = latest.put(update.key(), entry);
+        if (previous != null) {
+            previous.next = entry;
+            entry.prev = previous;
+        }
+        append(entry);
+        if (mode == Mode.SKIP && size > maxBehind) {
+            skipOldest(size - maxBehind / 2);
+        } else if (mode == Mode.COALESCE && size >= compactAt) {
+            trim();
+            if (size >= compactAt) {
+                compact();
+            }
+            compactAt = Math.max(MIN_COMPACT, 4 * latest.size());
+        }
+        return entry.seq;
+    }
+
+    /** A reader at the head: it gets what is published from now on. */
+    Reader reader(Predicate<FeedUpdate> filter) {
+        synchronized (this) {
+            Reader reader = new Reader(filter, head);
+            readers.add(reader);
+            return reader;
+        }
+    }
+
+    /** Drops the entries every reader has passed, and the keys whose latest state they were. */
+    synchronized void trim() {
+        long passed = head;
+        for (Reader reader : readers) {
+            passed = Math.min(passed, reader.cursor);
+        }
+        while (size > 0 && at(0).seq <= passed) {
+            dropFirst();
+        }
+    }
+
+    /** Keys with a state some reader has not passed yet. */
+    synchronized int keys() {
+        return latest.size();
+    }
+
+    synchronized int size() {
+        return size;
+    }
+
+    /** The reader furthest behind, or null when there is none. */
+    synchronized Reader slowest() {
+        Reader slowest = null;
+        for (Reader reader : readers) {
+            if (slowest == null || reader.cursor < slowest.cursor) {
+                slowest = reader;
+            }
+        }
+        return slowest;
+    }
+
+    private Entry at(int index) {
+        return ring[(first + index) % ring.length];
+    }
+
+    private void append(Entry entry) {
+        if (size == ring.length) {
+            Entry[] bigger = new Entry[ring.length * 2];
+            for (int i = 0; i < size; i++) {
+                bigger[i] = at(i);
+            }
+            ring = bigger;
+            first = 0;
+        }
+        ring[(first + size++) % ring.length] = entry;
+    }
+
+    private Entry dropFirst() {
+        Entry gone = at(0);
+        ring[first] = null;
+        first = (first + 1) % ring.length;
+        size--;
+        if (gone.next != null) {
+            gone.next.prev = null;
+        } else {
+            latest.remove(gone.update.key(), gone);
+        }
+        return gone;
+    }
+
+    /** SKIP: drops the oldest {@code count} entries; readers that had not read them skip them and are told. */
+    private void skipOldest(int count) {
+        Entry[] gone = new Entry[count];
+        for (int i = 0; i < count; i++) {
+            gone[i] = dropFirst();
+        }
+        long last = gone[count - 1].seq;
+        for (Reader reader : readers) {
+            if (reader.cursor < last) {
+                long missed = Arrays.stream(gone).filter(e -> e.seq > reader.cursor && reader.filter.test(e.update)).count();
+                reader.skipped += missed;
+                metrics.skipped(missed);
+                reader.cursor = last;
+                reader.passEnd = Math.max(reader.passEnd, last);
+            }
+        }
+    }
+
+    /** COALESCE: keeps only the latest entry of each key; a reader that had not reached a dropped one gets its key later. */
+    private void compact() {
+        Entry[] kept = new Entry[Math.max(1_024, Integer.highestOneBit(Math.max(1, latest.size())) * 4)];
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            Entry e = at(i);
+            if (e.next == null) {
+                e.prev = null;
+                kept[n++] = e;
+            }
+        }
+        ring = kept;
+        first = 0;
+        size = n;
+    }
+
+    /** Index of the first entry after {@code seq}; {@code size} when there is none. */
+    private int indexAfter(long seq) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (at(mid).seq <= seq) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * One client's place in the log: the sequence number it has read up to and its current pass. Its fields are
+     * guarded by the log's lock.
+     */
+    final class Reader {
+
+        private final Predicate<FeedUpdate> filter;
+        private long cursor;
+        private long passStart;
+        private long passEnd;
+        private long skipped;
+
+        private Reader(Predicate<FeedUpdate> filter, long at) {
+            this.filter = filter;
+            this.cursor = at;
+            this.passStart = at;
+            this.passEnd = at;
+        }
+
+        /** The next message for this client, or null when it has everything; never blocks on a socket. */
+        FeedUpdate next() {
+            synchronized (FeedLog.this) {
+                if (skipped > 0) {
+                    long count = skipped;
+                    skipped = 0;
+                    return FeedMessages.skipped(count);
+                }
+                while (true) {
+                    if (cursor >= passEnd) {
+                        if (head <= cursor) {
+                            return null;
+                        }
+                        passStart = cursor;
+                        passEnd = head;
+                    }
+                    int index = indexAfter(cursor);
+                    if (index == size || at(index).seq > passEnd) {
+                        cursor = passEnd;
+                        continue;
+                    }
+                    Entry change = at(index);
+                    cursor = change.seq;
+                    if (change.prev != null && change.prev.seq > passStart) {
+                        continue;   // its key went out at an older change of this pass, with its newest state
+                    }
+                    Entry newest = latest.get(change.update.key());
+                    while (newest.seq > passEnd) {
+                        newest = newest.prev;
+                    }
+                    long superseded = 0;
+                    for (Entry e = newest.prev; e != null && e.seq > passStart; e = e.prev) {
+                        superseded++;
+                    }
+                    if (superseded > 0) {
+                        metrics.coalesced(superseded);
+                    }
+                    if (filter.test(newest.update)) {
+                        return newest.update;
+                    }
+                }
+            }
+        }
+
+        /** Whether {@link #next()} may have something: checked after a client went idle, so no wake-up is lost. */
+        boolean hasNext() {
+            synchronized (FeedLog.this) {
+                return skipped > 0 || head > cursor;
+            }
+        }
+
+        /** Changes published after what this reader has read. */
+        long behind() {
+            synchronized (FeedLog.this) {
+                return head - cursor;
+            }
+        }
+
+        void close() {
+            readers.remove(this);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.hubbletopology.api.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** The live feed with fake sessions: ordering, coalescing for slow clients, filters, stall eviction, skipping. */
+class LiveFeedTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private LiveFeed feed;
+
+    @AfterEach
+    void close() {
+        if (feed != null) {
+            feed.close();
+        }
+    }
+
+    private static FeedUpdate edge(String key, long flows, String namespace) {
+        return new FeedUpdate(key, FeedUpdate.Kind.EDGE, "{\"type\":\"edge\",\"key\":\"" + key + "\",\"flows\":" + flows + "}",
+                Set.of(namespace), Set.of("forwarded"), "TCP", flows);
+    }
+
+    private FeedClient connect(String id, FakeSession session, FeedFilter filter, List<FeedUpdate> snapshot) {
+        FeedClient client = feed.admit(id, session, filter, id);
+        client.start(snapshot);
+        return client;
+    }
+
+    @Test
+    void theSnapshotGoesBeforeEveryChangePublishedWhileItWasRead() {
+        feed = new LiveFeed(10, 100, Duration.ofSeconds(10), new SimpleMeterRegistry());
+        FakeSession session = new FakeSession();
+        FeedClient client = feed.admit("a", session, FeedFilter.ALL, "a");
+        feed.publish(edge("edge:x@1", 2, "shop"));   // after admission, before the snapshot is handed over
+        client.start(List.of(edge("edge:x", 1, "shop"), FeedMessages.snapshotStatus(false, List.of(), "now", 1, 0)));
+
+        await().atMost(WAIT).until(() -> session.sent().size() == 3);
+        assertThat(session.sent()).extracting(m -> m.contains("snapshot") ? "status" : m.contains("@1") ? "change" : "snapshot")
+                .containsExactly("snapshot", "status", "change");
+    }
+
+    @Test
+    void aSlowClientGetsTheNewestStateOfEveryEdgeOnceAndIsNotEvictedForHowManyChanged() throws Exception {
+        feed = new LiveFeed(10, 10, Duration.ofSeconds(30), new SimpleMeterRegistry());
+        FakeSession slow = FakeSession.holding();
+        connect("slow", slow, FeedFilter.ALL, List.of());
+        feed.publish(edge("edge:first", 1, "shop"));
+        await().atMost(WAIT).until(() -> slow.sent().size() == 1);   // in flight, not taken by the client yet
+
+        // 500 edges, far more than the old per-client queue of 10, each changing 4 times.
+        for (int round = 1; round <= 4; round++) {
+            for (int e = 0; e < 500; e++) {
+                feed.publish(edge("edge:" + e, round, "shop"));
+            }
+        }
+        while (slow.awaitAndCompleteOne(Duration.ofSeconds(2))) {
+            // the client takes one message at a time
+        }
+
+        List<String> after = slow.sent().subList(1, slow.sent().size());
+        assertThat(after).hasSize(500).allMatch(m -> m.endsWith("\"flows\":4}"));
+        assertThat(after.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting())).values()).allMatch(n -> n == 1);
+        assertThat(feed.metrics().coalescedCount()).isEqualTo(1_500);
+        assertThat(feed.metrics().evictedCount()).isZero();
+        assertThat(slow.closeCode()).isNull();
+    }
+
+    @Test
+    void eachClientGetsWhatItsFilterSelects() {
+        feed = new LiveFeed(10, 100, Duration.ofSeconds(10), new SimpleMeterRegistry());
+        FakeSession shop = new FakeSession();
+        FakeSession busy = new FakeSession();
+        connect("shop", shop, FeedFilter.parse("shop", null, null, null), List.of(edge("edge:s", 1, "data")));
+        connect("busy", busy, FeedFilter.parse(null, null, null, "10"), List.of());
+        feed.publish(edge("edge:a", 1, "shop"));
+        feed.publish(edge("edge:b", 50, "data"));
+        feed.publish(edge("edge:c", 20, "shop"));
+
+        await().atMost(WAIT).until(() -> shop.sent().size() == 2 && busy.sent().size() == 2);
+        assertThat(shop.sent()).allMatch(m -> m.contains("edge:a") || m.contains("edge:c"));
+        assertThat(busy.sent()).allMatch(m -> m.contains("edge:b") || m.contains("edge:c"));
+    }
+
+    @Test
+    void aClientWhoseSendStallsIsEvictedAfterTheStallTimeoutWhileTheOthersGoOn() {
+        feed = new LiveFeed(10, 100, Duration.ofMillis(400), new SimpleMeterRegistry());
+        FakeSession stuck = FakeSession.holding();
+        FakeSession reader = new FakeSession();
+        connect("stuck", stuck, FeedFilter.ALL, List.of());
+        connect("reader", reader, FeedFilter.ALL, List.of());
+        feed.publish(edge("edge:a", 1, "shop"));
+
+        await().atMost(WAIT).until(() -> stuck.closeCode() != null);
+        assertThat(stuck.closeCode()).isEqualTo(FeedClient.TOO_SLOW);
+        assertThat(stuck.closeReason()).contains("too slow").contains("waited more than");
+        assertThat(feed.clientCount()).isEqualTo(1);
+        feed.publish(edge("edge:b", 1, "shop"));
+        await().atMost(WAIT).until(() -> reader.sent().size() == 2);
+        assertThat(stuck.sent()).hasSize(1);
+    }
+
+    @Test
+    void aFlowTailClientFarBehindSkipsFlowsAndIsToldHowMany() throws Exception {
+        feed = LiveFeed.skipping("flows", 10, 20, Duration.ofSeconds(30), new SimpleMeterRegistry());
+        FakeSession slow = FakeSession.holding();
+        connect("slow", slow, FeedFilter.ALL, List.of());
+        feed.publish(new FeedUpdate("0@0", FeedUpdate.Kind.FLOW, "{\"type\":\"flow\",\"n\":0}", Set.of(), Set.of(), "", 0));
+        await().atMost(WAIT).until(() -> slow.sent().size() == 1);
+        for (int n = 1; n <= 200; n++) {
+            feed.publish(new FeedUpdate("0@" + n, FeedUpdate.Kind.FLOW, "{\"type\":\"flow\",\"n\":" + n + "}", Set.of(), Set.of(), "", 0));
+        }
+        while (slow.awaitAndCompleteOne(Duration.ofSeconds(2))) {
+            // the client takes one message at a time
+        }
+
+        List<String> sent = slow.sent();
+        Map<Boolean, List<String>> bySkip = sent.stream().collect(Collectors.partitioningBy(m -> m.contains("skipped")));
+        assertThat(bySkip.get(true)).hasSize(1);
+        long skipped = Long.parseLong(bySkip.get(true).get(0).replaceAll("\\D", ""));
+        assertThat(skipped + bySkip.get(false).size()).as("every flow sent or counted as skipped").isEqualTo(201);
+        assertThat(sent.get(sent.size() - 1)).isEqualTo("{\"type\":\"flow\",\"n\":200}");
+        assertThat(feed.metrics().skippedCount()).isEqualTo(skipped);
+        assertThat(feed.metrics().evictedCount()).isZero();
+    }
+}
