@@ -63,6 +63,9 @@ public record KafkaSettings(String bootstrapServers, Map<String, Object> propert
             TopicNames.DEFAULT_LINK_CHANGES, "JSON link states, for downstream consumers.");
     public static final ConfigKey<String> WORKLOAD_CHANGES_TOPIC = topic("topics.workload_changes",
             TopicNames.DEFAULT_WORKLOAD_CHANGES, "JSON workload inventory changes, for downstream consumers.");
+    public static final ConfigKey<String> LIVE_TOPIC = topic("topics.live", TopicNames.DEFAULT_LIVE,
+            "Internal: the processor's provisional edge and link states every processor.live_interval, which every "
+            + "API instance follows for its live feed (short retention; not for downstream consumers).");
 
     public KafkaSettings {
         properties = Map.copyOf(properties);
@@ -72,7 +75,7 @@ public record KafkaSettings(String bootstrapServers, Map<String, Object> propert
     public static KafkaSettings from(ConfigValues values) {
         TopicNames topics = new TopicNames(values.get(FLOWS_TOPIC), values.get(LINKS_TOPIC), values.get(LOST_EVENTS_TOPIC),
                 values.get(DEAD_LETTER_TOPIC), values.get(EDGE_UPDATES_TOPIC), values.get(LINK_CHANGES_TOPIC),
-                values.get(WORKLOAD_CHANGES_TOPIC));
+                values.get(WORKLOAD_CHANGES_TOPIC), values.get(LIVE_TOPIC));
         return new KafkaSettings(values.get(BOOTSTRAP_SERVERS), new LinkedHashMap<>(values.withPrefix(PROPERTIES_PREFIX)),
                 values.get(PARTITIONS), values.get(REPLICATION_FACTOR).shortValue(), topics);
     }
@@ -92,7 +95,7 @@ public record KafkaSettings(String bootstrapServers, Map<String, Object> propert
     /** Every topic key. */
     public static List<ConfigKey<String>> topicKeys() {
         return List.of(FLOWS_TOPIC, LINKS_TOPIC, LOST_EVENTS_TOPIC, DEAD_LETTER_TOPIC, EDGE_UPDATES_TOPIC,
-                LINK_CHANGES_TOPIC, WORKLOAD_CHANGES_TOPIC);
+                LINK_CHANGES_TOPIC, WORKLOAD_CHANGES_TOPIC, LIVE_TOPIC);
     }
 
     /** Kafka client properties from {@code KAFKA_PROPERTY_*} environment variables, as {@code kafka.properties.*} entries. */
@@ -112,7 +115,7 @@ public record KafkaSettings(String bootstrapServers, Map<String, Object> propert
         return Map.of(FLOWS_TOPIC.name(), names.flows(), LINKS_TOPIC.name(), names.links(),
                 LOST_EVENTS_TOPIC.name(), names.lostEvents(), DEAD_LETTER_TOPIC.name(), names.deadLetter(),
                 EDGE_UPDATES_TOPIC.name(), names.edgeUpdates(), LINK_CHANGES_TOPIC.name(), names.linkChanges(),
-                WORKLOAD_CHANGES_TOPIC.name(), names.workloadChanges());
+                WORKLOAD_CHANGES_TOPIC.name(), names.workloadChanges(), LIVE_TOPIC.name(), names.live());
     }
 
     private static ConfigKey<String> topic(String name, String defaultName, String description) {

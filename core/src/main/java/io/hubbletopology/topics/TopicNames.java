@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param edgeUpdates     JSON edge figures per window, for downstream consumers (TSDB sinks, the live feed)
  * @param linkChanges     JSON link state changes, for downstream consumers
  * @param workloadChanges JSON workload inventory changes, for downstream consumers
+ * @param live            the processor's provisional edge and link states for the API's live feed, published every
+ *                        live interval outside any transaction; internal, short retention
  */
 public record TopicNames(String flows, String links, String lostEvents, String deadLetter, String edgeUpdates,
-                         String linkChanges, String workloadChanges) {
+                         String linkChanges, String workloadChanges, String live) {
 
     public static final String DEFAULT_FLOWS = "hubble.flows";
     public static final String DEFAULT_LINKS = "hubble.links";
@@ -26,6 +28,7 @@ public record TopicNames(String flows, String links, String lostEvents, String d
     public static final String DEFAULT_EDGE_UPDATES = "topology.edges";
     public static final String DEFAULT_LINK_CHANGES = "topology.links";
     public static final String DEFAULT_WORKLOAD_CHANGES = "topology.workloads";
+    public static final String DEFAULT_LIVE = "hubble-topology.live";
 
     public TopicNames {
         Objects.requireNonNull(flows, "flows");
@@ -35,17 +38,18 @@ public record TopicNames(String flows, String links, String lostEvents, String d
         Objects.requireNonNull(edgeUpdates, "edgeUpdates");
         Objects.requireNonNull(linkChanges, "linkChanges");
         Objects.requireNonNull(workloadChanges, "workloadChanges");
+        Objects.requireNonNull(live, "live");
     }
 
     public static TopicNames defaults() {
         return new TopicNames(DEFAULT_FLOWS, DEFAULT_LINKS, DEFAULT_LOST_EVENTS, DEFAULT_DEAD_LETTER,
-                DEFAULT_EDGE_UPDATES, DEFAULT_LINK_CHANGES, DEFAULT_WORKLOAD_CHANGES);
+                DEFAULT_EDGE_UPDATES, DEFAULT_LINK_CHANGES, DEFAULT_WORKLOAD_CHANGES, DEFAULT_LIVE);
     }
 
     /** Every name with a prefix, so tests and several deployments can share one Kafka cluster. */
     public static TopicNames prefixed(String prefix) {
         TopicNames d = defaults();
         return new TopicNames(prefix + d.flows, prefix + d.links, prefix + d.lostEvents, prefix + d.deadLetter,
-                prefix + d.edgeUpdates, prefix + d.linkChanges, prefix + d.workloadChanges);
+                prefix + d.edgeUpdates, prefix + d.linkChanges, prefix + d.workloadChanges, prefix + d.live);
     }
 }

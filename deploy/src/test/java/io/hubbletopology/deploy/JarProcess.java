@@ -55,6 +55,11 @@ public final class JarProcess implements AutoCloseable {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
+    /** The process's standard input, for a role that reads it ({@code ingest --replay -}). */
+    public java.io.OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
     public long pid() {
         return process.pid();
     }

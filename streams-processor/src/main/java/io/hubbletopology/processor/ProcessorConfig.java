@@ -37,13 +37,16 @@ import io.hubbletopology.topics.TopicNames;
  * @param topics             topic names
  * @param partitions         partitions of topics the processor creates
  * @param replicationFactor  replication factor of topics the processor creates
+ * @param liveInterval       how often the provisional states of changed edges and links go to the live topic
  */
 public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafkaProperties, String applicationId,
                               String applicationServer, Path stateDir, int threads, int standbyReplicas,
                               Duration commitInterval, boolean exactlyOnce, Duration windowSize, Duration windowGrace,
-                              Duration windowRetention, TopicNames topics, int partitions, short replicationFactor) {
+                              Duration windowRetention, TopicNames topics, int partitions, short replicationFactor,
+                              Duration liveInterval) {
 
     public static final String DEFAULT_APPLICATION_ID = "hubble-topology";
+    static final long DEFAULT_LIVE_INTERVAL_MS = 100;
 
     public static final ConfigKey<String> APPLICATION_ID = new ConfigKey<>("processor.application_id", "APPLICATION_ID",
             DEFAULT_APPLICATION_ID, "Kafka Streams application id; instances with the same id share the work.",
@@ -70,12 +73,19 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
             "30s", "How late a flow may arrive and still count in its window; later flows are counted as late.");
     public static final ConfigKey<Duration> WINDOW_RETENTION = ConfigKey.duration("processor.window.retention",
             "WINDOW_RETENTION", "24h", "How long windows are kept for queries (at least window size plus grace).");
+    public static final ConfigKey<Duration> LIVE_INTERVAL = ConfigKey.positiveDuration("processor.live_interval",
+            "LIVE_INTERVAL", DEFAULT_LIVE_INTERVAL_MS + "ms", "How often the provisional figures of the edges (and the links) that changed go to "
+            + "the live topic (topics.live) that the API's /ws/topology follows: live clients see a flow within about "
+            + "this, whatever processor.commit_interval is. Provisional: they may run ahead of committed counts and be "
+            + "corrected after a crash or rebalance (docs/topics.md).");
+
     public ProcessorConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         kafkaProperties = Map.copyOf(kafkaProperties);
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(liveInterval, "liveInterval");
         if (windowSize.isZero() || windowSize.isNegative()) {
             throw new ConfigException(WINDOW_SIZE.name(), "invalid " + WINDOW_SIZE.name() + ": must be positive, was " + windowSize);
         }
@@ -85,6 +95,16 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
         }
     }
 
+    /** A configuration with the default live interval ({@value #DEFAULT_LIVE_INTERVAL_MS} ms). */
+    public ProcessorConfig(String bootstrapServers, Map<String, Object> kafkaProperties, String applicationId,
+                           String applicationServer, Path stateDir, int threads, int standbyReplicas,
+                           Duration commitInterval, boolean exactlyOnce, Duration windowSize, Duration windowGrace,
+                           Duration windowRetention, TopicNames topics, int partitions, short replicationFactor) {
+        this(bootstrapServers, kafkaProperties, applicationId, applicationServer, stateDir, threads, standbyReplicas,
+                commitInterval, exactlyOnce, windowSize, windowGrace, windowRetention, topics, partitions,
+                replicationFactor, Duration.ofMillis(DEFAULT_LIVE_INTERVAL_MS));
+    }
+
     /**
      * Every key this class reads, for the configuration reference and unknown-key warnings: the shared Kafka
      * group with every topic, then the processor's own.
@@ -92,7 +112,7 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
     public static List<ConfigKey<?>> keys() {
         List<ConfigKey<?>> keys = new ArrayList<>(KafkaSettings.connectionKeys());
         keys.addAll(List.of(APPLICATION_ID, APPLICATION_SERVER, STATE_DIR, THREADS, STANDBY_REPLICAS, COMMIT_INTERVAL,
-                EXACTLY_ONCE, WINDOW_SIZE, WINDOW_GRACE, WINDOW_RETENTION));
+                EXACTLY_ONCE, WINDOW_SIZE, WINDOW_GRACE, WINDOW_RETENTION, LIVE_INTERVAL));
         keys.addAll(KafkaSettings.topicKeys());
         return List.copyOf(keys);
     }
@@ -106,7 +126,7 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
                 stateDir != null ? stateDir : localStateDir("processor"),
                 values.get(THREADS), values.get(STANDBY_REPLICAS), values.get(COMMIT_INTERVAL), values.get(EXACTLY_ONCE),
                 values.get(WINDOW_SIZE), values.get(WINDOW_GRACE), values.get(WINDOW_RETENTION), kafka.topics(),
-                kafka.partitions(), kafka.replicationFactor());
+                kafka.partitions(), kafka.replicationFactor(), values.get(LIVE_INTERVAL));
     }
 
     /**
@@ -133,7 +153,7 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
     public ProcessorConfig withApplicationServer(String hostPort) {
         return new ProcessorConfig(bootstrapServers, kafkaProperties, applicationId, hostPort, stateDir, threads,
                 standbyReplicas, commitInterval, exactlyOnce, windowSize, windowGrace, windowRetention, topics,
-                partitions, replicationFactor);
+                partitions, replicationFactor, liveInterval);
     }
 
     static String parseApplicationId(String s) {

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.hubbletopology.processor.internal.DeadLetters;
+import io.hubbletopology.processor.internal.LivePublisher;
 import io.hubbletopology.processor.internal.TopologyStreams;
 import io.hubbletopology.topics.TopicNames;
 import io.hubbletopology.topics.ReplicationPlan;
@@ -41,6 +42,8 @@ public final class TopologyProcessor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TopologyProcessor.class);
     /** Long enough for someone to notice and look; the dead-letter topic is for reading, not for keeping. */
     private static final java.time.Duration DEAD_LETTER_RETENTION = java.time.Duration.ofDays(7);
+    /** The live topic is read from its end: a few minutes are enough for a follower that was slow for a moment. */
+    private static final java.time.Duration LIVE_RETENTION = java.time.Duration.ofMinutes(2);
     /** How long the group waits for a silent instance before its partitions move on. */
     private static final int CRASHED_INSTANCE_TIMEOUT_MS = 10_000;
 
@@ -51,6 +54,7 @@ public final class TopologyProcessor implements AutoCloseable {
     private final TopologyQueryService queryService = new TopologyQueryService(this);
     private final List<MeterRegistry> registries = new ArrayList<>();
     private volatile KafkaStreams streams;
+    private LivePublisher live;
 
     public TopologyProcessor(ProcessorConfig config) {
         this.config = config;
@@ -74,7 +78,10 @@ public final class TopologyProcessor implements AutoCloseable {
         }
         config = config.withApplicationServer(applicationServer);
         ReplicationPlan replication = provisionTopics();
-        KafkaStreams created = new KafkaStreams(TopologyStreams.build(config, counters), streamsProperties(config, replication));
+        Map<String, Object> producerProps = new HashMap<>(config.kafkaProperties());
+        producerProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        live = new LivePublisher(producerProps, config.topics().live());
+        KafkaStreams created = new KafkaStreams(TopologyStreams.build(config, counters, live), streamsProperties(config, replication));
         created.setUncaughtExceptionHandler(e -> {
             log.error("A stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -109,6 +116,10 @@ public final class TopologyProcessor implements AutoCloseable {
                             TopicConfig.RETENTION_MS_CONFIG, String.valueOf(config.windowRetention().toMillis()))),
                     provisioner.compacted(topics.linkChanges()),
                     provisioner.compacted(topics.workloadChanges()),
+                    // Provisional states, superseded within an interval: kept minutes, in segments of a minute.
+                    provisioner.topic(topics.live(), Map.of(
+                            TopicConfig.RETENTION_MS_CONFIG, String.valueOf(LIVE_RETENTION.toMillis()),
+                            TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(LIVE_RETENTION.toMillis() / 2))),
                     workloadSightingsRepartition(provisioner)), 30_000);
             return provisioner.plan(30_000);
         }
@@ -223,6 +234,9 @@ public final class TopologyProcessor implements AutoCloseable {
         if (streams != null) {
             streams.close(java.time.Duration.ofSeconds(10));
             log.info("Processor {} stopped", config.applicationId());
+        }
+        if (live != null) {
+            live.close();
         }
     }
 }

@@ -78,10 +78,10 @@ public final class TopologyQueryService {
         return (Partitioned<T>) local.edgeSeries(series.key(), series.from(), series.to());
     }
 
-    /** The edge updates and link changes as the processor publishes them. */
+    /** The edges' and links' live states, as every processor instance publishes them (the whole cluster's). */
     public OutputFeed outputs() {
         ProcessorConfig config = processor.config();
-        return new OutputFeed(clientProperties(config), config.topics().edgeUpdates(), config.topics().linkChanges());
+        return new OutputFeed(clientProperties(config), config.topics().live());
     }
 
     /** The raw flows, as long as the flows topic keeps them. */

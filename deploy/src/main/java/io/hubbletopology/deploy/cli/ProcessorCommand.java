@@ -33,6 +33,7 @@ public final class ProcessorCommand extends SettingsCommand<ProcessorRoleSetting
                 SettingFlag.of("--threads", ProcessorConfig.THREADS).label("N"),
                 SettingFlag.of("--standby-replicas", ProcessorConfig.STANDBY_REPLICAS).label("N"),
                 SettingFlag.of("--commit-interval", ProcessorConfig.COMMIT_INTERVAL).label("DURATION"),
+                SettingFlag.of("--live-interval", ProcessorConfig.LIVE_INTERVAL).label("DURATION"),
                 SettingFlag.of("--exactly-once", ProcessorConfig.EXACTLY_ONCE),
                 SettingFlag.of("--window-size", ProcessorConfig.WINDOW_SIZE).label("DURATION"),
                 SettingFlag.of("--window-grace", ProcessorConfig.WINDOW_GRACE).label("DURATION"),

@@ -264,7 +264,7 @@ class FlowsIT {
     void saysSoWhenTheRangeIsOlderThanTheTopicStillHolds() throws Exception {
         // Retention deleting the oldest records is what deleteRecords does on demand.
         String topic = "flows-it-retention";
-        TopicNames topics = new TopicNames(topic, "flows-it-retention.links", "x.lost", "x.dlq", "x.edges", "x.links", "x.workloads");
+        TopicNames topics = new TopicNames(topic, "flows-it-retention.links", "x.lost", "x.dlq", "x.edges", "x.links", "x.workloads", "x.live");
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
             Instant old = Instant.now().minus(Duration.ofHours(3));

@@ -38,12 +38,15 @@ import io.hubbletopology.records.FlowRecord;
  *   <li>Flows (keyed by their edge by the ingest, so edges aggregate without repartitioning; record time =
  *       Hubble time, so windows are event-time windows) are checked ({@link FlowCheck}), late ones counted
  *       and left out ({@link LateFlowFilter}), and summed per edge and tumbling window into the
- *       {@value #EDGES_STORE} store; every change goes to the edge updates topic.</li>
+ *       {@value #EDGES_STORE} store; every change goes to the edge updates topic, at most once per commit
+ *       (Kafka Streams' cache). Right before the aggregation, the live view ({@link LiveEdges}) keeps the edges'
+ *       provisional figures and sends those that changed every live interval to the live topic.</li>
  *   <li>The same flows name the workloads they came from and went to ({@link WorkloadSightings}); the
  *       sightings, repartitioned by workload id, build the {@value #WORKLOADS_STORE} inventory; every change
  *       goes to the workload changes topic.</li>
  *   <li>Link states become the latest state per interface with rates ({@link LinkTracker}) in the
- *       {@value #LINKS_STORE} store; every state goes to the link changes topic.</li>
+ *       {@value #LINKS_STORE} store; every state goes to the link changes topic, and the latest per link every
+ *       live interval to the live topic ({@link LiveLinks}).</li>
  * </ul>
  */
 public final class TopologyStreams {
@@ -53,23 +56,36 @@ public final class TopologyStreams {
     public static final String WORKLOADS_STORE = "workloads";
     /** Names the repartition topic of workload sightings: {@code <application id>-workload-sightings-repartition}. */
     public static final String WORKLOAD_SIGHTINGS = "workload-sightings";
+    private static final String LIVE_EDGES = "live-edges";
 
     private TopologyStreams() {
     }
 
+    /** The topology without a live view (its provisional states are discarded): for tests of stores and outputs. */
     public static Topology build(ProcessorConfig config, ProcessingCounters counters) {
+        return build(config, counters, LiveSink.DISCARD);
+    }
+
+    /** The topology whose live views ({@link LiveEdges}, {@link LiveLinks}) hand their states to {@code live}. */
+    public static Topology build(ProcessorConfig config, ProcessingCounters counters, LiveSink live) {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, FlowRecord> flows = builder
                 .stream(config.topics().flows(), Consumed.with(Serdes.String(), ProtoSerde.flows()).withName("flows"))
                 .processValues(FlowCheck::new, Named.as("flow-check"));
-        edges(config, counters, flows);
+        edges(config, counters, live, flows);
         workloads(config, flows);
-        links(config, builder);
-        return builder.build();
+        links(config, live, builder);
+        Topology topology = builder.build();
+        // The live view runs before the aggregation that adds the store, so it is connected to the store once built.
+        topology.connectProcessorAndStateStores(LIVE_EDGES, EDGES_STORE);
+        return topology;
     }
 
-    private static void edges(ProcessorConfig config, ProcessingCounters counters, KStream<String, FlowRecord> flows) {
+    private static void edges(ProcessorConfig config, ProcessingCounters counters, LiveSink live, KStream<String, FlowRecord> flows) {
         flows.processValues(() -> new LateFlowFilter(config.windowSize(), config.windowGrace(), counters), Named.as("late-flows"))
+                // Before the aggregation: sees what it counts, and reads the store before the flow is added.
+                .processValues(() -> new LiveEdges(config.windowSize(), config.windowGrace(), config.liveInterval(), live),
+                        Named.as(LIVE_EDGES))
                 .groupByKey(Grouped.with(Serdes.String(), ProtoSerde.flows()))
                 .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
                 .aggregate(EdgeFigures::empty, (edge, flow, figures) -> EdgeFigures.add(figures, flow), Named.as("edge-figures"),
@@ -106,11 +122,12 @@ public final class TopologyStreams {
                         .withName("workload-changes-out"));
     }
 
-    private static void links(ProcessorConfig config, StreamsBuilder builder) {
+    private static void links(ProcessorConfig config, LiveSink live, StreamsBuilder builder) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LINKS_STORE), Serdes.String(),
                 new JsonSerde<>(TrackedLink.class)));
         builder.stream(config.topics().links(), Consumed.with(Serdes.String(), ProtoSerde.links()).withName("links"))
                 .process(() -> new LinkTracker(LINKS_STORE), Named.as("link-tracker"), LINKS_STORE)
+                .processValues(() -> new LiveLinks(config.liveInterval(), live), Named.as("live-links"))
                 .to(config.topics().linkChanges(), Produced.with(Serdes.String(), new JsonSerde<>(LinkState.class))
                         .withName("link-changes-out"));
     }

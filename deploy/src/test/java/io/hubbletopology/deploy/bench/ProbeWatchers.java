@@ -1,0 +1,212 @@
+package io.hubbletopology.deploy.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hubbletopology.records.FlowRecord;
+
+/**
+ * Where the probes are seen: a {@code /ws/topology} client with no filter, as a live map is, and one consumer on the
+ * flows, live and edge updates topics (every partition from its end, no group), each reporting to the
+ * {@link ProbeArrivals} on arrival. It also counts the edge updates topic's records per key, and keeps what the
+ * feed said of each probe edge (its snapshot's flows, its latest state per window).
+ */
+final class ProbeWatchers implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ProbeArrivals arrivals;
+    private final String flowsTopic;
+    private final String liveTopic;
+    private final String edgesTopic;
+    private final Map<String, Long> snapshotFlows = new ConcurrentHashMap<>();
+    private final Map<String, Long> liveFlows = new ConcurrentHashMap<>();
+    private final Map<String, Integer> edgeRecords = new ConcurrentHashMap<>();
+    private final Map<String, Long> edgeFlows = new ConcurrentHashMap<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<WebSocket> sockets = new ArrayList<>();
+    private volatile boolean following;
+    private Thread consumerThread;
+
+    ProbeWatchers(ProbeArrivals arrivals, String flowsTopic, String liveTopic, String edgesTopic) {
+        this.arrivals = arrivals;
+        this.flowsTopic = flowsTopic;
+        this.liveTopic = liveTopic;
+        this.edgesTopic = edgesTopic;
+    }
+
+    /** Follows the three topics from their end on a thread of its own; returns once they are followed. */
+    void followTopics(String kafka) throws InterruptedException {
+        consumerThread = new Thread(() -> consume(kafka), "probe-topics");
+        consumerThread.setDaemon(true);
+        consumerThread.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!following && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        if (!following) {
+            throw new IllegalStateException("the topics " + List.of(flowsTopic, liveTopic, edgesTopic) + " were not followed within 60 s");
+        }
+    }
+
+    private void consume(String kafka) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(flowsTopic, liveTopic, edgesTopic)) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            following = true;
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    handle(r, System.nanoTime());
+                }
+            }
+        } catch (Exception e) {
+            if (running.get()) {
+                System.err.println("probe topic consumer stopped: " + e);
+            }
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> r, long nanos) throws Exception {
+        if (r.value() == null) {
+            return;
+        }
+        if (r.topic().equals(flowsTopic)) {
+            FlowRecord flow = FlowRecord.parseFrom(r.value());
+            if (flow.getDestination().getNamespace().equals(ReplayFeeder.PROBE_NAMESPACE)) {
+                String pod = flow.getDestination().getPod();
+                String target = ReplayFeeder.PROBE_NAMESPACE + "/statefulset/" + pod.substring(0, pod.lastIndexOf('-'));
+                long ms = flow.getTimeUnixNanos() / 1_000_000L;
+                arrivals.arrived(ProbeArrivals.Stage.FLOWS_TOPIC, target, ms - Math.floorMod(ms, 60_000L), nanos);
+            }
+            return;
+        }
+        JsonNode edge = JSON.readTree(r.value());
+        if (!edge.path("dst").asText().startsWith(ReplayFeeder.PROBE_NAMESPACE + "/")) {
+            return;
+        }
+        String key = edge.path("dst").asText() + "@" + Instant.parse(edge.path("window_start").asText()).toEpochMilli();
+        long windowStart = Instant.parse(edge.path("window_start").asText()).toEpochMilli();
+        ProbeArrivals.Stage stage = r.topic().equals(liveTopic) ? ProbeArrivals.Stage.LIVE_TOPIC : ProbeArrivals.Stage.EDGES_TOPIC;
+        arrivals.counted(stage, edge.path("dst").asText(), windowStart, edge.path("flows").asLong(), nanos);
+        if (stage == ProbeArrivals.Stage.EDGES_TOPIC) {
+            edgeRecords.merge(key, 1, Integer::sum);
+            edgeFlows.put(key, edge.path("flows").asLong());
+        }
+    }
+
+    /** Connects a live-map client, retrying while the API is not up yet (at most a minute). */
+    void connect(String wsUrl) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                sockets.add(HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                        .buildAsync(URI.create(wsUrl), new Listener()).get(10, TimeUnit.SECONDS));
+                return;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot connect to " + wsUrl + ": " + e, e);
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    /** The flows of a probe edge in the latest snapshot a client was sent (summed over its range), or null. */
+    Long snapshotFlows(String target) {
+        return snapshotFlows.get(target);
+    }
+
+    /** Per probe edge and window ({@code target@windowStart}): the latest state's flows on the WebSocket. */
+    Map<String, Long> liveFlows() {
+        return Map.copyOf(liveFlows);
+    }
+
+    /** Per probe edge and window: the latest record's flows on the edge updates topic. */
+    Map<String, Long> edgeFlows() {
+        return Map.copyOf(edgeFlows);
+    }
+
+    /** Per probe edge and window: how many records the edge updates topic received. */
+    Map<String, Integer> edgeRecords() {
+        return Map.copyOf(edgeRecords);
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                long nanos = System.nanoTime();
+                String text = partial.toString();
+                partial.setLength(0);
+                handleMessage(text, nanos);
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+
+    private void handleMessage(String text, long nanos) {
+        JsonNode message;
+        try {
+            message = JSON.readTree(text);
+        } catch (Exception e) {
+            return;
+        }
+        JsonNode edge = message.path("edge");
+        String dst = message.path("dst").asText();
+        if (!"edge".equals(message.path("type").asText()) || !dst.startsWith(ReplayFeeder.PROBE_NAMESPACE + "/")) {
+            return;
+        }
+        if (!edge.hasNonNull("window_start")) {
+            snapshotFlows.put(dst, edge.path("flows").asLong());
+            return;
+        }
+        long windowStart = Instant.parse(edge.path("window_start").asText()).toEpochMilli();
+        liveFlows.put(dst + "@" + windowStart, edge.path("flows").asLong());
+        arrivals.counted(ProbeArrivals.Stage.WEBSOCKET, dst, windowStart, edge.path("flows").asLong(), nanos);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        sockets.forEach(s -> s.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
+        if (consumerThread != null) {
+            consumerThread.join(5_000);
+        }
+    }
+}
