@@ -66,18 +66,18 @@
           }
         }
       }
-      map.layout();
-      map.useFastEdgesIfMany();
     } finally {
       cy.endBatch();
     }
+    map.commit();
+    map.useFastEdgesIfMany();
     if (applied > 0) {
       updatesApplied += applied;
       lastBatchMs = performance.now() - started;
     }
     if (snapshotDone) {
       snapshotSeen = true;
-      cy.fit(undefined, 20);
+      map.fit();
       if (firstDrawMs === null) {
         requestAnimationFrame(function () { firstDrawMs = Math.round(performance.now()); });
       }
@@ -319,7 +319,6 @@
           return;
         }
         map.setMarks(added, gone);
-        map.layout();
         listChanges(added, gone, before);
         tablesDue = true;
         drawTablesSoon();

@@ -7,14 +7,18 @@
 
   const state = window.HT.state;
   const COLORS = { forwarded: '#6b7a8f', dropped: '#d32f2f', mixed: '#ef8a00' };
-  const CELL_W = 130, CELL_H = 64, HEADER = 28, GAP = 56, MANY_EDGES = 2000;
+  const CELL_W = 130, CELL_H = 64, HEADER = 28, GAP = 56, STAGGER = 18, MANY_EDGES = 2000;
 
   const edges = new Map();      // edge id -> {id, src, dst, state, e (EdgeStats or EdgeUpdate), mark}
   const members = new Map();    // namespace ("" for endpoints outside the cluster) -> Set of node ids
   const nodeNamespace = new Map();
   const aggregates = new Map(); // drawn edge id of a collapsed end -> Set of edge ids
   let structureChanged = false; // a node, or a namespace's collapse, changed: positions are due
+  let redrawDue = false;        // a namespace crossed the collapse size: everything is drawn again once, at commit
+  const dirtyAggregates = new Map(); // aggregate id -> [source, target], recomputed once per commit
+  const dirtyCounts = new Set();     // collapsed namespaces whose count label changed
   let haystack = false;
+  let bounds = null;            // the extent of the last layout
 
   const cy = cytoscape({
     container: document.getElementById('map'),
@@ -33,13 +37,13 @@
           'background-color': '#dfe7f2', 'border-color': '#2f6fb0', 'border-width': 2, 'text-valign': 'center',
           'text-margin-y': 0, 'font-weight': 600, 'text-wrap': 'wrap', 'text-background-opacity': 0 } },
       { selector: 'node.outside', style: { 'background-color': '#7d5ba6', 'shape': 'diamond' } },
-      { selector: 'node:selected', style: { 'border-color': '#f2b600', 'border-width': 4 } },
       { selector: 'edge', style: { 'width': 'data(width)', 'line-color': 'data(color)', 'target-arrow-color': 'data(color)',
           'target-arrow-shape': 'triangle', 'curve-style': 'bezier', 'arrow-scale': 0.8 } },
       { selector: 'edge.dropped', style: { 'line-style': 'dashed' } },
       { selector: 'edge.new', style: { 'line-color': '#1f9d55', 'target-arrow-color': '#1f9d55', 'width': 4, 'z-index': 10 } },
       { selector: 'edge.gone', style: { 'line-color': '#9aa3ae', 'target-arrow-color': '#9aa3ae', 'line-style': 'dotted',
           'opacity': 0.7 } },
+      { selector: 'node:selected', style: { 'border-color': '#f2b600', 'border-width': 4 } },
       { selector: 'edge:selected', style: { 'line-color': '#f2b600', 'target-arrow-color': '#f2b600', 'width': 5 } }
     ]
   });
@@ -77,16 +81,14 @@
     const before = isCollapsed(ns);
     members.get(ns).add(id);
     structureChanged = true;
+    if (ns !== '') window.HT.onNamespace(ns);
     if (before !== isCollapsed(ns)) {
-      redrawAll();
-      return;
-    }
-    if (isCollapsed(ns)) {
-      cy.getElementById('ns:' + ns).data('label', collapsedLabel(ns));
-    } else {
+      redrawDue = true;
+    } else if (isCollapsed(ns)) {
+      dirtyCounts.add(ns);
+    } else if (!redrawDue) {
       drawNode(id);
     }
-    if (ns !== '') window.HT.onNamespace(ns);
   }
 
   function collapsedLabel(ns) {
@@ -130,7 +132,7 @@
     const id = 'agg:' + source + '>' + target;
     if (!aggregates.has(id)) aggregates.set(id, new Set());
     aggregates.get(id).add(m.id);
-    redrawAggregate(id, source, target);
+    dirtyAggregates.set(id, [source, target]);
   }
 
   function redrawAggregate(id, source, target) {
@@ -156,7 +158,7 @@
     const old = edges.get(id);
     const m = { id: id, src: src, dst: dst, state: st, e: e, mark: mark !== undefined ? mark : old ? old.mark : '' };
     edges.set(id, m);
-    drawEdge(m);
+    if (!redrawDue) drawEdge(m);
   }
 
   function removeEdge(id) {
@@ -165,8 +167,12 @@
   }
 
   function redrawAll() {
+    redrawDue = false;
+    dirtyCounts.clear();
+    // Removed outside any batch: an element removed and added again under the same id inside one batch is
+    // drawn with cytoscape's default style.
+    cy.elements().remove();
     cy.batch(function () {
-      cy.elements().remove();
       aggregates.clear();
       for (const [ns, ids] of members) {
         if (isCollapsed(ns)) {
@@ -178,6 +184,30 @@
       for (const m of edges.values()) drawEdge(m);
     });
     structureChanged = true;
+  }
+
+  /** The deferred work of a batch of changes (call outside cy.batch): redraws, collapsed sums and counts, positions. */
+  function commit() {
+    if (redrawDue) redrawAll();
+    cy.batch(function () {
+      for (const [id, ends] of dirtyAggregates) redrawAggregate(id, ends[0], ends[1]);
+      dirtyAggregates.clear();
+      for (const ns of dirtyCounts) cy.getElementById('ns:' + ns).data('label', collapsedLabel(ns));
+      dirtyCounts.clear();
+      layout();
+    });
+  }
+
+  /**
+   * Fits the map to the laid out positions. cy.fit() would measure every edge and label (seconds at 10,000
+   * edges); the grid already knows its extent.
+   */
+  function fit() {
+    if (!bounds) return;
+    const w = cy.width(), h = cy.height(), pad = 30;
+    const zoom = Math.min(2, Math.max(cy.minZoom(), Math.min((w - 2 * pad) / Math.max(1, bounds.x2 - bounds.x1),
+      (h - 2 * pad) / Math.max(1, bounds.y2 - bounds.y1))));
+    cy.viewport({ zoom: zoom, pan: { x: (w - zoom * (bounds.x1 + bounds.x2)) / 2, y: (h - zoom * (bounds.y1 + bounds.y2)) / 2 } });
   }
 
   /**
@@ -193,23 +223,26 @@
     let total = 0;
     for (const ns of groups) total += isCollapsed(ns) ? 1 : members.get(ns).size;
     const rowWidth = Math.max(1100, Math.sqrt(total) * CELL_W * 1.6);
-    let x = 0, y = 0, rowHeight = 0;
+    let x = 0, y = 0, rowHeight = 0, widest = 0;
     const positions = {};
     for (const ns of groups) {
       const ids = isCollapsed(ns) ? ['ns:' + ns] : Array.from(members.get(ns)).sort();
       const cols = Math.max(1, Math.ceil(Math.sqrt(ids.length * 1.6)));
-      const width = cols * CELL_W, height = HEADER + Math.ceil(ids.length / cols) * CELL_H;
+      const width = cols * CELL_W, height = HEADER + Math.ceil(ids.length / cols) * CELL_H + STAGGER;
       if (x > 0 && x + width > rowWidth) {
         x = 0;
         y += rowHeight + GAP;
         rowHeight = 0;
       }
       ids.forEach(function (id, i) {
-        positions[id] = { x: x + (i % cols) * CELL_W + CELL_W / 2, y: y + HEADER + Math.floor(i / cols) * CELL_H };
+        // Odd columns sit a little lower, so that an edge along a row does not run through its neighbours.
+        positions[id] = { x: x + (i % cols) * CELL_W + CELL_W / 2, y: y + HEADER + Math.floor(i / cols) * CELL_H + (i % 2) * STAGGER };
       });
+      widest = Math.max(widest, x + width);
       x += width + GAP;
       rowHeight = Math.max(rowHeight, height);
     }
+    bounds = { x1: -20, y1: -HEADER, x2: widest + 20, y2: y + rowHeight + 20 };
     cy.batch(function () {
       cy.nodes().forEach(function (n) {
         const p = positions[n.id()];
@@ -225,7 +258,8 @@
       const m = edges.get(id);
       if (m) m.mark = 'new';
     }
-    redrawAll();
+    redrawDue = true;
+    commit();
   }
 
   function clear() {
@@ -233,6 +267,9 @@
     members.clear();
     nodeNamespace.clear();
     aggregates.clear();
+    dirtyAggregates.clear();
+    dirtyCounts.clear();
+    redrawDue = false;
     cy.elements().remove();
     structureChanged = true;
   }
@@ -246,8 +283,9 @@
 
   function toggleNamespace(ns) {
     if (state.open.has(ns)) state.open.delete(ns); else state.open.add(ns);
-    redrawAll();
-    layout();
+    redrawDue = true;
+    commit();
+    fit();
     window.HT.saveState();
   }
 
@@ -264,7 +302,8 @@
     edgeId: edgeId,
     putEdge: putEdge,
     removeEdge: removeEdge,
-    layout: layout,
+    commit: commit,
+    fit: fit,
     clear: clear,
     setMarks: setMarks,
     toggleNamespace: toggleNamespace,

@@ -203,6 +203,10 @@
       drops.sort(function (a, b) { return b.n - a.n; }).map(dropRow));
     document.querySelector('#workload-links tbody').replaceChildren.apply(document.querySelector('#workload-links tbody'),
       HT.linkRows(function (l) { return nodes.has(l.node); }));
+    const reporting = Array.from(nodes).sort();
+    document.getElementById('workload-nodes').textContent = reporting.length === 0 ? '(no node reported its flows)'
+      : '(' + reporting.join(', ') + (document.querySelector('#workload-links tbody').children.length === 0
+        ? ': no link states from these nodes' : '') + ')';
     document.getElementById('workload-note').textContent = p.namespace ? 'asking the inventory...' : 'outside the cluster: no inventory.';
     document.querySelector('#workload-labels tbody').replaceChildren();
     document.getElementById('workload-pods').replaceChildren();
