@@ -1,230 +1,220 @@
-// The live map: one WebSocket to /ws/topology (snapshot, then changes), applied in batches so that
-// thousands of edges stay responsive: messages are queued and drawn twice a second, and the layout runs
-// only when new workloads appear.
+// The page: a range control (live by default, or a range answered by /api/v1/...), the map, the tables and the
+// panels. Live, one WebSocket to /ws/topology (snapshot, then changes) and one to /ws/flows; their messages are
+// queued and applied once per animation frame within a time budget, so a burst never freezes the page. A feed
+// that drops is reopened with a growing backoff and starts again from a fresh snapshot.
 (function () {
   'use strict';
 
-  const COLORS = { forwarded: '#6b7a8f', dropped: '#d32f2f', mixed: '#ef8a00' };
-  const pageParams = new URLSearchParams(location.search);
-  const token = pageParams.get('token');
-  const edges = new Map();   // edge id -> latest edge message
-  const links = new Map();   // node/interface -> latest link message
+  const HT = window.HT;
+  const state = HT.state, api = HT.api, map = HT.map, panels = HT.panels, cy = map.cy;
+  const FRAME_BUDGET_MS = 12, TABLES_EVERY_MS = 500, MAX_RETRY_MS = 30000;
+  const links = new Map();     // node/interface -> LinkState
   const namespaces = new Set();
-  const flowLimit = Math.max(1, parseInt(pageParams.get('flows') || '200', 10) || 200);
-  let flows = [];             // newest first, at most flowLimit
+  let flows = [];              // newest first, at most state.flows
   let flowQueue = [];
-  let flowSocket = null;
   let flowsSkipped = 0;
+  let flowsNote = '';
   let queue = [];
-  let socket = null;
-  let retryMs = 1000;
-  let layoutDue = false;
+  let socket = null, flowSocket = null, retryMs = 1000, retryTimer = null;
+  let frameDue = false, tablesDrawnAt = 0, tablesDue = false;
+  let firstDrawMs = null, snapshotSeen = false, updatesApplied = 0, lastBatchMs = 0;
+  let retentionFrom = null;    // the oldest flow time the flows topic still holds (ms)
+  let generation = 0;          // bumped per view change: late answers to an older view are dropped
 
-  const cy = cytoscape({
-    container: document.getElementById('map'),
-    wheelSensitivity: 0.3,
-    style: [
-      { selector: 'node', style: { 'label': 'data(label)', 'font-size': 10, 'background-color': '#2f6fb0',
-          'width': 18, 'height': 18, 'text-valign': 'bottom', 'text-margin-y': 3 } },
-      { selector: 'node.namespace', style: { 'background-color': '#eef2f7', 'border-color': '#aab4c3', 'border-width': 1,
-          'label': 'data(label)', 'text-valign': 'top', 'font-weight': 600, 'font-size': 11, 'shape': 'round-rectangle' } },
-      { selector: 'node.outside', style: { 'background-color': '#7d5ba6', 'shape': 'diamond' } },
-      { selector: 'edge', style: { 'width': 'data(width)', 'line-color': 'data(color)', 'target-arrow-color': 'data(color)',
-          'target-arrow-shape': 'triangle', 'curve-style': 'bezier', 'arrow-scale': 0.8 } },
-      { selector: 'edge.dropped', style: { 'line-style': 'dashed' } }
-    ]
-  });
-
-  function nodeParts(id) {
-    // Workloads are "namespace/kind/name" (maybe "cluster:" first); the rest (reserved:, dns:, ip:) are outside.
-    const local = id.includes(':') && !id.startsWith('reserved:') && !id.startsWith('dns:') && !id.startsWith('ip:')
-      ? id.substring(id.indexOf(':') + 1) : id;
-    const parts = local.split('/');
-    if (parts.length >= 3) {
-      return { namespace: parts[0], label: parts.slice(2).join('/') };
-    }
-    return { namespace: null, label: local };
-  }
-
-  function ensureNode(id) {
-    if (cy.getElementById(id).nonempty()) {
-      return;
-    }
-    const p = nodeParts(id);
-    if (p.namespace) {
-      const parent = 'ns:' + p.namespace;
-      if (cy.getElementById(parent).empty()) {
-        cy.add({ group: 'nodes', data: { id: parent, label: p.namespace }, classes: 'namespace' });
-      }
-      cy.add({ group: 'nodes', data: { id: id, label: p.label, parent: parent } });
-      if (!namespaces.has(p.namespace)) {
-        namespaces.add(p.namespace);
-        addNamespaceOption(p.namespace);
-      }
-    } else {
-      cy.add({ group: 'nodes', data: { id: id, label: p.label }, classes: 'outside' });
-    }
-    layoutDue = true;
-  }
-
-  function addNamespaceOption(ns) {
-    const select = document.getElementById('namespace');
+  HT.onNamespace = function (ns) {
+    if (namespaces.has(ns)) return;
+    namespaces.add(ns);
     const option = document.createElement('option');
     option.value = ns;
     option.textContent = ns;
-    select.appendChild(option);
-  }
+    document.getElementById('namespace').appendChild(option);
+    if (ns === state.namespace) document.getElementById('namespace').value = ns;
+  };
 
-  function edgeId(m) {
-    const e = m.edge || {};
-    return m.src + '|' + m.dst + '|' + (e.protocol || '') + '|' + (e.port || 0);
-  }
-
-  function applyEdge(m) {
-    const id = edgeId(m);
-    edges.set(id, m);
-    ensureNode(m.src);
-    ensureNode(m.dst);
-    const flows = (m.edge && m.edge.flows) || 0;
-    const data = { id: id, source: m.src, target: m.dst, color: COLORS[m.state] || COLORS.forwarded,
-      width: Math.min(1 + Math.log10(1 + flows), 6) };
-    const existing = cy.getElementById(id);
-    if (existing.nonempty()) {
-      existing.data(data);
-    } else {
-      cy.add({ group: 'edges', data: data });
+  function enqueue(m) {
+    queue.push(m);
+    if (!frameDue) {
+      frameDue = true;
+      requestAnimationFrame(flush);
     }
-    cy.getElementById(id).classes(m.state === 'dropped' ? 'dropped' : '');
   }
 
+  /** Applies queued messages for at most FRAME_BUDGET_MS, then hands the rest to the next frame. */
   function flush() {
-    if (flowQueue.length > 0) {
-      flows = flowQueue.reverse().concat(flows).slice(0, flowLimit);
-      flowQueue = [];
-      renderFlows();
-    }
-    if (queue.length === 0) {
-      return;
-    }
-    const batch = queue;
-    queue = [];
-    cy.batch(function () {
-      for (const m of batch) {
-        if (m.type === 'edge') {
-          applyEdge(m);
-        } else if (m.type === 'link') {
-          if (m.state === 'removed') {
-            links.delete(m.src + '/' + m.dst);
-          } else {
-            links.set(m.src + '/' + m.dst, m);
+    frameDue = false;
+    const started = performance.now();
+    let applied = 0, snapshotDone = false;
+    cy.startBatch();
+    try {
+      while (queue.length > 0 && performance.now() - started < FRAME_BUDGET_MS) {
+        const chunk = queue.splice(0, 256);
+        for (const m of chunk) {
+          if (m.type === 'edge') {
+            map.putEdge(m.src, m.dst, m.state, m.edge);
+            applied++;
+          } else if (m.type === 'link') {
+            if (m.state === 'removed') links.delete(m.src + '/' + m.dst); else links.set(m.src + '/' + m.dst, m.link);
+            applied++;
+          } else if (m.type === 'snapshot') {
+            api.notePartial('the live map', m);
+            snapshotDone = true;
+          } else if (m.type === 'reset') {
+            map.clear();
+            links.clear();
+          } else if (m.type === 'drawn') {
+            snapshotDone = true;
           }
         }
       }
-    });
-    if (layoutDue) {
-      layoutDue = false;
-      cy.layout({ name: 'cose', animate: false, nodeDimensionsIncludeLabels: true, padding: 20 }).run();
+    } finally {
+      cy.endBatch();
     }
-    renderTables();
-    renderFlows();
-    document.getElementById('stats').textContent =
-      cy.nodes(':childless').length + ' workloads, ' + cy.edges().length + ' edges';
+    map.commit();
+    map.useFastEdgesIfMany();
+    if (applied > 0) {
+      updatesApplied += applied;
+      lastBatchMs = performance.now() - started;
+    }
+    if (snapshotDone) {
+      snapshotSeen = true;
+      map.fit();
+      if (firstDrawMs === null) {
+        requestAnimationFrame(function () { firstDrawMs = Math.round(performance.now()); });
+      }
+      restoreSelection();
+    }
+    if (queue.length > 0) {
+      frameDue = true;
+      requestAnimationFrame(flush);
+    }
+    if (flowQueue.length > 0) {
+      flows = flowQueue.reverse().concat(flows).slice(0, state.flows);
+      flowQueue = [];
+      tablesDue = true;
+    }
+    if (applied > 0) tablesDue = true;
+    drawTablesSoon();
   }
 
-  function cell(row, text, cls) {
-    const td = document.createElement('td');
-    td.textContent = text === null || text === undefined ? '-' : String(text);
-    td.title = td.textContent;
-    if (cls) {
-      td.className = cls;
+  function drawTablesSoon() {
+    if (!tablesDue) return;
+    const wait = tablesDrawnAt + TABLES_EVERY_MS - performance.now();
+    if (wait > 0) {
+      setTimeout(drawTablesSoon, wait);
+      return;
     }
-    row.appendChild(td);
+    tablesDue = false;
+    tablesDrawnAt = performance.now();
+    renderTables();
+  }
+
+  function visibleEdges() {
+    return Array.from(map.edges.values()).filter(function (m) { return m.mark !== 'gone'; });
   }
 
   function renderTables() {
-    const latest = Array.from(edges.values())
-      .sort(function (a, b) { return String((b.edge || {}).last_seen || (b.edge || {}).timestamp || '')
-        .localeCompare(String((a.edge || {}).last_seen || (a.edge || {}).timestamp || '')); })
-      .slice(0, 200);
-    const body = document.querySelector('#edges tbody');
+    const cell = panels.cell;
+    const shown = visibleEdges();
+    const latest = shown.sort(function (a, b) {
+      return String(b.e.last_seen || '').localeCompare(String(a.e.last_seen || ''));
+    }).slice(0, 200);
     const rows = document.createDocumentFragment();
     for (const m of latest) {
-      const e = m.edge || {};
       const tr = document.createElement('tr');
-      tr.className = m.state;
-      cell(tr, nodeParts(m.src).label);
-      cell(tr, nodeParts(m.dst).label);
-      cell(tr, (e.protocol || '') + '/' + (e.port || 0));
-      cell(tr, e.flows);
+      tr.className = m.state + (m.mark ? ' ' + m.mark : '');
+      tr.dataset.edge = m.id;
+      cell(tr, map.nodeParts(m.src).label);
+      cell(tr, map.nodeParts(m.dst).label);
+      cell(tr, (m.e.protocol || '') + '/' + (m.e.port || 0));
+      cell(tr, m.e.flows);
       cell(tr, m.state);
       rows.appendChild(tr);
     }
-    body.replaceChildren(rows);
-    const linkBody = document.querySelector('#links tbody');
-    const linkRows = document.createDocumentFragment();
-    for (const m of Array.from(links.values()).sort(function (a, b) { return (a.src + a.dst).localeCompare(b.src + b.dst); })) {
-      const l = m.link || {};
+    document.querySelector('#edges tbody').replaceChildren(rows);
+    document.querySelector('#links tbody').replaceChildren.apply(document.querySelector('#links tbody'), linkRows(function () { return true; }));
+    const down = Array.from(links.values()).filter(isDown).length;
+    const nodes = new Set(Array.from(links.values()).map(function (l) { return l.node; }));
+    document.getElementById('links-status').textContent = '(' + nodes.size + ' nodes, ' + links.size + ' interfaces, ' + down + ' down)';
+    const flowRows = document.createDocumentFragment();
+    for (const f of flows) flowRows.appendChild(panels.flowRow(f, true));
+    document.querySelector('#flows tbody').replaceChildren(flowRows);
+    document.getElementById('flows-status').textContent = state.range === 'live'
+      ? '(last ' + flows.length + (flowsSkipped > 0 ? ', ' + flowsSkipped + ' skipped' : '') + ')'
+      : '(' + flows.length + ' newest of the range' + flowsNote + ')';
+    document.getElementById('stats').textContent = map.nodeCount() + ' workloads, ' + shown.length + ' edges'
+      + (map.collapsedCount() > 0 ? ', ' + map.collapsedCount() + ' namespaces collapsed' : '');
+  }
+
+  function isDown(l) {
+    return l.state !== 'up' && l.state !== 'unknown';
+  }
+
+  /** Link state rows (node, interface, state, carrier, speed), down ones marked, for the links `keep` admits. */
+  function linkRows(keep) {
+    return Array.from(links.values()).filter(keep).sort(function (a, b) {
+      return (a.node + '/' + a.name).localeCompare(b.node + '/' + b.name);
+    }).map(function (l) {
       const tr = document.createElement('tr');
-      cell(tr, m.src);
-      cell(tr, m.dst);
-      cell(tr, m.state, m.state === 'up' || m.state === 'unknown' ? '' : 'down');
-      cell(tr, l.carrier);
-      cell(tr, l.speed);
-      linkRows.appendChild(tr);
-    }
-    linkBody.replaceChildren(linkRows);
-  }
-
-  function flowRow(f, withPort) {
-    const tr = document.createElement('tr');
-    tr.className = f.verdict;
-    cell(tr, (f.time || '').substring(11, 23));
-    cell(tr, f.source.pod || f.source.id);
-    cell(tr, f.destination.pod || f.destination.id);
-    if (withPort) {
-      cell(tr, f.l4_protocol + '/' + f.dest_port);
-    }
-    cell(tr, f.drop_reason ? f.verdict + ' ' + f.drop_reason : f.verdict);
-    tr.title = f.summary;
-    return tr;
-  }
-
-  function renderFlows() {
-    const rows = document.createDocumentFragment();
-    for (const f of flows) {
-      rows.appendChild(flowRow(f, true));
-    }
-    document.querySelector('#flows tbody').replaceChildren(rows);
-    document.getElementById('flows-status').textContent =
-      '(last ' + flows.length + (flowsSkipped > 0 ? ', ' + flowsSkipped + ' skipped' : '') + ')';
-  }
-
-  function showEdgeFlows(edge) {
-    const q = new URLSearchParams({ src: edge.data('source'), dst: edge.data('target'), since: '15m', limit: '50' });
-    if (token) q.set('token', token);
-    fetch('/api/v1/flows?' + q.toString()).then(function (r) { return r.json(); }).then(function (body) {
-      const rows = document.createDocumentFragment();
-      for (const f of body.flows || []) {
-        const tr = flowRow(f, false);
-        cell(tr, f.node);
-        rows.appendChild(tr);
-      }
-      document.querySelector('#edge-flows tbody').replaceChildren(rows);
-      document.getElementById('edge-flows').hidden = false;
-      document.getElementById('edge-flows-title').hidden = false;
+      panels.cell(tr, l.node);
+      panels.cell(tr, l.name);
+      panels.cell(tr, l.state, isDown(l) ? 'down' : '');
+      panels.cell(tr, l.carrier);
+      panels.cell(tr, l.speed);
+      return tr;
     });
+  }
+  HT.linkRows = linkRows;
+
+  function setStatus(s) {
+    const el = document.getElementById('connection');
+    el.className = 'status ' + s;
+    el.textContent = s;
+  }
+
+  function wsUrl(path, params) {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return scheme + '//' + location.host + api.url(path, params);
+  }
+
+  function connect() {
+    retryTimer = null;
+    setStatus('connecting');
+    const s = new WebSocket(wsUrl('/ws/topology', { namespace: state.namespace, verdict: state.verdict }));
+    socket = s;
+    s.onopen = function () {
+      retryMs = 1000;
+      setStatus('connected');
+      enqueue({ type: 'reset' });   // a fresh snapshot follows: it replaces what the page had
+    };
+    s.onmessage = function (event) {
+      try {
+        enqueue(JSON.parse(event.data));
+      } catch (e) {
+        // not a message of ours: ignore it
+      }
+    };
+    s.onclose = function () {
+      if (socket !== s) return;
+      socket = null;
+      setStatus('disconnected');
+      // Backoff with jitter, so that many pages do not all come back in the same instant.
+      retryTimer = setTimeout(connect, retryMs * (0.75 + Math.random() * 0.5));
+      retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+    };
   }
 
   function connectFlows() {
-    const url = feedUrl().replace('/ws/topology', '/ws/flows');
-    flowSocket = new WebSocket(url);
-    flowSocket.onmessage = function (event) {
+    const s = new WebSocket(wsUrl('/ws/flows', { namespace: state.namespace, verdict: state.verdict }));
+    flowSocket = s;
+    s.onmessage = function (event) {
       try {
         const m = JSON.parse(event.data);
         if (m.type === 'flow') {
           flowQueue.push(m);
-          if (flowQueue.length > flowLimit) {
-            flowQueue.shift();
+          if (flowQueue.length > state.flows) flowQueue.shift();
+          if (!frameDue) {
+            frameDue = true;
+            requestAnimationFrame(flush);
           }
         } else if (m.type === 'skipped') {
           flowsSkipped += m.count;
@@ -233,82 +223,243 @@
         // not a message of ours: ignore it
       }
     };
-    flowSocket.onclose = function () {
+    s.onclose = function () {
+      if (flowSocket !== s) return;
       flowSocket = null;
-      setTimeout(connectFlows, retryMs);
+      setTimeout(function () { if (state.range === 'live' && flowSocket === null) connectFlows(); }, retryMs);
     };
   }
 
-  function setStatus(state) {
-    const el = document.getElementById('connection');
-    el.className = 'status ' + state;
-    el.textContent = state;
+  function closeFeeds() {
+    const s = socket, f = flowSocket;
+    socket = null;
+    flowSocket = null;
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+    if (s) s.close();
+    if (f) f.close();
   }
 
-  function feedUrl() {
-    const q = new URLSearchParams();
-    const ns = document.getElementById('namespace').value;
-    const verdict = document.getElementById('verdict').value;
-    if (ns) q.set('namespace', ns);
-    if (verdict) q.set('verdict', verdict);
-    if (token) q.set('token', token);
-    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return scheme + '//' + location.host + '/ws/topology' + (q.toString() ? '?' + q.toString() : '');
-  }
-
-  function connect() {
-    setStatus('connecting');
-    socket = new WebSocket(feedUrl());
-    socket.onopen = function () {
-      retryMs = 1000;
-      setStatus('connected');
-    };
-    socket.onmessage = function (event) {
-      try {
-        queue.push(JSON.parse(event.data));
-      } catch (e) {
-        // not a message of ours: ignore it
-      }
-    };
-    socket.onclose = function () {
-      setStatus('disconnected');
-      socket = null;
-      setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 10000);
-    };
-  }
-
-  function refilter() {
-    // A new filter is a new subscription: start from its snapshot.
-    edges.clear();
-    cy.elements().remove();
-    const select = document.getElementById('namespace');
-    const chosen = select.value;
-    if (socket) {
-      socket.onclose = null;
-      socket.close();
-      socket = null;
-    }
-    if (flowSocket) {
-      flowSocket.onclose = null;
-      flowSocket.close();
-      flowSocket = null;
-    }
+  /** Shows the state's range: the live feeds, or the REST answers for it (and, comparing, the range before). */
+  function showRange() {
+    generation++;
+    const mine = generation;
+    closeFeeds();
+    queue = [];
     flows = [];
     flowQueue = [];
     flowsSkipped = 0;
-    connect();
-    connectFlows();
-    select.value = chosen;
+    flowsNote = '';
+    snapshotSeen = false;
+    map.clear();
+    links.clear();
+    api.notePartial('the live map', null);
+    api.notePartial('the map', null);
+    api.notePartial('the previous range', null);
+    document.getElementById('changes-panel').hidden = true;
+    drawRangeControl();
+    if (state.range === 'live') {
+      connect();
+      connectFlows();
+      return;
+    }
+    setStatus('paused');
+    const filters = { namespace: state.namespace, verdict: state.verdict };
+    const current = api.get('/api/v1/topology', Object.assign({}, filters, HT.range.params()));
+    current.then(function (answer) {
+      if (mine !== generation) return;
+      api.notePartial('the map', answer);
+      for (const l of answer.links) enqueue({ type: 'edge', src: l.src, dst: l.dst, state: l.state, edge: l });
+      enqueue({ type: 'drawn' });
+      if (state.compare) compare(answer, filters, mine);
+    }).catch(showError);
+    api.get('/api/v1/flows', Object.assign({ limit: state.flows, namespace: state.namespace,
+      verdict: state.verdict }, HT.range.flowParams())).then(function (page) {
+      if (mine !== generation) return;
+      flows = page.flows;
+      flowsNote = page.truncated ? ', search stopped at ' + page.truncated_reason : '';
+      tablesDue = true;
+      drawTablesSoon();
+    }).catch(showError);
+    loadLinks(mine);
   }
+
+  function loadLinks(mine) {
+    api.get('/api/v1/links').then(function (answer) {
+      if (mine !== generation) return;
+      api.notePartial('the link states', answer);
+      for (const l of answer.links) links.set(l.node + '/' + l.name, l);
+      tablesDue = true;
+      drawTablesSoon();
+    }).catch(showError);
+  }
+
+  function showError(e) {
+    const banner = document.getElementById('partial');
+    banner.hidden = false;
+    banner.textContent = String(e.message || e);
+  }
+
+  /** Marks the edges new in this range against the one of the same length just before it, and lists both kinds. */
+  function compare(answer, filters, mine) {
+    const from = Date.parse(answer.from), to = Date.parse(answer.to);
+    const before = { from: HT.range.iso(from - (to - from)), to: HT.range.iso(from) };
+    api.get('/api/v1/topology', Object.assign({}, filters, before)).then(function (previous) {
+      if (mine !== generation) return;
+      api.notePartial('the previous range', previous);
+      const now = new Set(answer.links.map(function (l) { return map.edgeId(l.src, l.dst, l); }));
+      const then = new Set(previous.links.map(function (l) { return map.edgeId(l.src, l.dst, l); }));
+      const added = Array.from(now).filter(function (id) { return !then.has(id); });
+      const gone = previous.links.filter(function (l) { return !now.has(map.edgeId(l.src, l.dst, l)); });
+      // Marks are set once the range's own edges are drawn.
+      requestAnimationFrame(function waitForEdges() {
+        if (mine !== generation) return;
+        if (queue.some(function (m) { return m.type === 'edge'; })) {
+          requestAnimationFrame(waitForEdges);
+          return;
+        }
+        map.setMarks(added, gone);
+        listChanges(added, gone, before);
+        tablesDue = true;
+        drawTablesSoon();
+      });
+    }).catch(showError);
+  }
+
+  function listChanges(added, gone, before) {
+    const cell = panels.cell;
+    const rows = [];
+    const row = function (change, m) {
+      const tr = document.createElement('tr');
+      tr.className = change;
+      tr.dataset.edge = m.id;
+      cell(tr, change);
+      cell(tr, map.nodeParts(m.src).label);
+      cell(tr, map.nodeParts(m.dst).label);
+      cell(tr, (m.e.protocol || '') + '/' + (m.e.port || 0));
+      cell(tr, m.e.flows);
+      rows.push(tr);
+    };
+    for (const id of added) if (map.edges.has(id)) row('new', map.edges.get(id));
+    for (const g of gone) row('gone', map.edges.get(map.edgeId(g.src, g.dst, g)));
+    document.querySelector('#changes tbody').replaceChildren.apply(document.querySelector('#changes tbody'), rows);
+    document.getElementById('changes-status').textContent = '(' + added.length + ' new, ' + gone.length
+      + ' gone against ' + before.from.substring(11, 19) + '-' + before.to.substring(11, 19) + ' UTC)';
+    document.getElementById('changes-panel').hidden = false;
+  }
+
+  // The range control: a preset, or from-to, and a scrubber that slides the range's length along the retention.
+  function drawRangeControl() {
+    document.getElementById('range').value = state.range;
+    document.getElementById('custom-range').hidden = state.range !== 'custom';
+    document.getElementById('compare').checked = state.compare;
+    document.getElementById('compare').disabled = state.range === 'live';
+    document.getElementById('compare').parentElement.title = state.range === 'live'
+      ? 'pick a range to compare it with the one before' : 'mark the edges that are new or gone against the range just before this one';
+    const span = HT.range.span();
+    if (state.range === 'custom') {
+      document.getElementById('from').value = state.from;
+      document.getElementById('to').value = state.to;
+    }
+    const oldest = retentionFrom !== null ? retentionFrom : span.from;
+    const now = Date.now();
+    const scrubber = document.getElementById('scrubber');
+    scrubber.value = String(Math.round(1000 * Math.max(0, Math.min(1, (span.to - oldest) / Math.max(1, now - oldest)))));
+    document.getElementById('range-label').textContent = state.range === 'live' ? 'live'
+      : HT.range.iso(span.from).substring(5, 16).replace('T', ' ') + ' - ' + HT.range.iso(span.to).substring(5, 16).replace('T', ' ') + ' UTC'
+        + (retentionFrom !== null ? ' (retention from ' + HT.range.iso(retentionFrom).substring(5, 16).replace('T', ' ') + ')' : '');
+  }
+
+  function scrub() {
+    const span = HT.range.span();
+    const length = span.to - span.from;
+    const now = Date.now();
+    const oldest = retentionFrom !== null ? retentionFrom : now - 24 * 3600e3;
+    const end = Math.max(oldest + length, oldest + (now - oldest) * parseInt(document.getElementById('scrubber').value, 10) / 1000);
+    state.range = 'custom';
+    state.to = HT.range.iso(Math.min(now, end));
+    state.from = HT.range.iso(Math.min(now, end) - length);
+    viewChanged();
+  }
+
+  function loadRetention() {
+    // Every flows answer says how far back the flows topic goes: ask for one flow, oldest first.
+    api.get('/api/v1/flows', { since: '7d', limit: 1, order: 'oldest' }).then(function (page) {
+      if (page.earliest_available) retentionFrom = Date.parse(page.earliest_available);
+      drawRangeControl();
+    }).catch(function () { /* the scrubber then spans the range itself */ });
+  }
+
+  function viewChanged() {
+    HT.saveState();
+    showRange();
+    if (state.view === 'drops') panels.openDrops();
+  }
+
+  let selectionRestored = false;
+  function restoreSelection() {
+    if (selectionRestored) return;
+    selectionRestored = true;
+    if (state.edge) panels.openEdge(state.edge);
+    else if (state.workload) panels.openWorkload(state.workload);
+  }
+
+  document.getElementById('range').addEventListener('change', function (event) {
+    const value = event.target.value;
+    if (value === 'custom') {
+      const span = HT.range.span();
+      state.from = HT.range.iso(span.from);
+      state.to = HT.range.iso(span.to);
+    }
+    state.range = value;
+    viewChanged();
+  });
+  document.getElementById('apply-range').addEventListener('click', function () {
+    const from = document.getElementById('from').value.trim(), to = document.getElementById('to').value.trim();
+    if (!(Date.parse(from) < Date.parse(to))) {
+      showError('The range needs from before to, both as RFC 3339 times such as 2026-12-02T02:00:00Z.');
+      return;
+    }
+    state.range = 'custom';
+    state.from = from;
+    state.to = to;
+    viewChanged();
+  });
+  document.getElementById('scrubber').addEventListener('change', scrub);
+  document.getElementById('compare').addEventListener('change', function (event) {
+    state.compare = event.target.checked;
+    viewChanged();
+  });
+  document.getElementById('namespace').addEventListener('change', function (event) {
+    state.namespace = event.target.value;
+    policyButtonState();
+    viewChanged();
+  });
+  document.getElementById('verdict').addEventListener('change', function (event) {
+    state.verdict = event.target.value;
+    viewChanged();
+  });
+  document.getElementById('drops-toggle').addEventListener('click', panels.openDrops);
+
+  cy.on('tap', 'edge', function (event) {
+    const id = event.target.id();
+    if (id.startsWith('agg:')) return;   // an edge of a collapsed namespace: open the namespace to see its edges
+    panels.openEdge(id);
+  });
+  cy.on('tap', 'node', function (event) {
+    const n = event.target;
+    if (n.hasClass('collapsed') || (n.hasClass('namespace') && map.isBig(n.data('namespace')))) {
+      map.toggleNamespace(n.data('namespace'));
+    } else if (!n.hasClass('namespace')) {
+      panels.openWorkload(n.id());
+    }
+  });
 
   // The suggested policies of the selected namespace: shown as the API wrote them, and downloadable as they are.
   let policyUrl = null;
   function showPolicies() {
-    const ns = document.getElementById('namespace').value;
+    const ns = state.namespace;
     if (!ns) return;
-    const q = new URLSearchParams({ namespace: ns, last: document.getElementById('policy-range').value });
-    if (token) q.set('token', token);
     const pre = document.getElementById('policy-yaml');
     const download = document.getElementById('policy-download');
     document.getElementById('policy-title').textContent = 'Suggested policies for ' + ns;
@@ -316,7 +467,7 @@
     download.hidden = true;
     const dialog = document.getElementById('policy-dialog');
     if (!dialog.open) dialog.showModal();
-    fetch('/api/v1/policies?' + q.toString()).then(function (r) {
+    fetch(api.url('/api/v1/policies', { namespace: ns, last: document.getElementById('policy-range').value })).then(function (r) {
       return r.text().then(function (text) { return { ok: r.ok, status: r.status, text: text }; });
     }).then(function (answer) {
       pre.textContent = answer.ok ? answer.text : 'The API answered ' + answer.status + ': ' + answer.text;
@@ -330,23 +481,29 @@
   }
   function policyButtonState() {
     const button = document.getElementById('policies');
-    button.disabled = !document.getElementById('namespace').value;
+    button.disabled = !state.namespace;
     button.title = button.disabled ? 'pick a namespace first' : 'CiliumNetworkPolicies suggested by this namespace\'s traffic';
   }
   document.getElementById('policies').addEventListener('click', showPolicies);
   document.getElementById('policy-range').addEventListener('change', showPolicies);
   document.getElementById('policy-close').addEventListener('click', function () { document.getElementById('policy-dialog').close(); });
-  document.getElementById('namespace').addEventListener('change', policyButtonState);
-  document.getElementById('namespace').addEventListener('change', refilter);
-  document.getElementById('verdict').addEventListener('change', refilter);
-  cy.on('tap', 'edge', function (event) { showEdgeFlows(event.target); });
-  // For the browser console (and browser tests): the map's graph.
-  window.hubbleTopology = { cy: cy };
-  document.getElementById('edge-flows-close').addEventListener('click', function () {
-    document.getElementById('edge-flows').hidden = true;
-    document.getElementById('edge-flows-title').hidden = true;
-  });
-  setInterval(flush, 500);
-  connect();
-  connectFlows();
+
+  // For the browser console, browser tests and the page benchmark: the graph and what the page has done.
+  window.hubbleTopology = {
+    cy: cy,
+    stats: function () {
+      return { nodes: map.nodeCount(), edges: visibleEdges().length, collapsedNamespaces: map.collapsedCount(),
+        firstDrawMs: firstDrawMs, updatesApplied: updatesApplied, lastBatchMs: lastBatchMs, partial: api.isPartial(),
+        range: state.range === 'custom' ? { from: state.from, to: state.to } : state.range, snapshot: snapshotSeen };
+    }
+  };
+
+  api.get('/api/v1/namespaces').then(function (answer) {
+    for (const n of answer.namespaces) HT.onNamespace(n.name);
+  }).catch(function () { /* the map adds namespaces as it sees them */ });
+  document.getElementById('verdict').value = state.verdict;
+  policyButtonState();
+  loadRetention();
+  showRange();
+  if (state.view === 'drops') panels.openDrops();
 })();

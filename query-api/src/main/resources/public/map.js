@@ -1,0 +1,315 @@
+// The map: the edges the page knows (the model) drawn with cytoscape. Built to stay quick at thousands of
+// workloads: positions come from a deterministic grid per namespace (no force layout over everything, and the
+// same cluster always draws the same way), a namespace with many workloads is drawn as one node with a count
+// until it is opened, and its edges are drawn as one edge per peer; changes are applied in one cytoscape batch.
+(function () {
+  'use strict';
+
+  const state = window.HT.state;
+  const COLORS = { forwarded: '#6b7a8f', dropped: '#d32f2f', mixed: '#ef8a00' };
+  const CELL_W = 130, CELL_H = 64, HEADER = 28, GAP = 56, STAGGER = 18, MANY_EDGES = 2000;
+
+  const edges = new Map();      // edge id -> {id, src, dst, state, e (EdgeStats or EdgeUpdate), mark}
+  const members = new Map();    // namespace ("" for endpoints outside the cluster) -> Set of node ids
+  const nodeNamespace = new Map();
+  const aggregates = new Map(); // drawn edge id of a collapsed end -> Set of edge ids
+  let structureChanged = false; // a node, or a namespace's collapse, changed: positions are due
+  let redrawDue = false;        // a namespace crossed the collapse size: everything is drawn again once, at commit
+  const dirtyAggregates = new Map(); // aggregate id -> [source, target], recomputed once per commit
+  const dirtyCounts = new Set();     // collapsed namespaces whose count label changed
+  let haystack = false;
+  let bounds = null;            // the extent of the last layout
+
+  const cy = cytoscape({
+    container: document.getElementById('map'),
+    wheelSensitivity: 0.3,
+    hideEdgesOnViewport: true,
+    pixelRatio: 1,
+    style: [
+      { selector: 'node', style: { 'label': 'data(label)', 'font-size': 10, 'background-color': '#2f6fb0',
+          'width': 18, 'height': 18, 'text-valign': 'bottom', 'text-margin-y': 3, 'text-max-width': CELL_W - 14,
+          'text-wrap': 'ellipsis', 'text-background-color': '#fff', 'text-background-opacity': 0.85,
+          'text-background-padding': 1, 'min-zoomed-font-size': 6 } },
+      { selector: 'node.namespace', style: { 'background-color': '#eef2f7', 'border-color': '#aab4c3', 'border-width': 1,
+          'text-valign': 'top', 'text-margin-y': -2, 'font-weight': 600, 'font-size': 11, 'shape': 'round-rectangle',
+          'padding': 8, 'text-background-opacity': 0 } },
+      { selector: 'node.collapsed', style: { 'shape': 'round-rectangle', 'width': 96, 'height': 34,
+          'background-color': '#dfe7f2', 'border-color': '#2f6fb0', 'border-width': 2, 'text-valign': 'center',
+          'text-margin-y': 0, 'font-weight': 600, 'text-wrap': 'wrap', 'text-background-opacity': 0 } },
+      { selector: 'node.outside', style: { 'background-color': '#7d5ba6', 'shape': 'diamond' } },
+      { selector: 'edge', style: { 'width': 'data(width)', 'line-color': 'data(color)', 'target-arrow-color': 'data(color)',
+          'target-arrow-shape': 'triangle', 'curve-style': 'bezier', 'arrow-scale': 0.8 } },
+      { selector: 'edge.dropped', style: { 'line-style': 'dashed' } },
+      { selector: 'edge.new', style: { 'line-color': '#1f9d55', 'target-arrow-color': '#1f9d55', 'width': 4, 'z-index': 10 } },
+      { selector: 'edge.gone', style: { 'line-color': '#9aa3ae', 'target-arrow-color': '#9aa3ae', 'line-style': 'dotted',
+          'opacity': 0.7 } },
+      { selector: 'node:selected', style: { 'border-color': '#f2b600', 'border-width': 4 } },
+      { selector: 'edge:selected', style: { 'line-color': '#f2b600', 'target-arrow-color': '#f2b600', 'width': 5 } }
+    ]
+  });
+
+  function nodeParts(id) {
+    // Workloads are "namespace/kind/name" (maybe "cluster:" first); the rest (reserved:, dns:, ip:) are outside.
+    const local = id.includes(':') && !id.startsWith('reserved:') && !id.startsWith('dns:') && !id.startsWith('ip:')
+      ? id.substring(id.indexOf(':') + 1) : id;
+    const parts = local.split('/');
+    if (parts.length >= 3) {
+      return { namespace: parts[0], kind: parts[1], name: parts.slice(2).join('/'), label: parts.slice(2).join('/') };
+    }
+    return { namespace: null, kind: null, name: local, label: local };
+  }
+
+  function edgeId(src, dst, e) {
+    return src + '|' + dst + '|' + (e.protocol || '') + '|' + (e.port || 0);
+  }
+
+  function isCollapsed(ns) {
+    return ns !== '' && (members.get(ns) || new Set()).size > state.collapseAt && !state.open.has(ns);
+  }
+
+  /** The element an endpoint is drawn as: itself, or its namespace while that is collapsed. */
+  function drawnNode(id) {
+    const ns = nodeNamespace.get(id);
+    return isCollapsed(ns) ? 'ns:' + ns : id;
+  }
+
+  function learnNode(id) {
+    if (nodeNamespace.has(id)) return;
+    const ns = nodeParts(id).namespace || '';
+    nodeNamespace.set(id, ns);
+    if (!members.has(ns)) members.set(ns, new Set());
+    const before = isCollapsed(ns);
+    members.get(ns).add(id);
+    structureChanged = true;
+    if (ns !== '') window.HT.onNamespace(ns);
+    if (before !== isCollapsed(ns)) {
+      redrawDue = true;
+    } else if (isCollapsed(ns)) {
+      dirtyCounts.add(ns);
+    } else if (!redrawDue) {
+      drawNode(id);
+    }
+  }
+
+  function collapsedLabel(ns) {
+    return ns + '\n' + members.get(ns).size + ' workloads';
+  }
+
+  function drawNode(id) {
+    const ns = nodeNamespace.get(id);
+    if (cy.getElementById(id).nonempty()) return;
+    if (ns === '') {
+      cy.add({ group: 'nodes', data: { id: id, label: nodeParts(id).label }, classes: 'outside' });
+      return;
+    }
+    const parent = 'ns:' + ns;
+    if (cy.getElementById(parent).empty()) {
+      cy.add({ group: 'nodes', data: { id: parent, label: ns, namespace: ns }, classes: 'namespace' });
+    }
+    cy.add({ group: 'nodes', data: { id: id, label: nodeParts(id).label, parent: parent } });
+  }
+
+  function edgeData(id, source, target, flows, st) {
+    return { id: id, source: source, target: target, color: COLORS[st] || COLORS.forwarded,
+      width: Math.min(1 + Math.log10(1 + flows), 6) };
+  }
+
+  function combinedState(a, b) {
+    return a === undefined ? b : a === b ? a : 'mixed';
+  }
+
+  /** Draws (or redraws) one model edge, directly or as its share of a collapsed namespace's edge. */
+  function drawEdge(m) {
+    const source = drawnNode(m.src), target = drawnNode(m.dst);
+    if (source === m.src && target === m.dst) {
+      const el = cy.getElementById(m.id);
+      const data = edgeData(m.id, source, target, m.e.flows || 0, m.state);
+      if (el.nonempty()) el.data(data); else cy.add({ group: 'edges', data: data });
+      cy.getElementById(m.id).classes([m.state === 'dropped' ? 'dropped' : '', m.mark].join(' ').trim());
+      return;
+    }
+    if (source === target) return;   // inside one collapsed namespace: its count says it
+    const id = 'agg:' + source + '>' + target;
+    if (!aggregates.has(id)) aggregates.set(id, new Set());
+    aggregates.get(id).add(m.id);
+    dirtyAggregates.set(id, [source, target]);
+  }
+
+  function redrawAggregate(id, source, target) {
+    let flows = 0, st, mark = '';
+    for (const member of aggregates.get(id)) {
+      const m = edges.get(member);
+      if (!m) continue;
+      flows += m.e.flows || 0;
+      st = combinedState(st, m.state);
+      if (m.mark === 'new' || (m.mark === 'gone' && mark === '')) mark = m.mark;
+    }
+    const data = edgeData(id, source, target, flows, st);
+    const el = cy.getElementById(id);
+    if (el.nonempty()) el.data(data); else cy.add({ group: 'edges', data: data });
+    cy.getElementById(id).classes([st === 'dropped' ? 'dropped' : '', mark].join(' ').trim());
+  }
+
+  /** Applies one edge (EdgeStats or EdgeUpdate, as the feed or REST sent it); call inside cy.batch. */
+  function putEdge(src, dst, st, e, mark) {
+    learnNode(src);
+    learnNode(dst);
+    const id = edgeId(src, dst, e);
+    const old = edges.get(id);
+    const m = { id: id, src: src, dst: dst, state: st, e: e, mark: mark !== undefined ? mark : old ? old.mark : '' };
+    edges.set(id, m);
+    if (!redrawDue) drawEdge(m);
+  }
+
+  function removeEdge(id) {
+    edges.delete(id);
+    cy.getElementById(id).remove();
+  }
+
+  function redrawAll() {
+    redrawDue = false;
+    dirtyCounts.clear();
+    // Removed outside any batch: an element removed and added again under the same id inside one batch is
+    // drawn with cytoscape's default style.
+    cy.elements().remove();
+    cy.batch(function () {
+      aggregates.clear();
+      for (const [ns, ids] of members) {
+        if (isCollapsed(ns)) {
+          cy.add({ group: 'nodes', data: { id: 'ns:' + ns, label: collapsedLabel(ns), namespace: ns }, classes: 'collapsed' });
+        } else {
+          for (const id of ids) drawNode(id);
+        }
+      }
+      for (const m of edges.values()) drawEdge(m);
+    });
+    structureChanged = true;
+  }
+
+  /** The deferred work of a batch of changes (call outside cy.batch): redraws, collapsed sums and counts, positions. */
+  function commit() {
+    if (redrawDue) redrawAll();
+    cy.batch(function () {
+      for (const [id, ends] of dirtyAggregates) redrawAggregate(id, ends[0], ends[1]);
+      dirtyAggregates.clear();
+      for (const ns of dirtyCounts) cy.getElementById('ns:' + ns).data('label', collapsedLabel(ns));
+      dirtyCounts.clear();
+      layout();
+    });
+  }
+
+  /**
+   * Fits the map to the laid out positions. cy.fit() would measure every edge and label (seconds at 10,000
+   * edges); the grid already knows its extent.
+   */
+  function fit() {
+    if (!bounds) return;
+    const w = cy.width(), h = cy.height(), pad = 30;
+    const zoom = Math.min(2, Math.max(cy.minZoom(), Math.min((w - 2 * pad) / Math.max(1, bounds.x2 - bounds.x1),
+      (h - 2 * pad) / Math.max(1, bounds.y2 - bounds.y1))));
+    cy.viewport({ zoom: zoom, pan: { x: (w - zoom * (bounds.x1 + bounds.x2)) / 2, y: (h - zoom * (bounds.y1 + bounds.y2)) / 2 } });
+  }
+
+  /**
+   * Deterministic positions: namespaces sorted by name, packed in rows; inside one, its workloads in a grid of
+   * cells wide enough for their labels, so labels never overlap each other or a box. O(nodes), no iteration.
+   */
+  function layout() {
+    if (!structureChanged) return;
+    structureChanged = false;
+    const groups = Array.from(members.keys()).sort(function (a, b) {
+      return a === '' ? 1 : b === '' ? -1 : a.localeCompare(b);
+    });
+    let total = 0;
+    for (const ns of groups) total += isCollapsed(ns) ? 1 : members.get(ns).size;
+    const rowWidth = Math.max(1100, Math.sqrt(total) * CELL_W * 1.6);
+    let x = 0, y = 0, rowHeight = 0, widest = 0;
+    const positions = {};
+    for (const ns of groups) {
+      const ids = isCollapsed(ns) ? ['ns:' + ns] : Array.from(members.get(ns)).sort();
+      const cols = Math.max(1, Math.ceil(Math.sqrt(ids.length * 1.6)));
+      const width = cols * CELL_W, height = HEADER + Math.ceil(ids.length / cols) * CELL_H + STAGGER;
+      if (x > 0 && x + width > rowWidth) {
+        x = 0;
+        y += rowHeight + GAP;
+        rowHeight = 0;
+      }
+      ids.forEach(function (id, i) {
+        // Odd columns sit a little lower, so that an edge along a row does not run through its neighbours.
+        positions[id] = { x: x + (i % cols) * CELL_W + CELL_W / 2, y: y + HEADER + Math.floor(i / cols) * CELL_H + (i % 2) * STAGGER };
+      });
+      widest = Math.max(widest, x + width);
+      x += width + GAP;
+      rowHeight = Math.max(rowHeight, height);
+    }
+    bounds = { x1: -20, y1: -HEADER, x2: widest + 20, y2: y + rowHeight + 20 };
+    cy.batch(function () {
+      cy.nodes().forEach(function (n) {
+        const p = positions[n.id()];
+        if (p && !n.isParent()) n.position(p);
+      });
+    });
+  }
+
+  function setMarks(newIds, goneEdges) {
+    for (const m of edges.values()) m.mark = '';
+    for (const g of goneEdges) putEdge(g.src, g.dst, g.state, g, 'gone');
+    for (const id of newIds) {
+      const m = edges.get(id);
+      if (m) m.mark = 'new';
+    }
+    redrawDue = true;
+    commit();
+  }
+
+  function clear() {
+    edges.clear();
+    members.clear();
+    nodeNamespace.clear();
+    aggregates.clear();
+    dirtyAggregates.clear();
+    dirtyCounts.clear();
+    redrawDue = false;
+    cy.elements().remove();
+    structureChanged = true;
+  }
+
+  function useFastEdgesIfMany() {
+    if (!haystack && cy.edges().length > MANY_EDGES) {
+      haystack = true;   // bezier edges cost too much to draw at this count; haystack lines have no arrows
+      cy.style().selector('edge').style({ 'curve-style': 'haystack', 'haystack-radius': 0 }).update();
+    }
+  }
+
+  function toggleNamespace(ns) {
+    if (state.open.has(ns)) state.open.delete(ns); else state.open.add(ns);
+    redrawDue = true;
+    commit();
+    fit();
+    window.HT.saveState();
+  }
+
+  function collapsedCount() {
+    let n = 0;
+    for (const ns of members.keys()) if (isCollapsed(ns)) n++;
+    return n;
+  }
+
+  window.HT.map = {
+    cy: cy,
+    edges: edges,
+    nodeParts: nodeParts,
+    edgeId: edgeId,
+    putEdge: putEdge,
+    removeEdge: removeEdge,
+    commit: commit,
+    fit: fit,
+    clear: clear,
+    setMarks: setMarks,
+    toggleNamespace: toggleNamespace,
+    collapsedCount: collapsedCount,
+    useFastEdgesIfMany: useFastEdgesIfMany,
+    nodeCount: function () { return nodeNamespace.size; },
+    isBig: function (ns) { return (members.get(ns) || new Set()).size > state.collapseAt; }
+  };
+})();
