@@ -1,7 +1,10 @@
 package io.hubbletopology.simulator;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -9,7 +12,6 @@ import com.google.protobuf.BoolValue;
 import com.google.protobuf.Timestamp;
 
 import io.hubbletopology.hubble.flow.DNS;
-import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.Endpoint;
 import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.hubble.flow.FlowType;
@@ -27,115 +29,86 @@ import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.hubble.flow.Workload;
 
 /**
- * A small simulated cluster that produces Hubble flows: namespaces with Deployments, StatefulSets and a
- * DaemonSet spread over three nodes, traffic between them (HTTP with status codes, DNS to CoreDNS, database
- * and cache traffic), reserved identities (world, host, remote-node), an external API known by DNS name,
- * policy drops with real drop reasons, and some reply flows. The same seed gives the same flows, apart
- * from their times, which come from the caller.
+ * A simulated cluster that produces Hubble flows. With the default {@value #DEFAULT_WORKLOADS} workloads it is the
+ * demo's own small cluster ({@link DemoLayout}): namespaces with Deployments, StatefulSets and a DaemonSet over three
+ * nodes, HTTP with status codes, DNS to CoreDNS, database and cache traffic, reserved identities (world, host,
+ * remote-node), an external API known by DNS name, policy drops with real drop reasons, and some reply flows. With
+ * any other number of workloads (1 to {@value #MAX_WORKLOADS}) the cluster is generated ({@link GeneratedLayout}):
+ * about sqrt(N)/2 namespaces of frontends, APIs, backends and datastores, CoreDNS and a monitoring namespace shared
+ * by all, about ten edges per workload. The same seed and size give the same flows, apart from their times, which
+ * come from the caller.
  *
  * <pre>{@code
- * SyntheticCluster cluster = new SyntheticCluster(42);
+ * SyntheticCluster cluster = new SyntheticCluster(42, 1_000);
  * Flow flow = cluster.next(System.currentTimeMillis() * 1_000_000L);
+ * double rate = cluster.naturalFlowsPerSecond();   // what its nodes' Hubbles would see together
  * }</pre>
  */
 public final class SyntheticCluster {
 
-    static final List<String> NODES = List.of("sim-node-1", "sim-node-2", "sim-node-3");
+    /** The demo's cluster: 12 workloads on the map. */
+    public static final int DEFAULT_WORKLOADS = DemoLayout.WORKLOADS;
+    public static final int MAX_WORKLOADS = 5_000;
+    /** The demo's 200 flows/s over its three nodes: what one simulated node's Hubble sees. */
+    public static final double FLOWS_PER_NODE_PER_SECOND = 200.0 / 3;
 
     private final SplittableRandom random;
     private final long seed;
-    private final List<Pod> pods = new ArrayList<>();
-    private final List<Conversation> conversations = new ArrayList<>();
-    private final int totalWeight;
+    private final ClusterLayout layout;
+    private final Map<String, List<SimulatedPod>> podsByWorkload = new HashMap<>();
+    private final int[] cumulativeWeights;
     private long sequence;
+    private int turn;
 
-    record Pod(String namespace, String name, String workloadKind, String workloadName, String app, String ip,
-               int identity, String node) {
-    }
-
-    /** A reserved or external peer: no pod, an identity and maybe a DNS name. */
-    record Peer(int identity, String ip, String dnsName, String reservedLabel) {
-    }
-
-    enum L7 { NONE, HTTP, DNS }
-
-    record Conversation(Object from, Object to, String protocol, int port, L7 l7, double dropRate, DropReason dropReason,
-                        int weight) {
-    }
-
+    /** The demo's cluster ({@value #DEFAULT_WORKLOADS} workloads) for a seed. */
     public SyntheticCluster(long seed) {
+        this(seed, DEFAULT_WORKLOADS);
+    }
+
+    /**
+     * A cluster of this many workloads on the map (pods' workloads and the peers outside them).
+     *
+     * @throws IllegalArgumentException when workloads is not within 1..{@value #MAX_WORKLOADS}
+     */
+    public SyntheticCluster(long seed, int workloads) {
+        if (workloads < 1 || workloads > MAX_WORKLOADS) {
+            throw new IllegalArgumentException(workloads + " is not within 1.." + MAX_WORKLOADS);
+        }
         this.seed = seed;
         this.random = new SplittableRandom(seed);
-        int ip = 10;
-        int identity = 10_000;
-        ip = addWorkload("shop", "Deployment", "frontend", 3, ip, identity++);
-        ip = addWorkload("shop", "Deployment", "cart", 2, ip, identity++);
-        ip = addWorkload("shop", "Deployment", "checkout", 2, ip, identity++);
-        ip = addWorkload("payments", "Deployment", "payments-api", 2, ip, identity++);
-        ip = addWorkload("data", "StatefulSet", "postgres", 2, ip, identity++);
-        ip = addWorkload("data", "StatefulSet", "redis", 1, ip, identity++);
-        ip = addWorkload("kube-system", "Deployment", "coredns", 2, ip, identity++);
-        addWorkload("monitoring", "DaemonSet", "node-exporter", 3, ip, identity);
-
-        Peer world = new Peer(2, "203.0.113.7", "", "reserved:world");
-        Peer host = new Peer(1, "192.168.10.1", "", "reserved:host");
-        Peer remoteNode = new Peer(6, "192.168.10.2", "", "reserved:remote-node");
-        Peer stripe = new Peer(2, "198.51.100.20", "api.stripe.com", "reserved:world");
-
-        conversations.add(new Conversation(world, "shop/frontend", "TCP", 8080, L7.HTTP, 0.0, DropReason.DROP_REASON_UNKNOWN, 30));
-        conversations.add(new Conversation("shop/frontend", "shop/cart", "TCP", 8080, L7.HTTP, 0.0, DropReason.DROP_REASON_UNKNOWN, 25));
-        conversations.add(new Conversation("shop/frontend", "shop/checkout", "TCP", 8080, L7.HTTP, 0.0, DropReason.DROP_REASON_UNKNOWN, 10));
-        conversations.add(new Conversation("shop/cart", "data/redis", "TCP", 6379, L7.NONE, 0.0, DropReason.DROP_REASON_UNKNOWN, 20));
-        conversations.add(new Conversation("shop/checkout", "payments/payments-api", "TCP", 8443, L7.HTTP, 0.02, DropReason.POLICY_DENIED, 8));
-        conversations.add(new Conversation("shop/checkout", "data/postgres", "TCP", 5432, L7.NONE, 0.0, DropReason.DROP_REASON_UNKNOWN, 8));
-        conversations.add(new Conversation("payments/payments-api", stripe, "TCP", 443, L7.NONE, 0.0, DropReason.DROP_REASON_UNKNOWN, 5));
-        conversations.add(new Conversation("payments/payments-api", "data/postgres", "TCP", 5432, L7.NONE, 0.0, DropReason.DROP_REASON_UNKNOWN, 5));
-        // The frontend is not allowed to reach the database: every attempt is dropped by policy.
-        conversations.add(new Conversation("shop/frontend", "data/postgres", "TCP", 5432, L7.NONE, 1.0, DropReason.POLICY_DENIED, 3));
-        conversations.add(new Conversation("*", "kube-system/coredns", "UDP", 53, L7.DNS, 0.0, DropReason.DROP_REASON_UNKNOWN, 25));
-        conversations.add(new Conversation(host, "shop/cart", "TCP", 8080, L7.NONE, 0.0, DropReason.DROP_REASON_UNKNOWN, 6));
-        conversations.add(new Conversation(remoteNode, "monitoring/node-exporter", "TCP", 9100, L7.NONE, 0.0, DropReason.DROP_REASON_UNKNOWN, 4));
-        conversations.add(new Conversation("data/redis", "data/postgres", "TCP", 5432, L7.NONE, 0.3, DropReason.CT_MISSING_TCP_ACK_FLAG, 1));
+        this.layout = workloads == DEFAULT_WORKLOADS ? DemoLayout.build(random) : GeneratedLayout.build(workloads, random);
+        for (SimulatedPod p : layout.pods()) {
+            podsByWorkload.computeIfAbsent(p.workload(), w -> new ArrayList<>()).add(p);
+        }
+        cumulativeWeights = new int[layout.conversations().size()];
         int sum = 0;
-        for (Conversation c : conversations) {
-            sum += c.weight();
+        for (int i = 0; i < cumulativeWeights.length; i++) {
+            sum += layout.conversations().get(i).weight();
+            cumulativeWeights[i] = sum;
         }
-        totalWeight = sum;
     }
 
-    private int addWorkload(String ns, String kind, String name, int replicas, int ip, int identity) {
-        for (int i = 0; i < replicas; i++) {
-            String podName = switch (kind) {
-                case "StatefulSet" -> name + "-" + i;
-                case "DaemonSet" -> name + "-" + suffix(5);
-                default -> name + "-" + hash(name) + "-" + suffix(5);
-            };
-            String node = NODES.get((pods.size() + i) % NODES.size());
-            pods.add(new Pod(ns, podName, kind, name, name, "10.0." + (ip / 250) + "." + (ip % 250 + 1), identity, node));
-            ip++;
-        }
-        return ip;
+    /** The simulated nodes the pods run on. */
+    public List<String> nodes() {
+        return layout.nodes();
     }
 
-    private String hash(String name) {
-        // A ReplicaSet's pod-template hash looks like 7d4b9c5f8 (9 to 10 characters, letters and digits).
-        return Integer.toHexString((name.hashCode() & 0xfffffff) | 0x1000000).substring(0, 7) + "b9";
+    /** How many distinct conversations (edges: source, destination, protocol, port) the cluster has. */
+    public int conversations() {
+        return layout.conversations().size();
     }
 
-    private String suffix(int length) {
-        String alphabet = "bcdfghjklmnpqrstvwxz2456789";
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < length; i++) {
-            s.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return s.toString();
+    /** The rate its nodes' Hubbles would see together: {@link #FLOWS_PER_NODE_PER_SECOND} per node (200 for the demo's). */
+    public double naturalFlowsPerSecond() {
+        return 200.0 * layout.nodes().size() / 3;
     }
 
     /** The next flow of the simulation, stamped with the given time. */
     public synchronized Flow next(long timeUnixNanos) {
         long seq = sequence++;
-        Conversation c = pick();
-        Object source = "*".equals(c.from()) ? pods.get(random.nextInt(pods.size())) : resolve(c.from());
+        Conversation c = pick(seq);
+        SimulatedPod anyPod = c.from() instanceof Party.AnyPod ? layout.pods().get(random.nextInt(layout.pods().size())) : null;
+        Object source = anyPod != null ? anyPod : resolve(c.from());
         Object destination = resolve(c.to());
         boolean dropped = c.dropRate() > 0 && random.nextDouble() < c.dropRate();
         // About one flow in five is a reply; policy drops are never replies.
@@ -146,7 +119,7 @@ public final class SyntheticCluster {
                 .setTime(Timestamp.newBuilder().setSeconds(timeUnixNanos / 1_000_000_000L).setNanos((int) (timeUnixNanos % 1_000_000_000L)))
                 .setUuid(new UUID(seed, seq).toString())
                 .setVerdict(dropped ? Verdict.DROPPED : Verdict.FORWARDED)
-                .setType(c.l7() == L7.NONE || dropped ? FlowType.L3_L4 : FlowType.L7)
+                .setType(c.l7() == Conversation.L7.NONE || dropped ? FlowType.L3_L4 : FlowType.L7)
                 .setTrafficDirection(TrafficDirection.EGRESS)
                 .setIsReply(BoolValue.of(reply));
         if (dropped) {
@@ -155,8 +128,8 @@ public final class SyntheticCluster {
         Endpoint.Builder src = endpointOf(source);
         Endpoint.Builder dst = endpointOf(destination);
         // The node that saw the flow: the source pod's, else the destination pod's.
-        String node = source instanceof Pod p ? p.node() : ((Pod) destination).node();
-        if (destination instanceof Peer peer && !peer.dnsName().isEmpty()) {
+        String node = source instanceof SimulatedPod p ? p.node() : ((SimulatedPod) destination).node();
+        if (destination instanceof OutsidePeer peer && !peer.dnsName().isEmpty()) {
             flow.addDestinationNames(peer.dnsName());
         }
         flow.setSource(src).setDestination(dst).setNodeName(node)
@@ -175,64 +148,61 @@ public final class SyntheticCluster {
             }
             flow.setL4(Layer4.newBuilder().setTCP(TCP.newBuilder().setSourcePort(sourcePort).setDestinationPort(c.port()).setFlags(flags)));
         }
-        if (!dropped && c.l7() != L7.NONE) {
-            flow.setL7(layer7(c.l7(), reply));
+        if (!dropped && c.l7() != Conversation.L7.NONE) {
+            flow.setL7(layer7(c, reply));
         }
         return flow.build();
     }
 
-    private Layer7 layer7(L7 kind, boolean reply) {
+    private Layer7 layer7(Conversation c, boolean reply) {
         Layer7.Builder l7 = Layer7.newBuilder().setType(reply ? L7FlowType.RESPONSE : L7FlowType.REQUEST);
         if (reply) {
             l7.setLatencyNs(200_000L + random.nextInt(40_000_000));
         }
-        if (kind == L7.HTTP) {
+        if (c.l7() == Conversation.L7.HTTP) {
             int r = random.nextInt(100);
             int code = r < 90 ? 200 : r < 95 ? 404 : r < 98 ? 503 : 500;
-            l7.setHttp(HTTP.newBuilder().setMethod(r % 3 == 0 ? "POST" : "GET").setUrl("/api/v1/items").setProtocol("HTTP/1.1")
+            l7.setHttp(HTTP.newBuilder().setMethod(r % 3 == 0 ? "POST" : "GET").setUrl(c.l7Name()).setProtocol("HTTP/1.1")
                     .setCode(reply ? code : 0));
         } else {
             boolean nx = random.nextInt(20) == 0;
-            l7.setDns(DNS.newBuilder().setQuery(nx ? "missing.shop.svc.cluster.local." : "cart.shop.svc.cluster.local.")
+            String name = c.l7Name();
+            l7.setDns(DNS.newBuilder().setQuery(nx ? "missing" + name.substring(name.indexOf('.')) : name)
                     .setRcode(reply && nx ? 3 : 0).addQtypes("A"));
         }
         return l7.build();
     }
 
-    private Conversation pick() {
-        int r = random.nextInt(totalWeight);
-        for (Conversation c : conversations) {
-            r -= c.weight();
-            if (r < 0) {
-                return c;
-            }
+    private Conversation pick(long seq) {
+        List<Conversation> all = layout.conversations();
+        if (layout.visitsEveryConversation() && seq % 2 == 0) {
+            Conversation c = all.get(turn);
+            turn = (turn + 1) % all.size();
+            return c;
         }
-        return conversations.get(conversations.size() - 1);
+        int r = random.nextInt(cumulativeWeights[cumulativeWeights.length - 1]);
+        // The first conversation whose running total of weights exceeds r: a draw by weight.
+        int i = Arrays.binarySearch(cumulativeWeights, r + 1);
+        return all.get(i >= 0 ? i : -i - 1);
     }
 
-    private Object resolve(Object endpoint) {
-        return endpoint instanceof String s ? podOf(s) : endpoint;
+    private Object resolve(Party party) {
+        if (party instanceof Party.OfWorkload w) {
+            List<SimulatedPod> candidates = podsByWorkload.get(w.workload());
+            return candidates.get(random.nextInt(candidates.size()));
+        }
+        return party;
     }
 
     private static Endpoint.Builder endpointOf(Object endpoint) {
-        return endpoint instanceof Pod p ? endpoint(p) : peerEndpoint((Peer) endpoint);
+        return endpoint instanceof SimulatedPod p ? endpoint(p) : peerEndpoint((OutsidePeer) endpoint);
     }
 
     private static String ipOf(Object endpoint) {
-        return endpoint instanceof Pod p ? p.ip() : ((Peer) endpoint).ip();
+        return endpoint instanceof SimulatedPod p ? p.ip() : ((OutsidePeer) endpoint).ip();
     }
 
-    private Pod podOf(String nsAndWorkload) {
-        List<Pod> candidates = new ArrayList<>();
-        for (Pod p : pods) {
-            if ((p.namespace() + "/" + p.workloadName()).equals(nsAndWorkload)) {
-                candidates.add(p);
-            }
-        }
-        return candidates.get(random.nextInt(candidates.size()));
-    }
-
-    private static Endpoint.Builder endpoint(Pod p) {
+    private static Endpoint.Builder endpoint(SimulatedPod p) {
         return Endpoint.newBuilder()
                 .setIdentity(p.identity())
                 .setNamespace(p.namespace())
@@ -242,7 +212,7 @@ public final class SyntheticCluster {
                 .addWorkloads(Workload.newBuilder().setKind(p.workloadKind()).setName(p.workloadName()));
     }
 
-    private static Endpoint.Builder peerEndpoint(Peer peer) {
+    private static Endpoint.Builder peerEndpoint(OutsidePeer peer) {
         return Endpoint.newBuilder().setIdentity(peer.identity()).addLabels(peer.reservedLabel());
     }
 }

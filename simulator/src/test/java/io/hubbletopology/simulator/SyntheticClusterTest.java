@@ -2,7 +2,9 @@ package io.hubbletopology.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +29,27 @@ class SyntheticClusterTest {
     void theSameSeedGivesTheSameFlows() {
         assertThat(flows(7, 500)).isEqualTo(flows(7, 500));
         assertThat(flows(7, 500)).isNotEqualTo(flows(8, 500));
+    }
+
+    /**
+     * The demo's cluster is what it was before clusters could be generated: SHA-256 of the serialised first 20,000
+     * flows (times 1 s apart), computed with the SyntheticCluster of commit bd66a37. The deploy tests (ExpectedTopology,
+     * LiveMapBrowserIT) and the page's screenshots know this cluster by name.
+     */
+    @Test
+    void theDemoClusterIsUnchangedByTheGenerator() throws Exception {
+        assertThat(digest(new SyntheticCluster(42))).isEqualTo("c713e5992ee3457ccb43d146c89a08fdd4b29f87008f72037125c3ae85611ac6");
+        assertThat(digest(new SyntheticCluster(3, SyntheticCluster.DEFAULT_WORKLOADS)))
+                .isEqualTo("e8ac687e8511a97d1160287308f39d905571f6bd6f3268d44392c42af3883b0f");
+        assertThat(new SyntheticCluster(42).naturalFlowsPerSecond()).isEqualTo(200.0);
+    }
+
+    private static String digest(SyntheticCluster cluster) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (int i = 0; i < 20_000; i++) {
+            sha.update(cluster.next(1_000_000_000L * i).toByteArray());
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     @Test
