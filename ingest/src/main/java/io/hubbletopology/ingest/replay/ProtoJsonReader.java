@@ -19,6 +19,7 @@ import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.DoubleValue;
 import com.google.protobuf.FloatValue;
+import com.google.protobuf.GeneratedMessage;
 import com.google.protobuf.Int32Value;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.Message;
@@ -151,6 +152,12 @@ final class ProtoJsonReader {
             if (token == JsonToken.VALUE_NULL) {
                 continue;
             }
+            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && wellKnown.get(field.getMessageType()) == WellKnown.NONE
+                    && builder instanceof GeneratedMessage.Builder<?>) {
+                // Filled in place rather than built apart and copied in.
+                readNested(parser, token, builder.getFieldBuilder(field), field, depth);
+                continue;
+            }
             Object value = value(parser, token, builder, field, depth);
             if (value != null) {
                 builder.setField(field, value);
@@ -200,15 +207,20 @@ final class ProtoJsonReader {
             }
             return special.read(parser, token, field);
         }
+        Message.Builder inner = builder.newBuilderForField(field);
+        readNested(parser, token, inner, field, depth);
+        return inner.build();
+    }
+
+    private void readNested(JsonParser parser, JsonToken token, Message.Builder inner, FieldDescriptor field, int depth)
+            throws IOException, MalformedLineException {
         if (token != JsonToken.START_OBJECT) {
             throw new MalformedLineException("field " + field.getFullName() + " expects an object, found " + describe(token));
         }
         if (depth >= MAX_DEPTH) {
             throw new MalformedLineException("messages nested deeper than " + MAX_DEPTH);
         }
-        Message.Builder inner = builder.newBuilderForField(field);
-        readMessage(parser, inner, type, depth + 1);
-        return inner.build();
+        readMessage(parser, inner, field.getMessageType(), depth + 1);
     }
 
     static String describe(JsonToken token) {

@@ -23,7 +23,6 @@ import io.hubbletopology.ingest.health.IngestMetrics;
 import io.hubbletopology.ingest.hubble.FlowRecords;
 import io.hubbletopology.ingest.hubble.FlowSink;
 import io.hubbletopology.ingest.hubble.LostEvents;
-import io.hubbletopology.flowfilter.FlowFilterMatcher;
 import io.hubbletopology.records.LostEventsRecord;
 
 /**
@@ -47,8 +46,7 @@ public final class ReplaySource {
 
     private final String name;
     private final InputStream input;
-    private final List<FlowFilter> whitelist;
-    private final List<FlowFilter> blacklist;
+    private final FlowFilterMatcher filters;
     private final String fallbackNode;
     private final FlowSink flows;
     private final Consumer<LostEventsRecord> lost;
@@ -63,8 +61,8 @@ public final class ReplaySource {
                         String fallbackNode, FlowSink flows, Consumer<LostEventsRecord> lost, IngestMetrics metrics) {
         this.name = name;
         this.input = input;
-        this.whitelist = List.copyOf(whitelist);
-        this.blacklist = List.copyOf(blacklist);
+        // Compiled once: compiling them for every flow cost more than parsing the line.
+        this.filters = FlowFilterMatcher.of(whitelist, blacklist);
         this.fallbackNode = fallbackNode;
         this.flows = flows;
         this.lost = lost;
@@ -148,7 +146,7 @@ public final class ReplaySource {
                 switch (response.getResponseTypesCase()) {
                     case FLOW -> {
                         metrics.flowsRead().increment();
-                        if (FlowFilterMatcher.keep(response.getFlow(), whitelist, blacklist)) {
+                        if (filters.test(response.getFlow())) {
                             flows.accept(FlowRecords.fromHubble(response.getFlow(), node));
                             flowCount++;
                         } else {
