@@ -27,7 +27,7 @@ class LiveFeedLatencyIT {
     private static final Duration GAP = Duration.ofMillis(250);
 
     @Test
-    @Timeout(240)
+    @Timeout(480)
     void aReplayedFlowReachesTheLiveMapWellWithinTheCommitInterval(@TempDir Path dir) throws Exception {
         TopicNames topics = TopicNames.defaults();
         ProbeArrivals arrivals = new ProbeArrivals();

@@ -51,10 +51,10 @@ final class ReplayPipeline implements AutoCloseable {
         return "ws://127.0.0.1:" + apiPort + "/ws/topology";
     }
 
-    /** Waits (at most two minutes) until the processor answers ready: its topics exist and its tasks run. */
+    /** Waits (at most four minutes: a loaded machine starts JVMs slowly) until the processor answers ready: its topics exist and its tasks run. */
     private void awaitReady() throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (System.nanoTime() < deadline) {
             for (JarProcess role : roles) {
                 if (!role.alive()) {
@@ -72,7 +72,7 @@ final class ReplayPipeline implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("the processor was not ready within 2 minutes");
+        throw new IllegalStateException("the processor was not ready within 4 minutes");
     }
 
     private static int freePort() throws IOException {

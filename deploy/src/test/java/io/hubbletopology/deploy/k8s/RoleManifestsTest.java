@@ -258,7 +258,7 @@ class RoleManifestsTest {
                 .collect(Collectors.toMap(t -> t.spec().topicName(), t -> t));
         TopicNames names = TopicNames.defaults();
         assertThat(topics.keySet()).containsExactlyInAnyOrder(names.flows(), names.links(), names.lostEvents(),
-                names.deadLetter(), names.edgeUpdates(), names.linkChanges(), names.workloadChanges());
+                names.deadLetter(), names.edgeUpdates(), names.linkChanges(), names.workloadChanges(), names.live());
         for (String compacted : List.of(names.links(), names.linkChanges(), names.workloadChanges())) {
             assertThat(topics.get(compacted).spec().config()).as(compacted).containsEntry("cleanup.policy", "compact");
         }
