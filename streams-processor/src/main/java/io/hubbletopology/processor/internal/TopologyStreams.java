@@ -8,7 +8,6 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -17,11 +16,13 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
 
 import io.hubbletopology.processor.ProcessingCounters;
 import io.hubbletopology.processor.ProcessorConfig;
@@ -37,8 +38,9 @@ import io.hubbletopology.records.FlowRecord;
  * <ul>
  *   <li>Flows (keyed by their edge by the ingest, so edges aggregate without repartitioning; record time =
  *       Hubble time, so windows are event-time windows) are checked ({@link FlowCheck}), late ones counted
- *       and left out ({@link LateFlowFilter}), and summed per edge and tumbling window into the
- *       {@value #EDGES_STORE} store; every change goes to the edge updates topic.</li>
+ *       and left out ({@link LateFlowFilter}), and summed per edge and tumbling window in memory
+ *       ({@link EdgeWindows}); at each commit the changed windows go to the {@value #EDGES_STORE} store and
+ *       the edge updates topic, once each.</li>
  *   <li>The same flows name the workloads they came from and went to ({@link WorkloadSightings}); the
  *       sightings, repartitioned by workload id, build the {@value #WORKLOADS_STORE} inventory; every change
  *       goes to the workload changes topic.</li>
@@ -51,6 +53,8 @@ public final class TopologyStreams {
     public static final String EDGES_STORE = "edges";
     public static final String LINKS_STORE = "links";
     public static final String WORKLOADS_STORE = "workloads";
+    /** The in-memory store through which each task's commit flushes the pending edge figures ({@link CommitHook}). */
+    static final String EDGE_COMMITS = "edge-commits";
     /** Names the repartition topic of workload sightings: {@code <application id>-workload-sightings-repartition}. */
     public static final String WORKLOAD_SIGHTINGS = "workload-sightings";
 
@@ -69,21 +73,25 @@ public final class TopologyStreams {
     }
 
     private static void edges(ProcessorConfig config, ProcessingCounters counters, KStream<String, FlowRecord> flows) {
-        flows.processValues(() -> new LateFlowFilter(config.windowSize(), config.windowGrace(), counters), Named.as("late-flows"))
-                .groupByKey(Grouped.with(Serdes.String(), ProtoSerde.flows()))
-                .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
-                .aggregate(EdgeFigures::empty, (edge, flow, figures) -> EdgeFigures.add(figures, flow), Named.as("edge-figures"),
-                        Materialized.<String, EdgeTally, WindowStore<Bytes, byte[]>>as(EDGES_STORE)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(EdgeTally.serde())
-                                .withRetention(config.windowRetention()))
-                .toStream(Named.as("edge-changes"))
-                .filter((window, figures) -> figures != null, Named.as("edge-present"))
-                .map((window, figures) -> {
-                    EdgeUpdate update = EdgeUpdate.of(window.window().startTime(), window.window().endTime(),
-                            EdgeFigures.stats(figures));
-                    return KeyValue.pair(EdgeUpdate.topicKey(window.key(), window.window().start()), update);
-                }, Named.as("edge-updates"))
+        // No record cache in front of the store: EdgeWindows is the cache, in object form, flushed at each commit.
+        StoreBuilder<TimestampedWindowStore<String, EdgeTally>> store = Stores.timestampedWindowStoreBuilder(
+                        Stores.persistentTimestampedWindowStore(EDGES_STORE, config.windowRetention(), config.windowSize(), false),
+                        Serdes.String(), EdgeTally.serde())
+                .withCachingDisabled();
+        StoreBuilder<CommitHook> hook = CommitHook.builder(EDGE_COMMITS);
+        ProcessorSupplier<String, FlowRecord, String, EdgeUpdate> figures = new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, FlowRecord, String, EdgeUpdate> get() {
+                return new EdgeWindows(config.windowSize().toMillis(),
+                        new LateFlowFilter(config.windowSize(), config.windowGrace(), counters), EDGES_STORE, EDGE_COMMITS);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(store, hook);
+            }
+        };
+        flows.process(figures, Named.as("edge-figures"))
                 .to(config.topics().edgeUpdates(), Produced.with(Serdes.String(), new JsonSerde<>(EdgeUpdate.class))
                         .withStreamPartitioner(new ByEdge())
                         .withName("edge-updates-out"));
