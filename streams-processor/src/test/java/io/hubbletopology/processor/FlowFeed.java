@@ -89,6 +89,7 @@ final class FlowFeed {
         private final Map<String, EdgeUpdate> latest = new HashMap<>();
         private final Map<String, Integer> partitionOfEdge = new HashMap<>();
         private boolean edgesInOnePartition = true;
+        private long updates;
 
         EdgeTotals(String bootstrap, String topic) {
             Properties p = new Properties();
@@ -118,6 +119,7 @@ final class FlowFeed {
             try {
                 EdgeUpdate update = OutputJson.MAPPER.readValue(r.value(), EdgeUpdate.class);
                 latest.put(r.key(), update);
+                updates++;
                 Integer before = partitionOfEdge.putIfAbsent(update.stats().edgeKey(), r.partition());
                 edgesInOnePartition &= before == null || before == r.partition();
             } catch (Exception e) {
@@ -127,6 +129,11 @@ final class FlowFeed {
 
         Map<String, EdgeUpdate> latest() {
             return latest;
+        }
+
+        /** How many updates were read, the superseded ones included. */
+        long updates() {
+            return updates;
         }
 
         boolean edgesInOnePartition() {

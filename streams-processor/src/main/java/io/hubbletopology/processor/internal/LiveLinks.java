@@ -15,7 +15,7 @@ import io.hubbletopology.processor.output.LinkState;
 /**
  * The live view of one task's links: the latest state of each link that changed, sent to the {@link LiveSink}
  * when the live interval has passed since the last send (on the next state, or by a wall-clock punctuation), so a
- * link change reaches live clients without waiting for a commit, as {@link LiveEdges} does for edges. A link state
+ * link change reaches live clients without waiting for a commit, as {@link EdgeWindows} does for edges. A link state
  * is whole, so only the changed ones are held, at most {@value #MAX_STATES} (then they are sent at once).
  */
 final class LiveLinks extends ContextualFixedKeyProcessor<String, LinkState, LinkState> {

@@ -4,7 +4,7 @@ import io.hubbletopology.processor.output.EdgeUpdate;
 import io.hubbletopology.processor.output.LinkState;
 
 /**
- * Where the live views ({@link LiveEdges}, {@link LiveLinks}) hand the provisional states of what changed: the
+ * Where the live views ({@link EdgeWindows}, {@link LiveLinks}) hand the provisional states of what changed: the
  * live topic ({@link LivePublisher}), or a list in tests. Called on a stream thread; must not block for long.
  */
 public interface LiveSink {

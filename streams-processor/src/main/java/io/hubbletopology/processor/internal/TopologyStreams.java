@@ -8,7 +8,6 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -17,11 +16,13 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
 
 import io.hubbletopology.processor.ProcessingCounters;
 import io.hubbletopology.processor.ProcessorConfig;
@@ -37,10 +38,10 @@ import io.hubbletopology.records.FlowRecord;
  * <ul>
  *   <li>Flows (keyed by their edge by the ingest, so edges aggregate without repartitioning; record time =
  *       Hubble time, so windows are event-time windows) are checked ({@link FlowCheck}), late ones counted
- *       and left out ({@link LateFlowFilter}), and summed per edge and tumbling window into the
- *       {@value #EDGES_STORE} store; every change goes to the edge updates topic, at most once per commit
- *       (Kafka Streams' cache). Right before the aggregation, the live view ({@link LiveEdges}) keeps the edges'
- *       provisional figures and sends those that changed every live interval to the live topic.</li>
+ *       and left out ({@link LateFlowFilter}), and summed per edge and tumbling window in memory
+ *       ({@link EdgeWindows}); at each commit the changed windows go to the {@value #EDGES_STORE} store and
+ *       the edge updates topic, once each, and every live interval the windows that changed go to the live
+ *       topic as provisional states.</li>
  *   <li>The same flows name the workloads they came from and went to ({@link WorkloadSightings}); the
  *       sightings, repartitioned by workload id, build the {@value #WORKLOADS_STORE} inventory; every change
  *       goes to the workload changes topic.</li>
@@ -54,9 +55,10 @@ public final class TopologyStreams {
     public static final String EDGES_STORE = "edges";
     public static final String LINKS_STORE = "links";
     public static final String WORKLOADS_STORE = "workloads";
+    /** The in-memory store through which each task's commit flushes the pending edge figures ({@link CommitHook}). */
+    static final String EDGE_COMMITS = "edge-commits";
     /** Names the repartition topic of workload sightings: {@code <application id>-workload-sightings-repartition}. */
     public static final String WORKLOAD_SIGHTINGS = "workload-sightings";
-    private static final String LIVE_EDGES = "live-edges";
 
     private TopologyStreams() {
     }
@@ -66,7 +68,7 @@ public final class TopologyStreams {
         return build(config, counters, LiveSink.DISCARD);
     }
 
-    /** The topology whose live views ({@link LiveEdges}, {@link LiveLinks}) hand their states to {@code live}. */
+    /** The topology whose live views ({@link EdgeWindows}, {@link LiveLinks}) hand their states to {@code live}. */
     public static Topology build(ProcessorConfig config, ProcessingCounters counters, LiveSink live) {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, FlowRecord> flows = builder
@@ -75,31 +77,30 @@ public final class TopologyStreams {
         edges(config, counters, live, flows);
         workloads(config, flows);
         links(config, live, builder);
-        Topology topology = builder.build();
-        // The live view runs before the aggregation that adds the store, so it is connected to the store once built.
-        topology.connectProcessorAndStateStores(LIVE_EDGES, EDGES_STORE);
-        return topology;
+        return builder.build();
     }
 
     private static void edges(ProcessorConfig config, ProcessingCounters counters, LiveSink live, KStream<String, FlowRecord> flows) {
-        flows.processValues(() -> new LateFlowFilter(config.windowSize(), config.windowGrace(), counters), Named.as("late-flows"))
-                // Before the aggregation: sees what it counts, and reads the store before the flow is added.
-                .processValues(() -> new LiveEdges(config.windowSize(), config.windowGrace(), config.liveInterval(), live),
-                        Named.as(LIVE_EDGES))
-                .groupByKey(Grouped.with(Serdes.String(), ProtoSerde.flows()))
-                .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
-                .aggregate(EdgeFigures::empty, (edge, flow, figures) -> EdgeFigures.add(figures, flow), Named.as("edge-figures"),
-                        Materialized.<String, EdgeTally, WindowStore<Bytes, byte[]>>as(EDGES_STORE)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(EdgeTally.serde())
-                                .withRetention(config.windowRetention()))
-                .toStream(Named.as("edge-changes"))
-                .filter((window, figures) -> figures != null, Named.as("edge-present"))
-                .map((window, figures) -> {
-                    EdgeUpdate update = EdgeUpdate.of(window.window().startTime(), window.window().endTime(),
-                            EdgeFigures.stats(figures));
-                    return KeyValue.pair(EdgeUpdate.topicKey(window.key(), window.window().start()), update);
-                }, Named.as("edge-updates"))
+        // No record cache in front of the store: EdgeWindows is the cache, in object form, flushed at each commit.
+        StoreBuilder<TimestampedWindowStore<String, EdgeTally>> store = Stores.timestampedWindowStoreBuilder(
+                        Stores.persistentTimestampedWindowStore(EDGES_STORE, config.windowRetention(), config.windowSize(), false),
+                        Serdes.String(), EdgeTally.serde())
+                .withCachingDisabled();
+        StoreBuilder<CommitHook> hook = CommitHook.builder(EDGE_COMMITS);
+        ProcessorSupplier<String, FlowRecord, String, EdgeUpdate> figures = new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, FlowRecord, String, EdgeUpdate> get() {
+                return new EdgeWindows(config.windowSize(), config.windowGrace(),
+                        new LateFlowFilter(config.windowSize(), config.windowGrace(), counters), EDGES_STORE, EDGE_COMMITS,
+                        config.liveInterval(), live);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(store, hook);
+            }
+        };
+        flows.process(figures, Named.as("edge-figures"))
                 .to(config.topics().edgeUpdates(), Produced.with(Serdes.String(), new JsonSerde<>(EdgeUpdate.class))
                         .withStreamPartitioner(new ByEdge())
                         .withName("edge-updates-out"));
