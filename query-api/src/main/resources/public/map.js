@@ -17,6 +17,7 @@
   let redrawDue = false;        // a namespace crossed the collapse size: everything is drawn again once, at commit
   const dirtyAggregates = new Map(); // aggregate id -> [source, target], recomputed once per commit
   const dirtyCounts = new Set();     // collapsed namespaces whose count label changed
+  const pending = new Map();         // element id -> JSON of an element not drawn yet: one cy.add per commit
   let haystack = false;
   let bounds = null;            // the extent of the last layout
 
@@ -95,18 +96,37 @@
     return ns + '\n' + members.get(ns).size + ' workloads';
   }
 
+  function exists(id) {
+    return pending.has(id) || cy.getElementById(id).nonempty();
+  }
+
+  /** Sets an element's data and classes, drawn or still pending; a new one is drawn at the next commit. */
+  function put(group, data, classes) {
+    const waiting = pending.get(data.id);
+    if (waiting) {
+      waiting.data = data;
+      waiting.classes = classes;
+      return;
+    }
+    const el = cy.getElementById(data.id);
+    if (el.empty()) {
+      pending.set(data.id, { group: group, data: data, classes: classes });
+    } else {
+      el.data(data);
+      el.classes(classes);
+    }
+  }
+
   function drawNode(id) {
     const ns = nodeNamespace.get(id);
-    if (cy.getElementById(id).nonempty()) return;
+    if (exists(id)) return;
     if (ns === '') {
-      cy.add({ group: 'nodes', data: { id: id, label: nodeParts(id).label }, classes: 'outside' });
+      put('nodes', { id: id, label: nodeParts(id).label }, 'outside');
       return;
     }
     const parent = 'ns:' + ns;
-    if (cy.getElementById(parent).empty()) {
-      cy.add({ group: 'nodes', data: { id: parent, label: ns, namespace: ns }, classes: 'namespace' });
-    }
-    cy.add({ group: 'nodes', data: { id: id, label: nodeParts(id).label, parent: parent } });
+    if (!exists(parent)) put('nodes', { id: parent, label: ns, namespace: ns }, 'namespace');
+    put('nodes', { id: id, label: nodeParts(id).label, parent: parent }, '');
   }
 
   function edgeData(id, source, target, flows, st) {
@@ -122,10 +142,8 @@
   function drawEdge(m) {
     const source = drawnNode(m.src), target = drawnNode(m.dst);
     if (source === m.src && target === m.dst) {
-      const el = cy.getElementById(m.id);
-      const data = edgeData(m.id, source, target, m.e.flows || 0, m.state);
-      if (el.nonempty()) el.data(data); else cy.add({ group: 'edges', data: data });
-      cy.getElementById(m.id).classes([m.state === 'dropped' ? 'dropped' : '', m.mark].join(' ').trim());
+      put('edges', edgeData(m.id, source, target, m.e.flows || 0, m.state),
+        [m.state === 'dropped' ? 'dropped' : '', m.mark].join(' ').trim());
       return;
     }
     if (source === target) return;   // inside one collapsed namespace: its count says it
@@ -144,10 +162,7 @@
       st = combinedState(st, m.state);
       if (m.mark === 'new' || (m.mark === 'gone' && mark === '')) mark = m.mark;
     }
-    const data = edgeData(id, source, target, flows, st);
-    const el = cy.getElementById(id);
-    if (el.nonempty()) el.data(data); else cy.add({ group: 'edges', data: data });
-    cy.getElementById(id).classes([st === 'dropped' ? 'dropped' : '', mark].join(' ').trim());
+    put('edges', edgeData(id, source, target, flows, st), [st === 'dropped' ? 'dropped' : '', mark].join(' ').trim());
   }
 
   /** Applies one edge (EdgeStats or EdgeUpdate, as the feed or REST sent it); call inside cy.batch. */
@@ -161,10 +176,6 @@
     if (!redrawDue) drawEdge(m);
   }
 
-  function removeEdge(id) {
-    edges.delete(id);
-    cy.getElementById(id).remove();
-  }
 
   function redrawAll() {
     redrawDue = false;
@@ -172,17 +183,16 @@
     // Removed outside any batch: an element removed and added again under the same id inside one batch is
     // drawn with cytoscape's default style.
     cy.elements().remove();
-    cy.batch(function () {
-      aggregates.clear();
-      for (const [ns, ids] of members) {
-        if (isCollapsed(ns)) {
-          cy.add({ group: 'nodes', data: { id: 'ns:' + ns, label: collapsedLabel(ns), namespace: ns }, classes: 'collapsed' });
-        } else {
-          for (const id of ids) drawNode(id);
-        }
+    pending.clear();
+    aggregates.clear();
+    for (const [ns, ids] of members) {
+      if (isCollapsed(ns)) {
+        put('nodes', { id: 'ns:' + ns, label: collapsedLabel(ns), namespace: ns }, 'collapsed');
+      } else {
+        for (const id of ids) drawNode(id);
       }
-      for (const m of edges.values()) drawEdge(m);
-    });
+    }
+    for (const m of edges.values()) drawEdge(m);
     structureChanged = true;
   }
 
@@ -192,8 +202,10 @@
     cy.batch(function () {
       for (const [id, ends] of dirtyAggregates) redrawAggregate(id, ends[0], ends[1]);
       dirtyAggregates.clear();
-      for (const ns of dirtyCounts) cy.getElementById('ns:' + ns).data('label', collapsedLabel(ns));
+      for (const ns of dirtyCounts) put('nodes', { id: 'ns:' + ns, label: collapsedLabel(ns), namespace: ns }, 'collapsed');
       dirtyCounts.clear();
+      if (pending.size > 0) cy.add(Array.from(pending.values()));
+      pending.clear();
       layout();
     });
   }
@@ -269,6 +281,7 @@
     aggregates.clear();
     dirtyAggregates.clear();
     dirtyCounts.clear();
+    pending.clear();
     redrawDue = false;
     cy.elements().remove();
     structureChanged = true;
@@ -301,7 +314,6 @@
     nodeParts: nodeParts,
     edgeId: edgeId,
     putEdge: putEdge,
-    removeEdge: removeEdge,
     commit: commit,
     fit: fit,
     clear: clear,

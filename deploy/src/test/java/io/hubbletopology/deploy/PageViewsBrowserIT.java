@@ -1,0 +1,251 @@
+package io.hubbletopology.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WindowType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The page's views in real headless Chromium against one simulated cluster: the range control (a REST range,
+ * then live again), compare, the edge panel, the workload panel, the drops view and a shared URL.
+ */
+@Timeout(120)
+class PageViewsBrowserIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String FRONTEND = "shop/deployment/frontend";
+
+    @TempDir
+    static Path dir;
+    private static PageStack stack;
+    private static WebDriver browser;
+    private static Instant started;
+
+    @BeforeAll
+    static void start() throws Exception {
+        PageStack.assumeChromium();
+        started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        stack = PageStack.start("page-views-it", dir);
+        browser = PageStack.chromium();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void switchingToAnHourShowsTheRestAnswerAndLiveResumesUpdates() throws Exception {
+        open("");
+        await().atMost(WAIT).until(() -> text("#connection").equals("connected") && stat("updatesApplied") > 0);
+
+        choose("range", "1h");
+        await().atMost(WAIT).until(() -> "1h".equals(stats().get("range")) && text("#connection").equals("paused")
+                && Boolean.TRUE.equals(stats().get("snapshot")));
+        Set<String> rest = edgeIds(Http.get(stack.page() + "api/v1/topology?last=1h").body());
+        await().atMost(WAIT).until(() -> mapEdgeIds().equals(rest) || mapEdgeIds().equals(
+                edgeIds(Http.get(stack.page() + "api/v1/topology?last=1h").body())));
+        assertThat(browser.getCurrentUrl()).contains("range=1h");
+        long pausedAt = stat("updatesApplied");
+
+        choose("range", "live");
+        await().atMost(WAIT).until(() -> text("#connection").equals("connected") && stat("updatesApplied") > pausedAt + 20);
+        assertThat(stats().get("range")).isEqualTo("live");
+        assertThat(browser.getCurrentUrl()).doesNotContain("range=");
+    }
+
+    @Test
+    void compareMarksTheEdgesNewSinceTheRangeBefore() throws Exception {
+        // The range before this one ends before the cluster started: every edge of this range is new.
+        Instant from = started.minusSeconds(60);
+        open("?range=custom&from=" + from + "&to=" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "&compare=1");
+        await().atMost(WAIT).until(() -> browser.findElement(By.id("changes-panel")).isDisplayed()
+                && !PageStack.texts(browser, "#changes tbody tr td:first-child").isEmpty());
+        Object marked = js("return window.hubbleTopology.cy.getElementById(arguments[0]).hasClass('new');", PageStack.DROPPED_EDGE);
+        assertThat(marked).isEqualTo(true);
+        List<String> changes = PageStack.texts(browser, "#changes tbody tr td:first-child");
+        assertThat(changes).isNotEmpty().allSatisfy(c -> assertThat(c).isEqualTo("new"));
+        assertThat(changes).hasSize(((Number) stats().get("edges")).intValue());
+        assertThat(text("#changes-status")).contains(changes.size() + " new, 0 gone");
+    }
+
+    @Test
+    void clickingAnEdgeChartsItsSeriesAndListsItsFlowsFromTheHistory() throws Exception {
+        open("?range=1h");
+        awaitDrawn();
+        PageStack.clickOnMap(browser, PageStack.DROPPED_EDGE);
+        await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector("#edge-chart .uplot canvas")).isEmpty()
+                && !browser.findElements(By.cssSelector("#edge-flows tbody tr")).isEmpty());
+        int windows = Integer.parseInt(text("#edge-note").split(" ")[0]);
+        int restWindows = Http.get(stack.page() + "api/v1/edges?src=" + FRONTEND + "&dst=data/statefulset/postgres&port=5432&last=1h")
+                .body().path("windows").size();
+        assertThat(windows).isPositive().isBetween(restWindows - 1, restWindows);
+        assertThat(PageStack.texts(browser, "#edge-figures tbody td")).contains("drop reasons").anySatisfy(t -> assertThat(t).contains("POLICY_DENIED"));
+        assertThat(PageStack.texts(browser, "#edge-flows tbody tr td:nth-child(4)")).allSatisfy(t -> assertThat(t).startsWith("DROPPED"));
+
+        String link = browser.findElement(By.id("edge-flows-link")).getAttribute("href");
+        assertThat(query(link)).containsEntry("src", FRONTEND).containsEntry("dst", "data/statefulset/postgres")
+                .containsEntry("protocol", "tcp").containsEntry("port", "5432").containsEntry("since", "1h");
+        JsonNode flows = Http.get(link).body().path("flows");
+        assertThat(flows).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.path("source").path("id").asText()).isEqualTo(FRONTEND);
+            assertThat(f.path("destination").path("id").asText()).isEqualTo("data/statefulset/postgres");
+        });
+        assertThat(browser.getCurrentUrl()).contains("edge=" + URLEncoder.encode(PageStack.DROPPED_EDGE, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void clickingAWorkloadShowsItsLabelsPodsEdgesAndDrops() throws Exception {
+        open("?range=1h");
+        awaitDrawn();
+        PageStack.clickOnMap(browser, FRONTEND);
+        await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector("#workload-pods li")).isEmpty());
+        assertThat(PageStack.texts(browser, "#workload-labels tbody td")).containsSequence("app", "frontend");
+        assertThat(PageStack.texts(browser, "#workload-pods li")).allSatisfy(p -> assertThat(p).startsWith("frontend-"));
+        assertThat(PageStack.texts(browser, "#workload-out tbody tr td:first-child")).contains("postgres", "cart");
+        assertThat(PageStack.texts(browser, "#workload-in tbody tr td:first-child")).isNotEmpty();
+        assertThat(PageStack.texts(browser, "#workload-drops tbody tr td:first-child")).contains("POLICY_DENIED");
+    }
+
+    @Test
+    void theDropsViewListsADroppedEdgesReasonOneClickFromItsFlows() throws Exception {
+        open("?range=1h");
+        awaitDrawn();
+        browser.findElement(By.id("drops-toggle")).click();
+        By row = By.cssSelector("#drops tbody tr[data-reason='POLICY_DENIED'][data-edge='" + PageStack.DROPPED_EDGE + "']");
+        await().atMost(WAIT).until(() -> !browser.findElements(row).isEmpty());
+        assertThat(browser.findElement(row).getText()).contains("frontend \u2192 postgres :5432");
+
+        String window = browser.getWindowHandle();
+        browser.findElement(row).findElement(By.cssSelector("a.drop-flows")).click();
+        try {
+            await().atMost(WAIT).until(() -> browser.getWindowHandles().size() == 2);
+            browser.getWindowHandles().stream().filter(h -> !h.equals(window)).findFirst().ifPresent(h -> browser.switchTo().window(h));
+            await().atMost(WAIT).until(() -> browser.findElement(By.tagName("body")).getText().contains("\"flows\""));
+            JsonNode flows = new ObjectMapper().readTree(browser.findElement(By.tagName("body")).getText()).path("flows");
+            assertThat(flows).isNotEmpty().allSatisfy(f -> {
+                assertThat(f.path("drop_reason").asText()).isEqualTo("POLICY_DENIED");
+                assertThat(f.path("source").path("id").asText()).isEqualTo(FRONTEND);
+            });
+        } finally {
+            if (!browser.getWindowHandle().equals(window)) {
+                browser.close();
+            }
+            browser.switchTo().window(window);
+        }
+    }
+
+    @Test
+    void aSharedUrlOpensTheSameViewInAFreshPage() throws Exception {
+        open("");
+        await().atMost(WAIT).until(() -> Boolean.TRUE.equals(stats().get("snapshot")));
+        choose("range", "6h");
+        choose("namespace", "shop");
+        awaitDrawn();
+        PageStack.clickOnMap(browser, PageStack.DROPPED_EDGE);
+        await().atMost(WAIT).until(() -> browser.getCurrentUrl().contains("edge="));
+        String shared = browser.getCurrentUrl();
+        String title = text("#edge-title");
+
+        String window = browser.getWindowHandle();
+        browser.switchTo().newWindow(WindowType.TAB);
+        try {
+            browser.get(shared);
+            await().atMost(WAIT).until(() -> Boolean.TRUE.equals(stats().get("snapshot")) && !text("#edge-title").isEmpty());
+            assertThat(browser.findElement(By.id("range")).getAttribute("value")).isEqualTo("6h");
+            assertThat(browser.findElement(By.id("namespace")).getAttribute("value")).isEqualTo("shop");
+            assertThat(stats().get("range")).isEqualTo("6h");
+            assertThat(text("#edge-title")).isEqualTo(title);
+            assertThat(browser.findElement(By.id("edge-panel")).isDisplayed()).isTrue();
+            assertThat(mapEdgeIds()).isNotEmpty().allSatisfy(id -> assertThat(id).contains("shop/"));
+        } finally {
+            browser.close();
+            browser.switchTo().window(window);
+        }
+    }
+
+    private static void open(String query) {
+        browser.get(stack.page() + query);
+    }
+
+    /** Picks an option as a user would: the select's value changes and it fires change. */
+    private static void choose(String select, String value) {
+        await().atMost(WAIT).until(() -> PageStack.texts(browser, "#" + select + " option").contains(value));
+        js("const s = document.getElementById(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change'));", select, value);
+    }
+
+    private static void awaitDrawn() {
+        await().atMost(WAIT).until(() -> Boolean.TRUE.equals(stats().get("snapshot"))
+                && ((JavascriptExecutor) browser).executeScript("return window.hubbleTopology.cy.getElementById(arguments[0]).nonempty();",
+                PageStack.DROPPED_EDGE).equals(true));
+    }
+
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stats() {
+        return (Map<String, Object>) js("return window.hubbleTopology.stats();");
+    }
+
+    private static long stat(String name) {
+        return ((Number) stats().get(name)).longValue();
+    }
+
+    private static String text(String css) {
+        return browser.findElement(By.cssSelector(css)).getText();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> mapEdgeIds() {
+        return new HashSet<>((List<String>) js("return window.hubbleTopology.cy.edges().map(e => e.id());"));
+    }
+
+    private static Set<String> edgeIds(JsonNode topology) {
+        Set<String> ids = new HashSet<>();
+        for (JsonNode l : topology.path("links")) {
+            ids.add(l.path("src").asText() + "|" + l.path("dst").asText() + "|" + l.path("protocol").asText() + "|" + l.path("port").asInt());
+        }
+        return ids;
+    }
+
+    private static Map<String, String> query(String url) {
+        Map<String, String> params = new HashMap<>();
+        for (String pair : URI.create(url).getRawQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            params.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        return params;
+    }
+}
