@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.api.observer.ObserverSettings;
 import io.hubbletopology.broker.BrokerSettings;
+import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.deploy.roles.BrokerRole;
 import io.hubbletopology.deploy.roles.DemoSettings;
@@ -39,6 +40,7 @@ public final class DemoCommand extends SettingsCommand<DemoSettings> {
                 SettingFlag.of("--data-dir", DemoSettings.DATA_DIR).label("DIR"),
                 SettingFlag.of("--flows-per-second", SimulatedHubbleSettings.FLOWS_PER_SECOND).label("RATE"),
                 SettingFlag.of("--seed", SimulatedHubbleSettings.SEED).label("SEED"),
+                SettingFlag.of("--workloads", SimulatedHubbleSettings.WORKLOADS).label("N"),
                 SettingFlag.of("--sysfs-root", IngestConfig.SYSFS_ROOT).label("DIR")));
     }
 
@@ -53,10 +55,10 @@ public final class DemoCommand extends SettingsCommand<DemoSettings> {
         boolean temporary = demo.dataDir() == null;
         Path dir = temporary ? temporaryDataDir() : demo.dataDir();
         BrokerRole broker = new BrokerRole(BrokerSettings.loopback(dir.resolve("kafka")));
-        SimulatedHubbleRole hubble = new SimulatedHubbleRole(demo.flowsPerSecond(), demo.seed());
+        SimulatedHubbleRole hubble = new SimulatedHubbleRole(demo.flowsPerSecond(), demo.seed(), demo.workloads());
         ProcessorRole processor = new ProcessorRole(
                 () -> ProcessorConfig.defaults(broker.bootstrapServers(), dir.resolve("state")),
-                new ApiSettings("0.0.0.0", demo.apiPort(), DiscoveryMode.BOTH.label()), ObserverSettings.DEFAULT);
+                new ApiSettings("0.0.0.0", demo.apiPort(), DiscoveryMode.BOTH.label()), observerBesideApi(demo.apiPort()));
         IngestRole ingest = new IngestRole(() -> IngestConfig.of(Map.of(
                 KafkaSettings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers(), IngestConfig.NODE_NAME.name(), "demo-node",
                 IngestConfig.HUBBLE_ADDR.name(), hubble.address(), IngestConfig.SYSFS_ROOT.name(), demo.sysfsRoot().toString(),
@@ -70,6 +72,14 @@ public final class DemoCommand extends SettingsCommand<DemoSettings> {
                 deleteRecursively(dir);
             }
         }
+    }
+
+    /**
+     * The Hubble API on 4245 beside the API on 8080, and moved with --api-port as the processor's is, so that demos
+     * started side by side with their own API ports (tests and benchmarks on one machine) each get one.
+     */
+    private static ObserverSettings observerBesideApi(int apiPort) {
+        return ObserverSettings.from(ConfigValues.of(Map.of(ApiSettings.PORT.name(), String.valueOf(apiPort))));
     }
 
     /** What a new user needs first: the page to open, then the API, the Kafka to point other tools at, how to stop. */

@@ -26,13 +26,14 @@ public final class HubbleSimCommand extends SettingsCommand<SimulatedHubbleSetti
                 SettingFlag.of("--host", SimulatedHubbleSettings.HOST).label("HOST"),
                 SettingFlag.of("--port", SimulatedHubbleSettings.PORT).label("PORT"),
                 SettingFlag.of("--flows-per-second", SimulatedHubbleSettings.FLOWS_PER_SECOND).label("RATE"),
-                SettingFlag.of("--seed", SimulatedHubbleSettings.SEED).label("SEED")));
+                SettingFlag.of("--seed", SimulatedHubbleSettings.SEED).label("SEED"),
+                SettingFlag.of("--workloads", SimulatedHubbleSettings.WORKLOADS).label("N")));
     }
 
     @Override
     protected int run(SimulatedHubbleSettings settings) {
         SimulatedHubbleRole hubble = new SimulatedHubbleRole(settings.host(), settings.port(), settings.flowsPerSecond(),
-                settings.seed());
+                settings.seed(), settings.workloads());
         return new RoleRunner().run(List.of(hubble), () ->
                 System.out.println("Simulated Hubble serving on " + hubble.address() + ". Ctrl-C stops it."));
     }
