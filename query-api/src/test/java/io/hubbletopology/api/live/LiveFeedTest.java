@@ -113,6 +113,24 @@ class LiveFeedTest {
     }
 
     @Test
+    void atTheMemoryBoundTheClientFurthestBehindIsEvictedAndTheLogEmpties() {
+        feed = new LiveFeed(10, 100, Duration.ofSeconds(30), new SimpleMeterRegistry());
+        FakeSession stuck = FakeSession.holding();
+        FakeSession reader = new FakeSession();
+        connect("stuck", stuck, FeedFilter.ALL, List.of());
+        connect("reader", reader, FeedFilter.ALL, List.of());
+        // The stuck client took the first one (in flight): the bound counts the keys after it.
+        for (int e = 0; e < LiveFeed.MAX_KEYS + 2; e++) {
+            feed.publish(edge("edge:" + e, 1, "shop"));
+        }
+
+        await().atMost(WAIT).until(() -> stuck.closeCode() != null);
+        assertThat(stuck.closeReason()).contains("too slow").contains(LiveFeed.MAX_KEYS + " edges and interfaces");
+        await().atMost(WAIT).until(() -> reader.sent().size() == LiveFeed.MAX_KEYS + 2);
+        assertThat(reader.closeCode()).isNull();
+    }
+
+    @Test
     void aFlowTailClientFarBehindSkipsFlowsAndIsToldHowMany() throws Exception {
         feed = LiveFeed.skipping("flows", 10, 20, Duration.ofSeconds(30), new SimpleMeterRegistry());
         FakeSession slow = FakeSession.holding();
