@@ -1,6 +1,10 @@
 package io.hubbletopology.api;
 
+import java.io.IOException;
 import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.javalin.http.Context;
 
@@ -14,6 +18,8 @@ import io.javalin.http.Context;
  * saying it still is.
  */
 final class AnswerResponse {
+
+    private static final Logger log = LoggerFactory.getLogger(AnswerResponse.class);
 
     private AnswerResponse() {
     }
@@ -72,10 +78,20 @@ final class AnswerResponse {
             return;
         }
         if (gzip) {
-            // Set before the body: Javalin then leaves the bytes as they are instead of compressing them again.
+            // Javalin compresses nothing that already says how it is encoded.
             ctx.header("Content-Encoding", "gzip");
         }
-        ctx.status(200).contentType("application/json").result(answer.bytes(gzip));
+        byte[] bytes = answer.bytes(gzip);
+        ctx.status(200).contentType("application/json");
+        ctx.res().setContentLength(bytes.length);
+        try {
+            // One write of the whole array: Jetty hands an array larger than its buffer to the socket as it is,
+            // where a result stream would be copied through that buffer in small pieces for every client.
+            ctx.res().getOutputStream().write(bytes);
+        } catch (IOException e) {
+            // The client went away during the answer: there is no one left to answer, and nothing of ours failed.
+            log.debug("{} {} from {}: the client left during the answer ({})", ctx.method(), ctx.path(), ctx.ip(), e.toString());
+        }
     }
 
     private static double weight(String[] parts) {
