@@ -107,6 +107,7 @@ final class ProtoJsonReader {
 
     /** Merges the JSON object in {@code json} into {@code builder}; the line must hold that one object and nothing else. */
     <B extends Message.Builder> B merge(String json, B builder) throws MalformedLineException {
+        checkUnicodeEscapes(json);
         try (JsonParser parser = JSON.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedLineException("not a JSON object");
@@ -122,6 +123,28 @@ final class ProtoJsonReader {
         } catch (IOException e) {
             throw new MalformedLineException("not JSON: " + e.getMessage());
         }
+    }
+
+    /**
+     * Refuses a backslash-u escape whose four characters are not all ASCII hex digits. Jackson reads only the low byte
+     * of each, so "0", U+2A45, "0", "3" would pass as 0E03 (a fuzz test found it); JSON and JsonFormat refuse it.
+     */
+    private static void checkUnicodeEscapes(String json) throws MalformedLineException {
+        // Each backslash escapes the character after it: stepping by two keeps an escaped backslash before a 'u' apart.
+        for (int i = json.indexOf('\\'); i >= 0 && i + 1 < json.length(); i = json.indexOf('\\', i + 2)) {
+            if (json.charAt(i + 1) != 'u') {
+                continue;
+            }
+            for (int k = i + 2; k < i + 6; k++) {
+                if (k >= json.length() || !asciiHex(json.charAt(k))) {
+                    throw new MalformedLineException("not JSON: a unicode escape without four hex digits at column " + (i + 1));
+                }
+            }
+        }
+    }
+
+    private static boolean asciiHex(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
     /** Reads the fields of an object whose START_OBJECT was just read, up to its END_OBJECT. */
@@ -174,6 +197,9 @@ final class ProtoJsonReader {
             throw new MalformedLineException("field " + field.getFullName() + " is repeated: expected an array, found " + describe(token));
         }
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == null) {
+                throw new MalformedLineException("field " + field.getFullName() + ": the line ends inside its array");
+            }
             Object value = token == JsonToken.VALUE_NULL ? null : value(parser, token, builder, field, depth);
             if (value != null) {
                 builder.addRepeatedField(field, value);
@@ -190,7 +216,7 @@ final class ProtoJsonReader {
             return message(parser, token, builder, field, depth);
         }
         if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-            throw new MalformedLineException("field " + field.getFullName() + " expects a " + field.getType().name().toLowerCase()
+            throw new MalformedLineException("field " + field.getFullName() + " expects a value of type " + field.getType().name().toLowerCase()
                     + ", found " + describe(token));
         }
         return JsonScalars.read(parser, token, field, field.getJavaType() == FieldDescriptor.JavaType.ENUM ? enumNames.get(field.getEnumType()) : null);

@@ -38,7 +38,7 @@ import io.hubbletopology.simulator.SyntheticCluster;
 class ProtoJsonReaderFuzzTest {
 
     private static final long SEED = 14_001;
-    private static final int ITERATIONS = 4_000;
+    private static final int ITERATIONS = 1_500;
     private static final JsonFormat.Parser ORACLE = JsonFormat.parser().ignoringUnknownFields();
     private static final List<JsonFormat.Printer> PRINTERS = List.of(
             JsonFormat.printer().omittingInsignificantWhitespace(),

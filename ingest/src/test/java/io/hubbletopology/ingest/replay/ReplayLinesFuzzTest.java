@@ -18,7 +18,8 @@ import io.hubbletopology.simulator.SyntheticCluster;
 
 /**
  * Seeded fuzzing of the replay line parser: mutations of real {@code hubble observe -o json} lines, and random
- * text. Every line either parses, is blank, or is refused as malformed with a reason; nothing else escapes
+ * text. Every line either parses (as the former JsonFormat parser read it), is blank, or is refused as malformed with a
+ * reason; nothing else escapes
  * (no runtime exception, no stack overflow), so one bad line of a replay file never stops the replay.
  */
 class ReplayLinesFuzzTest {
@@ -36,7 +37,9 @@ class ReplayLinesFuzzTest {
         for (int i = 0; i < ITERATIONS; i++) {
             String line = i % 10 == 0 ? randomText(random) : Mutations.mutate(seeds.get(random.nextInt(seeds.size())), random);
             try {
-                ReplayLines.parse(line);
+                GetFlowsResponse ours = ReplayLines.parse(line);
+                // Never read a line the former JsonFormat parser refused, nor read one otherwise than it did.
+                assertThat(ours).as("iteration %d (seed %d): %s", i, SEED, Mutations.show(line)).isEqualTo(formerParser(line));
                 parsed++;
             } catch (MalformedLineException e) {
                 assertThat(e.getMessage()).as("the reason of a refusal").isNotBlank();
@@ -48,6 +51,14 @@ class ReplayLinesFuzzTest {
         // Both outcomes were exercised: the mutations reach past the first character.
         assertThat(parsed).isGreaterThan(ITERATIONS / 20);
         assertThat(malformed).isGreaterThan(ITERATIONS / 20);
+    }
+
+    private static GetFlowsResponse formerParser(String line) {
+        try {
+            return JsonFormatReplayLines.parse(line);
+        } catch (MalformedLineException e) {
+            throw new AssertionError("JsonFormat refused it: " + e.getMessage());
+        }
     }
 
     private static List<String> seedLines() throws Exception {

@@ -109,7 +109,7 @@ class ReplayLinesMalformedTest {
         lenient.put(good + " {}", "text after the JSON object");
         lenient.put(good + " trailing", "not JSON");
         lenient.put(good.replace("{\"flow\":{", "{\"flow\":{\"uuid\":\"first\","), "appears twice");
-        lenient.put(good.replace("\"verdict\":\"FORWARDED\"", "\"verdict\":[\"FORWARDED\"]"), "expects a enum, found an array");
+        lenient.put(good.replace("\"verdict\":\"FORWARDED\"", "\"verdict\":[\"FORWARDED\"]"), "expects a value of type enum, found an array");
         lenient.put(good.replace("{\"flow\":{", "{/* c */\"flow\":{"), "not JSON");
         lenient.put(good.replace("\"node_name\"", "'node_name'"), "not JSON");
         for (Map.Entry<String, String> line : lenient.entrySet()) {
@@ -117,6 +117,19 @@ class ReplayLinesMalformedTest {
             assertThatThrownBy(() -> ReplayLines.parse(line.getKey())).as(line.getKey())
                     .isInstanceOf(MalformedLineException.class).hasMessageContaining(line.getValue());
         }
+    }
+
+    @Test
+    void aUnicodeEscapeWithANonAsciiCharacterAmongItsDigitsIsRefusedAsJsonFormatRefusesIt() throws Exception {
+        String good = ProtoJsonReaderFuzzTest.captureLines().get(0);
+        // Found by ReplayLinesFuzzTest: Jackson alone reads the low byte of U+2A45 as the hex digit E.
+        String bad = good.replace("\"pod_name\":\"tiefighter\"", "\"pod_name\":\"tie\\u0\u2A4503\"");
+        String escapedBackslash = good.replace("\"pod_name\":\"tiefighter\"", "\"pod_name\":\"tie\\\\u0\u2A4503\"");
+        assertThat(bad).isNotEqualTo(good);
+        assertThatThrownBy(() -> JsonFormatReplayLines.parse(bad)).isInstanceOf(MalformedLineException.class);
+        assertThatThrownBy(() -> ReplayLines.parse(bad)).isInstanceOf(MalformedLineException.class).hasMessageContaining("unicode escape");
+        assertThat(ReplayLines.parse(escapedBackslash)).isEqualTo(JsonFormatReplayLines.parse(escapedBackslash));
+        assertThat(ReplayLines.parse(escapedBackslash).getFlow().getSource().getPodName()).isEqualTo("tie\\u0\u2A4503");
     }
 
     @Test
