@@ -34,7 +34,7 @@ class ExactlyOnceRestartIT {
     private static final int EDGES = 40;
 
     @Test
-    @Timeout(240)
+    @Timeout(360)
     void edgeCountsEqualTheFlowsSentAfterAHardKillAndRestart(@TempDir Path dir) throws Exception {
         Outcome outcome = killAndRestart(dir, true);
         assertThat(outcome.flows()).as("flows counted").isEqualTo(FLOWS);
@@ -48,7 +48,7 @@ class ExactlyOnceRestartIT {
      * The edge windows are published once per commit, not once per flow, with no record cache.
      */
     @Test
-    @Timeout(240)
+    @Timeout(360)
     void atLeastOnceLosesNoFlowAfterAHardKillAndPublishesEachEdgeWindowOncePerCommit(@TempDir Path dir) throws Exception {
         Outcome outcome = killAndRestart(dir, false);
         assertThat(outcome.flows()).as("flows counted").isGreaterThanOrEqualTo(FLOWS);
