@@ -1,6 +1,8 @@
 package io.hubbletopology.api.observer;
 
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.FieldMask;
+import com.google.protobuf.Message;
 import com.google.protobuf.util.FieldMaskUtil;
 
 import io.hubbletopology.flowfilter.InvalidFilterException;
@@ -46,8 +48,31 @@ final class FlowFieldMask {
         if (mask == null) {
             return flow;
         }
+        // Only the paths the flow has: merging one through an unset message would set that message, empty.
+        FieldMask.Builder present = FieldMask.newBuilder();
+        for (String path : mask.getPathsList()) {
+            if (present(flow, path)) {
+                present.addPaths(path);
+            }
+        }
         Flow.Builder out = Flow.newBuilder();
-        FieldMaskUtil.merge(mask, flow, out);
+        FieldMaskUtil.merge(present.build(), flow, out);
         return out.build();
+    }
+
+    /** Whether every message on the path (the last field too, when a message) is set in the flow. */
+    private static boolean present(Message message, String path) {
+        Message at = message;
+        for (String name : path.split("\\.")) {
+            Descriptors.FieldDescriptor field = at.getDescriptorForType().findFieldByName(name);
+            if (field.isRepeated() || field.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+                return true;
+            }
+            if (!at.hasField(field)) {
+                return false;
+            }
+            at = (Message) at.getField(field);
+        }
+        return true;
     }
 }

@@ -26,6 +26,13 @@ class FlowFieldMaskTest {
     }
 
     @Test
+    void setsNoMessageTheFlowDoesNotHave() {
+        Flow masked = FlowFieldMask.of(FieldMask.newBuilder().addPaths("l4.TCP.destination_port").addPaths("verdict").build()).apply(FLOW);
+        assertThat(masked).isEqualTo(Flow.newBuilder().setVerdict(Verdict.DROPPED).build());
+        assertThat(masked.hasL4()).isFalse();
+    }
+
+    @Test
     void anEmptyMaskLeavesTheFlowWhole() {
         assertThat(FlowFieldMask.of(FieldMask.getDefaultInstance()).apply(FLOW)).isSameAs(FLOW);
     }
