@@ -1,5 +1,7 @@
 package io.hubbletopology.api;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -29,6 +33,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubbletopology.api.access.AcceptedTokens;
 import io.hubbletopology.api.access.Access;
 import io.hubbletopology.api.access.AccessGate;
+import io.hubbletopology.api.access.AccessRefused;
 import io.hubbletopology.api.access.DeclaredRoute;
 import io.hubbletopology.api.cluster.PeerProtocol;
 import io.hubbletopology.api.flows.FlowRoutes;
@@ -132,10 +137,11 @@ public final class ApiServer implements AutoCloseable {
         flows = new FlowRoutes(processor.flowHistory(), flowTail, registry, clock, settings.flowBounds());
         // Tokens and origins are checked at the handshake (AccessGate), before a live endpoint sees the client.
         LiveEndpoint flowsLive = flows.liveEndpoint(settings.heartbeat());
-        LiveEndpoint live = new LiveEndpoint(feed, settings.heartbeat(),
+        Function<Function<String, String>, Predicate<FeedUpdate>> topologyFilter =
                 params -> FeedFilter.parse(params.apply("namespace"), params.apply("verdict"), params.apply("protocol"),
-                        params.apply("min_flows")),
-                this::snapshot);
+                        params.apply("min_flows"));
+        LiveEndpoint live = new LiveEndpoint(feed, settings.heartbeat(), topologyFilter, this::snapshot);
+        UnknownParameterCheck unknownParameters = new UnknownParameterCheck(ApiDescription.load());
         app = Javalin.create(config -> {
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
@@ -157,7 +163,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.beforeMatched(gate::checkRequest);
             config.routes.wsBeforeUpgrade(gate::checkUpgrade);
             // Then the parameters, against the OpenAPI description: an unknown one is a 400 naming it.
-            config.routes.beforeMatched(new UnknownParameterCheck(ApiDescription.load()));
+            config.routes.beforeMatched(unknownParameters);
             config.routes.after(this::afterRequest);
             // The same probe paths as every other role, the agent's first names included (ProbePaths).
             ProbePaths.LIVENESS.forEach(path -> config.routes.get(path, this::health, Access.OPEN));
@@ -180,10 +186,17 @@ public final class ApiServer implements AutoCloseable {
             PeerProtocol.serve(config.routes, processor, (ctx, body) -> send(ctx, 200, body));
             config.routes.get("/api/v1/flows", ctx -> send(ctx, 200, flows.query(ctx)));
             config.routes.get(PolicyRoute.PATH, new PolicyRoute(cluster, clock)::handle);
+            // Their parameters checked at the handshake (400 naming a bad one), and a plain GET told 426.
+            LiveHandshake.register(config.routes, "/ws/topology", topologyFilter, unknownParameters);
+            LiveHandshake.register(config.routes, "/ws/flows", FlowRoutes::liveFilter, unknownParameters);
             config.routes.ws("/ws/topology", live::configure);
             config.routes.ws("/ws/flows", flowsLive::configure);
             // Every expected failure, whatever it is, mapped by QueryStatus; anything else is ours (500).
             config.routes.exception(QueryException.class, (e, ctx) -> {
+                QueryStatus.headers(e).forEach(ctx::header);
+                send(ctx, QueryStatus.http(e), QueryStatus.body(e));
+            });
+            config.routes.exception(AccessRefused.class, (e, ctx) -> {
                 QueryStatus.headers(e).forEach(ctx::header);
                 send(ctx, QueryStatus.http(e), QueryStatus.body(e));
             });
@@ -321,10 +334,27 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void send(Context ctx, int status, Object body) {
+        String text;
         try {
-            ctx.status(status).contentType("application/json").result(json.writeValueAsString(body));
+            text = json.writeValueAsString(body);
         } catch (JsonProcessingException e) {
-            ctx.status(500).contentType("application/json").result("{\"error\":\"internal\"}");
+            status = 500;
+            text = "{\"error\":\"internal\",\"message\":\"the answer could not be written\"}";
+        }
+        ctx.status(status).contentType("application/json");
+        if (ctx.header("Sec-WebSocket-Version") == null) {
+            ctx.result(text);
+            return;
+        }
+        // A refused WebSocket handshake (Javalin routes by this header): Javalin writes no result there, so the body
+        // goes out directly, or the client would get the status with an empty body.
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            ctx.res().setContentLength(bytes.length);
+            ctx.res().getOutputStream().write(bytes);
+            ctx.res().flushBuffer();
+        } catch (IOException e) {
+            log.debug("Could not answer the refused handshake of {}: {}", ctx.ip(), e.toString());
         }
     }
 

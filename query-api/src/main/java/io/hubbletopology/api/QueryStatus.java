@@ -5,15 +5,16 @@ import java.util.Map;
 
 import io.grpc.Status;
 
+import io.hubbletopology.api.access.AccessRefused;
 import io.hubbletopology.processor.errors.BadParameterException;
 import io.hubbletopology.processor.errors.BusyException;
 import io.hubbletopology.processor.errors.QueryException;
 
 
 /**
- * The one place where a {@link QueryException} becomes what a client reads: an HTTP status with the API's JSON
- * error body ({@code error}, {@code message}, {@code parameter} when one is to blame) and, for a busy answer, when
- * to ask again; or a gRPC status with the same message.
+ * The one place where a {@link QueryException} (or the access gate's {@link AccessRefused}) becomes what a client
+ * reads: an HTTP status with the API's JSON error body ({@code error}, {@code message}, {@code parameter} when one
+ * is to blame) and, for a busy answer, when to ask again; or a gRPC status with the same message.
  *
  * <pre>{@code
  * config.routes.exception(QueryException.class, (e, ctx) -> send(ctx, QueryStatus.http(e), QueryStatus.body(e)));
@@ -43,6 +44,22 @@ public final class QueryStatus {
     /** The JSON error body. */
     public static Map<String, Object> body(QueryException e) {
         return body(e.code(), e.getMessage(), e instanceof BadParameterException bad ? bad.parameter() : null);
+    }
+
+    /** The access gate's refusals: 401 (with {@code WWW-Authenticate: Bearer}) or 403. */
+    public static int http(AccessRefused e) {
+        return switch (e.reason()) {
+            case UNAUTHORIZED -> 401;
+            case FORBIDDEN -> 403;
+        };
+    }
+
+    public static Map<String, String> headers(AccessRefused e) {
+        return e.reason() == AccessRefused.Reason.UNAUTHORIZED ? Map.of("WWW-Authenticate", "Bearer") : Map.of();
+    }
+
+    public static Map<String, Object> body(AccessRefused e) {
+        return body(e.reason().code(), e.getMessage(), null);
     }
 
     /** A JSON error body for what is not a {@link QueryException} (an internal failure). */

@@ -31,10 +31,14 @@ final class UnknownParameterCheck implements Handler {
     @Override
     public void handle(Context ctx) {
         Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
-        if (endpoint == null) {
-            return;
+        if (endpoint != null) {
+            check(ctx, endpoint.method.name(), endpoint.path);
         }
-        description.queryParameters(endpoint.method.name(), endpoint.path).ifPresent(accepted -> {
+    }
+
+    /** Refuses the request if it carries a parameter {@code method pathTemplate} does not take (a WebSocket handshake too). */
+    void check(Context ctx, String method, String pathTemplate) {
+        description.queryParameters(method, pathTemplate).ifPresent(accepted -> {
             Set<String> unknown = new TreeSet<>(ctx.queryParamMap().keySet());
             unknown.removeAll(accepted);
             if (!unknown.isEmpty()) {
@@ -42,7 +46,7 @@ final class UnknownParameterCheck implements Handler {
                 String names = String.join(", ", unknown.stream().limit(MAX_NAMED).map(UnknownParameterCheck::shortened).toList())
                         + (unknown.size() > MAX_NAMED ? " and " + (unknown.size() - MAX_NAMED) + " more" : "");
                 throw new BadParameterException(first, (unknown.size() == 1 ? "unknown parameter " : "unknown parameters ") + names
-                        + "; " + endpoint.path + " takes " + (accepted.isEmpty() ? "none" : String.join(", ", new TreeSet<>(accepted))));
+                        + "; " + pathTemplate + " takes " + (accepted.isEmpty() ? "none" : String.join(", ", new TreeSet<>(accepted))));
             }
         });
     }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.hubbletopology.api.access.RawRequest;
 import io.hubbletopology.api.live.WsClient;
 import io.hubbletopology.broker.MetricsReference;
 import io.hubbletopology.broker.SharedKafka;
@@ -59,7 +60,14 @@ class ApiServerIT {
         processor.close();
     }
 
+    /** A GET whose answer is held to what openapi.json says the route answers. */
     private static HttpResponse<String> get(String path) throws Exception {
+        HttpResponse<String> r = unchecked(path);
+        ResponseSchemas.assertAnswer("GET", path, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
+        return r;
+    }
+
+    private static HttpResponse<String> unchecked(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -75,12 +83,42 @@ class ApiServerIT {
 
     @Test
     void answersUnknownPathsWithJson404AndServesTheOldAgentsHealthShape() throws Exception {
-        HttpResponse<String> missing = get("/no/such/thing");
+        HttpResponse<String> missing = unchecked("/no/such/thing");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("\"error\":\"not_found\"");
+        ResponseSchemas.assertError(missing.body());
         HttpResponse<String> health = get("/health");
         assertThat(health.body()).contains("\"status\":\"ok\"").contains("\"mode\":\"hubble\"");
         assertThat(get("/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void answersAPlainGetOnALiveFeedWith426NamingTheUpgradeItNeeds() throws Exception {
+        for (String path : List.of("/ws/topology", "/ws/flows", "/ws/topology?namespace=shop")) {
+            HttpResponse<String> plain = get(path);
+            assertThat(plain.statusCode()).as(path).isEqualTo(426);
+            assertThat(plain.headers().firstValue("Upgrade")).as(path).hasValue("websocket");
+            assertThat(plain.body()).contains("\"error\":\"upgrade_required\"").contains("Upgrade: websocket")
+                    .contains("Sec-WebSocket-Key");
+        }
+    }
+
+    @Test
+    void refusesABadLiveFeedParameterAtTheHandshakeWith400NamingIt() throws Exception {
+        Map<String, String> bad = Map.of("/ws/topology?min_flows=lots", "min_flows", "/ws/topology?verdict=maybe", "verdict",
+                "/ws/topology?colour=blue", "colour", "/ws/flows?port=http", "port", "/ws/flows?reply=perhaps", "reply",
+                "/ws/flows?colour=blue", "colour", "/ws/flows?from-pod=shop/web&not", "not");
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            RawRequest.Answer refused = RawRequest.get(e.getKey()).upgrade().send(api.port());
+            assertThat(refused.status()).as(e.getKey() + ": " + refused.body()).isEqualTo(400);
+            assertThat(refused.head()).doesNotContainIgnoringCase("Upgrade: websocket");
+            ResponseSchemas.assertDocumented("GET", ResponseSchemas.template(e.getKey()), 400, refused.body());
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(refused.body()).path("parameter").asText())
+                    .as(e.getKey()).isEqualTo(e.getValue());
+        }
+        // And a good one still opens.
+        WsClient fine = WsClient.connect("ws://127.0.0.1:" + api.port() + "/ws/flows?from-pod=shop/web&verdict=dropped", null);
+        fine.close();
     }
 
     @Test

@@ -51,6 +51,43 @@ public final class ResponseSchemas {
         assertThat(errors(pointer, json)).as("%s %s %d: %s", method, pathTemplate, status, body).isEmpty();
     }
 
+    /**
+     * The same for an answer to a request as sent ({@code /api/v1/links/?node=n1}): its route is found in the
+     * description by its path (a trailing slash routes like none). A JSON answer
+     * is held to its schema; any other (YAML, Prometheus text) only to its status being described for the route.
+     */
+    public static void assertAnswer(String method, String target, int status, String contentType, String body) {
+        String template = template(target);
+        if (contentType != null && contentType.startsWith("application/json")) {
+            assertDocumented(method, template, status, body);
+            return;
+        }
+        String response = "/paths/" + escape(template) + "/" + method.toLowerCase(java.util.Locale.ROOT) + "/responses/" + status;
+        assertThat(DOC.at(response).isMissingNode()).as("%s %s answered %d (%s), which openapi.json does not describe", method, target,
+                status, contentType).isFalse();
+    }
+
+    /** The described path a request target routes to (query and a trailing slash left out); fails when none does. */
+    static String template(String target) {
+        String path = target.replaceFirst("[?#].*", "");
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        assertThat(DOC.path("paths").has(path)).as("%s routes to no path of openapi.json", target).isTrue();
+        return path;
+    }
+
+    /** Fails unless {@code body} is the API's JSON error shape (an answer for a path no route serves: 404). */
+    public static void assertError(String body) {
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("an error answer with no JSON: " + body, e);
+        }
+        assertThat(errors("/components/schemas/Error", json)).as(body).isEmpty();
+    }
+
     /** Fails unless {@code message} is one the live feed at {@code pathTemplate} documents (its {@code x-messages}). */
     public static void assertMessage(String pathTemplate, JsonNode message) {
         String pointer = "/paths/" + escape(pathTemplate) + "/get/x-messages";

@@ -42,6 +42,28 @@ class ResponseSchemasTest {
     }
 
     @Test
+    void findsTheRouteOfARequestAsSentAndHoldsOnlyJsonToASchema() {
+        assertThatCode(() -> ResponseSchemas.assertAnswer("GET", "/api/v1/links/?node=n1", 200, "application/json",
+                "{\"links\":[]" + COMPLETE)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> ResponseSchemas.assertAnswer("GET", "/api/v1/links?node=n1", 200, "application/json;charset=utf-8",
+                "{\"links\":[]}")).isInstanceOf(AssertionError.class);
+        assertThatCode(() -> ResponseSchemas.assertAnswer("GET", "/metrics", 200, "text/plain; version=0.0.4", "# HELP"))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> ResponseSchemas.assertAnswer("GET", "/metrics", 503, "text/plain", ""))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("does not describe");
+        assertThatThrownBy(() -> ResponseSchemas.assertAnswer("GET", "/no/such/route", 404, "application/json", "{}"))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("routes to no path");
+    }
+
+    @Test
+    void holdsAnErrorBodyToTheOneErrorShape() {
+        assertThatCode(() -> ResponseSchemas.assertError("{\"error\":\"not_found\",\"message\":\"no such path: /x\"}"))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> ResponseSchemas.assertError("Unauthorized")).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> ResponseSchemas.assertError("{\"error\":\"unauthorized\"}")).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
     void followsASharedResponseOfEveryRoute() {
         assertThatCode(() -> ResponseSchemas.assertDocumented("GET", "/api/v1/links", 414,
                 "{\"error\":\"bad_request\",\"message\":\"URI Too Long\"}")).doesNotThrowAnyException();

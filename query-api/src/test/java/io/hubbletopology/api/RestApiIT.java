@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +114,8 @@ class RestApiIT {
     static JsonNode get(String pathAndQuery) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + pathAndQuery)).build(),
                 HttpResponse.BodyHandlers.ofString());
+        // Every answer this test reads is one openapi.json describes, body and all.
+        ResponseSchemas.assertAnswer("GET", pathAndQuery, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
         JsonNode body = JSON.readTree(r.body());
         if (body.isObject()) {
             ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("http_status", r.statusCode());
@@ -160,6 +163,25 @@ class RestApiIT {
         }
         assertThat(flows).isEqualTo(5);
         assertThat(get("/api/v1/edges?src=a&dst=b").path("parameter").asText()).isEqualTo("port");
+    }
+
+    @Test
+    void answersAPeerSeriesQuestionForItsOwnPartitionsInTheDescribedShape() throws Exception {
+        // What another instance asks for one edge's windows (the peer protocol); get() holds it to PeerPartEdgeUpdate.
+        Instant now = Instant.now();
+        JsonNode part = get("/internal/v1/series?key=" + enc("shop/statefulset/web -> shop/statefulset/cart TCP/8080") + "&from="
+                + enc(now.minus(Duration.ofHours(1)).toString()) + "&to=" + enc(now.plus(Duration.ofMinutes(1)).toString()));
+        assertThat(part.path("http_status").asInt()).as(part.toString()).isEqualTo(200);
+        assertThat(part.path("failures").size()).isZero();
+        long flows = 0;
+        for (JsonNode windows : part.path("partitions")) {
+            for (JsonNode w : windows) {
+                assertThat(w.path("key").asText()).isEqualTo("shop/statefulset/web -> shop/statefulset/cart TCP/8080");
+                flows += w.path("flows").asLong();
+            }
+        }
+        assertThat(flows).isEqualTo(5);
+        assertThat(get("/internal/v1/series?key=x").path("http_status").asInt()).isEqualTo(400);
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hubbletopology.api.access.RawRequest;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
@@ -37,7 +38,9 @@ import io.hubbletopology.topics.TopicNames;
  * each parameter's schema: valid ones (enum values, examples, typical values of its type and format), boundaries,
  * duplicates ({@code a,a} and {@code p=a&p=a}), empty, huge (100 KB, {@code 999999999999d}), malformed, bytes that
  * are not UTF-8, then seeded random combinations of several parameters, and unknown parameters. The answer is
- * never a 5xx and always JSON, an unknown parameter is a 400 naming it, and nothing is logged at ERROR.
+ * never a 5xx and always JSON, an unknown parameter is a 400 naming it, and nothing is logged at ERROR. The live
+ * feeds' parameters go through a real WebSocket handshake: upgraded (101), or refused before the upgrade with a
+ * documented answer (400 naming the parameter), never a 5xx.
  */
 class RestParameterFuzzIT {
 
@@ -68,7 +71,8 @@ class RestParameterFuzzIT {
             await().atMost(Duration.ofSeconds(60)).until(processor::running);
             JsonNode spec = JSON.readTree(get(api.port(), "/api/v1/openapi.json").body());
             List<Route> routes = routes(spec);
-            assertThat(routes).extracting(Route::path).contains("/api/v1/topology", "/api/v1/flows", "/api/v1/edges", "/internal/v1/edges");
+            assertThat(routes).extracting(Route::path).contains("/api/v1/topology", "/api/v1/flows", "/api/v1/edges", "/internal/v1/edges",
+                    "/ws/topology", "/ws/flows");
             Random random = new Random(SEED);
             int requests = 0;
             for (Route route : routes) {
@@ -100,7 +104,8 @@ class RestParameterFuzzIT {
     record Parameter(String name, boolean required, JsonNode schema, List<String> valid) {
     }
 
-    record Route(String path, boolean json, List<Parameter> parameters) {
+    /** @param websocket a live feed: its parameters are checked at a real WebSocket handshake */
+    record Route(String path, boolean json, boolean websocket, List<Parameter> parameters) {
 
         /** The query with this parameter's value and every other required parameter at a valid value. */
         String withRequired(String name, String value) {
@@ -119,11 +124,7 @@ class RestParameterFuzzIT {
         for (Iterator<Map.Entry<String, JsonNode>> it = spec.path("paths").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> path = it.next();
             JsonNode get = path.getValue().path("get");
-            if (get.path("responses").has("101")) {
-                // A WebSocket handshake, not a REST answer: a plain GET there is 404 by design (the live feed ITs
-                // open real sockets).
-                continue;
-            }
+            boolean websocket = get.path("responses").has("101");
             boolean json = get.path("responses").path("200").path("content").has("application/json");
             List<Parameter> parameters = new ArrayList<>();
             for (JsonNode p : get.path("parameters")) {
@@ -132,7 +133,7 @@ class RestParameterFuzzIT {
                             validValues(p.path("schema"))));
                 }
             }
-            routes.add(new Route(path.getKey(), json, parameters));
+            routes.add(new Route(path.getKey(), json, websocket, parameters));
         }
         return routes;
     }
@@ -231,18 +232,40 @@ class RestParameterFuzzIT {
 
     private static void check(int port, Route route, String query) throws Exception {
         String target = route.path() + "?" + query;
-        Answer answer = get(port, target);
+        Answer answer = send(port, route, target);
         String shown = target.length() > 300 ? target.substring(0, 300) + "..." : target;
-        assertThat(answer.status()).as("status of GET " + shown + " (seed " + SEED + "): " + answer.body()).isBetween(200, 499);
+        assertThat(answer.status()).as("status of GET " + shown + " (seed " + SEED + "): " + answer.body())
+                .isBetween(route.websocket() ? 101 : 200, 499);
+        if (answer.status() == 101) {
+            assertThat(route.websocket()).isTrue();
+            return;
+        }
         if (answer.status() != 200 || route.json()) {
             ResponseSchemas.assertDocumented("GET", route.path(), answer.status(), answer.body());
         }
+        if (route.websocket() && answer.status() == 400 && JSON.readTree(answer.body()).path("error").asText().equals("bad_parameter")) {
+            // A refused handshake names the parameter at fault, one of those sent.
+            assertThat(JSON.readTree(answer.body()).path("parameter").asText()).as(shown).isNotEmpty().isIn(sentNames(query));
+        }
+    }
+
+    private static List<String> sentNames(String query) {
+        return java.util.Arrays.stream(query.split("&")).map(p -> p.split("=", 2)[0]).toList();
+    }
+
+    /** A plain GET for a REST route; a real WebSocket handshake (Upgrade: websocket) for a live feed. */
+    private static Answer send(int port, Route route, String target) throws Exception {
+        if (!route.websocket()) {
+            return get(port, target);
+        }
+        RawRequest.Answer answer = RawRequest.get(target).upgrade().send(port);
+        return new Answer(answer.status(), answer.body());
     }
 
     private static void checkUnknown(int port, Route route) throws Exception {
         String query = route.parameters().stream().filter(Parameter::required).map(p -> p.name() + "=" + p.valid().get(0))
                 .reduce("colour=blue", (a, b) -> a + "&" + b);
-        Answer answer = get(port, route.path() + "?" + query);
+        Answer answer = send(port, route, route.path() + "?" + query);
         assertThat(answer.status()).as(route.path() + "?" + query + ": " + answer.body()).isEqualTo(400);
         ResponseSchemas.assertDocumented("GET", route.path(), 400, answer.body());
         JsonNode body = JSON.readTree(answer.body());
@@ -250,8 +273,8 @@ class RestParameterFuzzIT {
         assertThat(body.path("parameter").asText()).isEqualTo("colour");
         assertThat(body.path("message").asText()).contains("colour");
         // The browser's ?token= is taken by every route.
-        Answer token = get(port, route.path() + "?" + query.replace("colour=blue", "token=t"));
-        if (token.status() != 200) {
+        Answer token = send(port, route, route.path() + "?" + query.replace("colour=blue", "token=t"));
+        if (token.status() != 200 && token.status() != 101) {
             assertThat(JSON.readTree(token.body()).path("parameter").asText()).as(route.path() + " with token").isNotEqualTo("token");
         }
     }

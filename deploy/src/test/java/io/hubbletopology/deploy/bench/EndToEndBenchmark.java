@@ -46,6 +46,10 @@ public final class EndToEndBenchmark {
 
     private static final int PROBES_PER_SECOND = 50;
     private static final Duration DRAIN = Duration.ofSeconds(10);
+    /** A step starts once every probe emitted longer ago than this is visible: the pipeline has caught up. */
+    private static final Duration CAUGHT_UP = Duration.ofMillis(500);
+    /** How long a step waits for that before it starts anyway (and says so). */
+    private static final Duration CATCH_UP_WITHIN = Duration.ofSeconds(30);
 
     private final BenchSettings settings;
     private final TopicNames topics = TopicNames.defaults();
@@ -54,6 +58,7 @@ public final class EndToEndBenchmark {
 
     private final PrintStream out;
     private final ResultTable table;
+    private long resumedAt;
 
     EndToEndBenchmark(BenchSettings settings, PrintStream out) {
         this.settings = settings;
@@ -61,8 +66,11 @@ public final class EndToEndBenchmark {
         this.table = new ResultTable(out);
     }
 
-    /** What a run measured: the baseline, then one result per step run. */
-    record Report(KafkaBaseline.Figures baseline, List<StepResult> steps) {
+    /**
+     * What a run measured: the baseline, one result per step run, and over the whole run, once the simulated Hubble
+     * stopped and the pipeline drained, the flows emitted and those the live feed counted.
+     */
+    record Report(KafkaBaseline.Figures baseline, List<StepResult> steps, long emittedInAll, long visibleInAll) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -90,7 +98,7 @@ public final class EndToEndBenchmark {
             JarProcess broker = started(JarProcess.start("bench-broker", "1g", "broker", "--port", String.valueOf(brokerPort),
                     "--data-dir", dir.resolve("kafka").toString()));
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-                awaitTrue("the broker to answer", Duration.ofSeconds(60), () -> answers(admin));
+                awaitTrue("the broker to answer", Duration.ofSeconds(120), () -> answers(admin));
                 KafkaBaseline.Figures baseline = baseline(admin, kafka);
 
                 List<String> processorArgs = new ArrayList<>(List.of("processor", "--bootstrap-servers", kafka, "--api-host", "127.0.0.1",
@@ -122,12 +130,16 @@ public final class EndToEndBenchmark {
                         });
                         sampler.scheduleAtFixedRate(this::sampleHeaps, 0, 500, TimeUnit.MILLISECONDS);
                         hubble.resume();
+                        resumedAt = System.nanoTime();
                         List<StepResult> results = steps(new PipelineGauges(admin, topics.flows(), healthPort), hubble, ledger, feed);
                         sampler.shutdownNow();
                         table.summary(results, baseline);
+                        long[] totals = drained(hubble, feed);
+                        out.printf("In all, once the simulated Hubble stopped and the pipeline drained: %,d flows emitted, %,d counted "
+                                + "on the live feed%n", totals[0], totals[1]);
                         // The agent goes first, so the simulated Hubble does not close a stream under it.
                         stop(ingest);
-                        return new Report(baseline, results);
+                        return new Report(baseline, results, totals[0], totals[1]);
                     }
                 }
             }
@@ -192,6 +204,13 @@ public final class EndToEndBenchmark {
         for (int rate : settings.rates()) {
             hubble.flowsPerSecond(rate);
             Thread.sleep(settings.warmup().toMillis());
+            // Flows still on their way at t0 become visible within the step and count as the step's: a step that starts
+            // while the pipeline works off a backlog (its own start, a rate change) shows more than was emitted; 3 s of
+            // backlog make a 6 s step show 1.5 x. So a step starts once the pipeline has caught up.
+            if (!caughtUp(ledger, resumedAt)) {
+                out.printf("(the pipeline had not caught up after %d s at %,d flows/s: this step's visible rate includes its backlog)%n",
+                        CATCH_UP_WITHIN.toSeconds(), rate);
+            }
             requireRolesAlive();
             if (feed.closeReason() != null) {
                 throw new IllegalStateException("the live feed closed: " + feed.closeReason());
@@ -234,6 +253,41 @@ public final class EndToEndBenchmark {
     }
 
     // ---- measurements
+
+    /** True once every probe emitted more than {@link #CAUGHT_UP} ago has been counted on the feed; false after the wait. */
+    private static boolean caughtUp(ProbeLedger ledger, long since) throws InterruptedException {
+        long deadline = System.nanoTime() + CATCH_UP_WITHIN.toNanos();
+        while (ledger.sample(since, System.nanoTime() - CAUGHT_UP.toNanos()).unseen() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /**
+     * Stops the simulated Hubble and waits until the feed's count has not grown for a few seconds (at most
+     * {@link #DRAIN} x 3): then {emitted, counted} over the whole run compare flows without any timing in between.
+     */
+    private static long[] drained(SimulatedHubbleServer hubble, FeedWatcher feed) throws InterruptedException {
+        // The simulated Hubble has no pause once resumed: a rate that emits nothing more (one flow in 10^300 s) stops it.
+        hubble.flowsPerSecond(Double.MIN_NORMAL);
+        Thread.sleep(100);
+        long emitted = hubble.emitted();
+        long deadline = System.nanoTime() + DRAIN.multipliedBy(3).toNanos();
+        long last = -1;
+        long still = System.nanoTime();
+        while (System.nanoTime() - deadline < 0 && (feed.visibleFlows() < emitted || System.nanoTime() - still < 3_000_000_000L)) {
+            long now = feed.visibleFlows();
+            if (now != last) {
+                last = now;
+                still = System.nanoTime();
+            }
+            Thread.sleep(100);
+        }
+        return new long[] {emitted, feed.visibleFlows()};
+    }
 
     private void sampleHeaps() {
         for (ProcessMeter m : meters) {

@@ -88,8 +88,9 @@ final class FeedWatcher implements WebSocket.Listener, AutoCloseable {
         long windowStart = Instant.parse(edge.path("window_start").asText()).toEpochMilli();
         long flows = edge.path("flows").asLong();
         int port = edge.path("port").asInt();
-        String key = message.path("src").asText() + "|" + message.path("dst").asText() + "|" + edge.path("protocol").asText() + "|"
-                + port + "@" + windowStart;
+        // As the feed's contract says (README, openapi.json EdgeMessage): an update carries its window's figures so far,
+        // so the latest (the largest) per edge key and window counts, and windows add up.
+        String key = edge.path("key").asText() + "@" + windowStart;
         long before = counted.getOrDefault(key, 0L);
         if (flows > before) {
             counted.put(key, flows);

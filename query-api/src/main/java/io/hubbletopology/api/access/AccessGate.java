@@ -6,13 +6,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 
 /**
  * Decides each request by the route it matched, never by its path text: Javalin routes {@code /topology/}
  * to {@code /topology}'s handler, so only the matched route's own declaration ({@link Access} roles) can
  * say whether it is open. A route without {@link Access#OPEN} needs a current token. WebSockets are decided
- * at the handshake: a refused client gets 401 or 403 and no upgrade.
+ * at the handshake: a refused client gets 401 or 403 and no upgrade. A refusal is thrown as {@link AccessRefused},
+ * which {@code api/QueryStatus} writes in the same JSON error shape as every other error.
  *
  * <pre>{@code
  * AccessGate gate = new AccessGate(tokens, List.of("https://topology.example"));
@@ -23,7 +23,6 @@ import io.javalin.http.HttpStatus;
 public final class AccessGate {
 
     private static final Logger log = LoggerFactory.getLogger(AccessGate.class);
-    private static final String UNAUTHORIZED = "{\"error\":\"unauthorized\",\"message\":\"a valid bearer token is required\"}";
 
     private final AcceptedTokens tokens;
     private final List<String> allowedOrigins;
@@ -44,20 +43,17 @@ public final class AccessGate {
             return;
         }
         log.debug("Refused {} {} from {}: no valid bearer token", ctx.method(), ctx.path(), ctx.ip());
-        ctx.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer").contentType("application/json")
-                .result(UNAUTHORIZED);
-        ctx.skipRemainingHandlers();
+        throw AccessRefused.unauthorized();
     }
 
     /** A {@code wsBeforeUpgrade} handler: without a token 401, from a page of another origin 403, else the upgrade. */
     public void checkUpgrade(Context ctx) {
         if (!open(ctx) && !presentsToken(ctx)) {
-            refuseUpgrade(ctx, HttpStatus.UNAUTHORIZED, "no valid bearer token");
-            return;
+            throw refusedUpgrade(ctx, AccessRefused.unauthorized());
         }
         String origin = ctx.header("Origin");
         if (!allowedOrigins.isEmpty() && (origin == null || !allowedOrigins.contains(origin))) {
-            refuseUpgrade(ctx, HttpStatus.FORBIDDEN, "origin not allowed");
+            throw refusedUpgrade(ctx, AccessRefused.forbiddenOrigin(origin));
         }
     }
 
@@ -69,9 +65,8 @@ public final class AccessGate {
         return tokens.allows(ctx.header("Authorization"), ctx.queryParam("token"));
     }
 
-    private static void refuseUpgrade(Context ctx, HttpStatus status, String why) {
-        log.info("Refused live client {} at the handshake of {}: {}", ctx.ip(), ctx.path(), why);
-        ctx.status(status).result(status.getMessage());
-        ctx.skipRemainingHandlers();
+    private static AccessRefused refusedUpgrade(Context ctx, AccessRefused refused) {
+        log.info("Refused live client {} at the handshake of {}: {}", ctx.ip(), ctx.path(), refused.getMessage());
+        return refused;
     }
 }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -95,10 +97,13 @@ public final class FlowRoutes implements AutoCloseable {
 
     /** The /ws/flows endpoint: the same filters as the REST query, no snapshot. */
     public LiveEndpoint liveEndpoint(Duration heartbeat) {
-        return new LiveEndpoint(tail, heartbeat, params -> {
-            FlowFilter filter = FlowFilter.parse(params);
-            return update -> update.flow() != null && filter.matches(update.flow());
-        }, List::of);
+        return new LiveEndpoint(tail, heartbeat, FlowRoutes::liveFilter, List::of);
+    }
+
+    /** The /ws/flows client's filter from its parameters; a bad one is a BadParameterException naming it. */
+    public static Predicate<FeedUpdate> liveFilter(Function<String, String> params) {
+        FlowFilter filter = FlowFilter.parse(params);
+        return update -> update.flow() != null && filter.matches(update.flow());
     }
 
     /** GET /api/v1/flows */
@@ -114,7 +119,7 @@ public final class FlowRoutes implements AutoCloseable {
         if (!order.equals("newest") && !order.equals("oldest")) {
             throw new BadParameterException("order", "'" + order + "' is not newest or oldest");
         }
-        FlowFilter filter = FlowFilter.parse(name -> HubbleFlags.QUERY_STRING.equals(name) ? ctx.queryString() : ctx.queryParam(name));
+        FlowFilter filter = FlowFilter.parse(HubbleFlags.parameters(ctx));
         String format = ctx.queryParam("format") == null ? "lean" : ctx.queryParam("format");
         if (!format.equals("lean") && !format.equals("hubble")) {
             throw new BadParameterException("format", "'" + format + "' is not lean or hubble");

@@ -20,6 +20,7 @@ import io.hubbletopology.hubble.flow.FlowFilter;
 import io.hubbletopology.hubble.flow.TCPFlags;
 import io.hubbletopology.hubble.flow.TrafficDirection;
 import io.hubbletopology.hubble.flow.Verdict;
+import io.javalin.http.Context;
 
 /**
  * {@code hubble observe}'s filter flags as query parameters ({@code from-pod=shop/web}, {@code port=5432},
@@ -33,6 +34,11 @@ public final class HubbleFlags {
 
     /** The raw query string, asked of the parameter lookup under this name: {@code not} needs the order. */
     public static final String QUERY_STRING = "\u0000query";
+
+    /** A request's parameters by name, and its raw query under {@link #QUERY_STRING}: what {@link #parse} reads. */
+    public static Function<String, String> parameters(Context ctx) {
+        return name -> QUERY_STRING.equals(name) ? ctx.queryString() : ctx.queryParam(name);
+    }
 
     private record Flag(BiConsumer<FlowFilter.Builder, String> source, BiConsumer<FlowFilter.Builder, String> destination,
                         boolean commas) {

@@ -30,7 +30,8 @@ import io.hubbletopology.records.FlowRecord;
 /**
  * What the flows topic holds, for ServerStatus, GetNodes and GetNamespaces: one background reader goes through
  * the topic from the start of its retention, then follows it, tallying the nodes that published (flows, last
- * flow time) and the namespaces seen. Memory grows with nodes and namespaces, not with flows. Until the first
+ * flow time), the namespaces seen and the flow rate of the last minute. Memory grows with nodes and namespaces, not
+ * with flows. Until the first
  * pass reaches the end the tallies are incomplete, which {@link #caughtUp()} says.
  */
 final class FlowCensus implements AutoCloseable {
@@ -46,6 +47,7 @@ final class FlowCensus implements AutoCloseable {
     private final Clock clock;
     private final Map<String, NodeTally> nodes = new ConcurrentHashMap<>();
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+    private final FlowRate rate = new FlowRate();
     private volatile long held;
     private volatile boolean closed;
     private volatile long appended;
@@ -122,6 +124,7 @@ final class FlowCensus implements AutoCloseable {
         }
         long nanos = flow.getTimeUnixNanos();
         Instant time = Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+        rate.count(time);
         nodes.merge(flow.getNodeName(), new NodeTally(1, time),
                 (a, b) -> new NodeTally(a.flows() + 1, a.lastFlow().isAfter(b.lastFlow()) ? a.lastFlow() : b.lastFlow()));
         namespace(flow.getSource());
@@ -151,6 +154,11 @@ final class FlowCensus implements AutoCloseable {
     /** Records ever appended to the topic, retention's deleted ones included. */
     long appended() {
         return appended;
+    }
+
+    /** Flows per second over the last minute of flow time ({@link FlowRate}). */
+    double flowsPerSecond() {
+        return rate.perSecond(clock.instant());
     }
 
     boolean caughtUp() {

@@ -53,7 +53,7 @@ import io.hubbletopology.records.FlowRecord;
  * Hubble's Observer service answered from the flows topic, as Relay answers it from the nodes' ring buffers:
  * {@code GetFlows} with since/until, the newest {@code number} (or the oldest, with {@code first}), follow
  * (history, then live from exactly the offsets where history ended), and whitelist/blacklist filters through
- * {@link FlowFilterMatcher}. Flows go out oldest first, merged across partitions by time, each response with
+ * {@link FlowFilterMatcher}, and {@code field_mask} ({@link FlowFieldMask}). Flows go out oldest first, merged across partitions by time, each response with
  * {@code node_name} and {@code time} as Relay sets them. A call reads at most {@code api.flows.max_scanned}
  * records for {@code api.flows.max_duration} of history and ends RESOURCE_EXHAUSTED, saying where it stopped, when
  * it reaches either; it sends only as fast as the client takes. Methods not declared here answer UNIMPLEMENTED.
@@ -102,6 +102,7 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
     public void getFlows(GetFlowsRequest request, StreamObserver<GetFlowsResponse> responses) {
         ServerCallStreamObserver<GetFlowsResponse> call = (ServerCallStreamObserver<GetFlowsResponse>) responses;
         FlowFilterMatcher matcher;
+        FlowFieldMask mask;
         try {
             if (request.getFirst() && request.getFollow()) {
                 throw new InvalidFilterException("first", "first cannot be combined with follow");
@@ -111,15 +112,16 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
                         + " flows; narrow the range with since/until and read it oldest first");
             }
             matcher = FlowFilterMatcher.of(request.getWhitelistList(), request.getBlacklistList());
+            mask = FlowFieldMask.of(request.getFieldMask());
         } catch (InvalidFilterException e) {
             call.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
         ReadyGate<GetFlowsResponse> gate = new ReadyGate<>(call);
-        workers.execute(() -> serve(request, matcher, gate, call));
+        workers.execute(() -> serve(request, matcher, mask, gate, call));
     }
 
-    private void serve(GetFlowsRequest request, FlowFilterMatcher matcher, ReadyGate<GetFlowsResponse> gate,
+    private void serve(GetFlowsRequest request, FlowFilterMatcher matcher, FlowFieldMask mask, ReadyGate<GetFlowsResponse> gate,
                        ServerCallStreamObserver<GetFlowsResponse> call) {
         try {
             if (!calls.tryAcquire(bounds.poolWait().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -131,7 +133,7 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
             return;
         }
         try (CallReader reader = new CallReader(kafkaProperties, topic)) {
-            new FlowsCall(request, matcher, gate, call, reader).run();
+            new FlowsCall(request, matcher, mask, gate, call, reader).run();
         } catch (TopicUnavailableException e) {
             fail(call, Status.UNAVAILABLE.withDescription(e.getMessage()));
         } catch (BusyException e) {
@@ -151,6 +153,7 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
     private final class FlowsCall {
         private final GetFlowsRequest request;
         private final FlowFilterMatcher matcher;
+        private final FlowFieldMask mask;
         private final ReadyGate<GetFlowsResponse> gate;
         private final ServerCallStreamObserver<GetFlowsResponse> call;
         private final CallReader reader;
@@ -159,10 +162,11 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
         private long sent;
         private Instant lastSent;
 
-        FlowsCall(GetFlowsRequest request, FlowFilterMatcher matcher, ReadyGate<GetFlowsResponse> gate,
+        FlowsCall(GetFlowsRequest request, FlowFilterMatcher matcher, FlowFieldMask mask, ReadyGate<GetFlowsResponse> gate,
                   ServerCallStreamObserver<GetFlowsResponse> call, CallReader reader) {
             this.request = request;
             this.matcher = matcher;
+            this.mask = mask;
             this.gate = gate;
             this.call = call;
             this.reader = reader;
@@ -248,7 +252,9 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
             if (!matcher.test(flow)) {
                 return true;
             }
-            if (!gate.send(GetFlowsResponse.newBuilder().setFlow(flow).setNodeName(flow.getNodeName()).setTime(flow.getTime()).build())) {
+            // Filters saw the whole flow; the answer carries only the masked fields (the response's time and node too).
+            if (!gate.send(GetFlowsResponse.newBuilder().setFlow(mask.apply(flow)).setNodeName(flow.getNodeName()).setTime(flow.getTime())
+                    .build())) {
                 return false;
             }
             sent++;
@@ -278,6 +284,7 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
                 .setUptimeNs(Duration.between(started, now).toNanos())
                 .setNumConnectedNodes(UInt32Value.of(connected))
                 .setNumUnavailableNodes(UInt32Value.of(unavailable.size()))
+                .setFlowsRate(census.flowsPerSecond())
                 .addAllUnavailableNodes(unavailable)
                 .setVersion("hubble-topology" + (census.caughtUp() ? "" : " (still reading the history: node and namespace lists incomplete)"))
                 .build());

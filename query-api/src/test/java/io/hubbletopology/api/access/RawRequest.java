@@ -18,34 +18,34 @@ import java.util.regex.Pattern;
  * @param target  the request target as sent, query included
  * @param headers further header lines
  */
-record RawRequest(String method, String target, Map<String, String> headers) {
+public record RawRequest(String method, String target, Map<String, String> headers) {
 
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:\\s*(\\d+)");
 
     /** The answer's status line and what came after the head (nothing for HEAD or a 101). */
-    record Answer(int status, String head, String body) {
-        boolean upgraded() {
+    public record Answer(int status, String head, String body) {
+        public boolean upgraded() {
             return status == 101;
         }
     }
 
-    static RawRequest get(String target) {
+    public static RawRequest get(String target) {
         return new RawRequest("GET", target, Map.of());
     }
 
-    RawRequest with(String header, String value) {
+    public RawRequest with(String header, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(header, value);
         return new RawRequest(method, target, more);
     }
 
     /** A WebSocket handshake for this target. */
-    RawRequest upgrade() {
+    public RawRequest upgrade() {
         return with("Upgrade", "websocket").with("Connection", "Upgrade").with("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
                 .with("Sec-WebSocket-Version", "13");
     }
 
-    Answer send(int port) throws Exception {
+    public Answer send(int port) throws Exception {
         StringBuilder request = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
         if (!headers.containsKey("Connection")) {

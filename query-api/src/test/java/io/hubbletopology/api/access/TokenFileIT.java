@@ -23,6 +23,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
@@ -81,6 +82,7 @@ class TokenFileIT {
             assertThat(topology(api, "Bearer " + BAD)).isEqualTo(401);
             assertThat(RawRequest.get("/topology?token=" + BAD).send(api.port()).status()).isEqualTo(401);
             assertThat(RawRequest.get("/ws/topology?token=" + BAD).upgrade().send(api.port()).status()).isEqualTo(401);
+            assertThat(RawRequest.get("/ws/topology?token=" + SECOND).upgrade().send(api.port()).status()).isEqualTo(101);
 
             // The kubelet's update: a new timestamped directory, then ..data swapped to it in one rename.
             mountSecret("..2026_12_01_b", ROTATED + "\n");
@@ -111,7 +113,10 @@ class TokenFileIT {
         Files.move(next, secret.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** The status of GET /topology with this Authorization header; the answer held to openapi.json's description. */
     private static int topology(ApiServer api, String authorization) throws Exception {
-        return RawRequest.get("/topology").with("Authorization", authorization).send(api.port()).status();
+        RawRequest.Answer answer = RawRequest.get("/topology").with("Authorization", authorization).send(api.port());
+        ResponseSchemas.assertDocumented("GET", "/topology", answer.status(), answer.body());
+        return answer.status();
     }
 }

@@ -32,6 +32,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.L7FlowType;
@@ -120,9 +121,12 @@ class PolicySuggestionIT {
         return all;
     }
 
+    /** A GET whose answer is held to what openapi.json says the route answers (its JSON to the schema). */
     static HttpResponse<String> get(String pathAndQuery) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + pathAndQuery)).build(),
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + pathAndQuery)).build(),
                 HttpResponse.BodyHandlers.ofString());
+        ResponseSchemas.assertAnswer("GET", pathAndQuery, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
+        return r;
     }
 
     private static Set<String> namespaces(List<FlowRecord> flows) {
