@@ -32,6 +32,8 @@ final class ReplayPipeline implements AutoCloseable {
         kafka = "127.0.0.1:" + kafkaPort;
         roles.add(JarProcess.start("live-broker", "1g", "broker", "--port", String.valueOf(kafkaPort),
                 "--data-dir", dir.resolve("kafka").toString()));
+        // As an operator does: the others once the broker is up (a loaded machine can take minutes to start a JVM).
+        awaitLine(roles.get(0), " started on ");
         List<String> processor = new ArrayList<>(List.of("processor", "--bootstrap-servers", kafka,
                 "--api-port", String.valueOf(apiPort), "--state-dir", dir.resolve("state").toString()));
         processor.addAll(List.of(processorExtra));
@@ -41,6 +43,16 @@ final class ReplayPipeline implements AutoCloseable {
         roles.add(ingest);
         feeder = new ReplayFeeder(ingest.stdin());
         awaitReady();
+    }
+
+    private static void awaitLine(JarProcess role, String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (!role.stderr().contains(text) && !role.stdout().contains(text)) {
+            if (!role.alive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException(role.name() + " did not log '" + text + "' within 4 minutes: " + role.stderr());
+            }
+            Thread.sleep(250);
+        }
     }
 
     ReplayFeeder feeder() {

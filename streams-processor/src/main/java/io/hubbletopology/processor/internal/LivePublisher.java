@@ -51,8 +51,6 @@ public final class LivePublisher implements LiveSink, AutoCloseable {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "hubble-topology-live");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        // States superseded within seconds: no point in retrying one for minutes.
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
