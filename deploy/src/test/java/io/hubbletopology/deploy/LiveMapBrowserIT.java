@@ -27,7 +27,7 @@ import org.openqa.selenium.WebElement;
 class LiveMapBrowserIT {
 
     @Test
-    @Timeout(180)
+    @Timeout(300)
     void thePageShowsTheDemoTopologyLinksAndAConnectedIndicator(@TempDir Path dir) throws Exception {
         PageStack.assumeChromium();
         try (PageStack stack = PageStack.start("browser-it", dir)) {

@@ -34,10 +34,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The page's views in real headless Chromium against one simulated cluster: the range control (a REST range,
  * then live again), compare, the edge panel, the workload panel, the drops view and a shared URL.
  */
-@Timeout(120)
+@Timeout(240)
 class PageViewsBrowserIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    // Generous: on a loaded 2-core machine the page's first draw alone was seen to take 30 s.
+    private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String FRONTEND = "shop/deployment/frontend";
 
     @TempDir
