@@ -97,7 +97,8 @@ class PageViewsBrowserIT {
         List<String> changes = PageStack.texts(browser, "#changes tbody tr td:first-child");
         assertThat(changes).isNotEmpty().allSatisfy(c -> assertThat(c).isEqualTo("new"));
         assertThat(changes).hasSize(((Number) stats().get("edges")).intValue());
-        assertThat(text("#changes-status")).contains(changes.size() + " new, 0 gone");
+        // textContent: the heading is upper-cased by CSS, and getText() reads it as shown.
+        assertThat(PageStack.texts(browser, "#changes-status")).singleElement().asString().contains(changes.size() + " new, 0 gone");
     }
 
     @Test
