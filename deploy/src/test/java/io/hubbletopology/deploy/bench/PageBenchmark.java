@@ -126,6 +126,8 @@ public final class PageBenchmark {
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
                     meter.sampleHeap();
                     double afterGc = meter.takeHeapMax() / 1e6;
+                    System.out.printf("%d workloads: demo heap after a full GC %.0f MB; Hubble flows held (class histogram): %s%n",
+                            workloads, afterGc, flowsHeld(demo.pid()));
                     if (screenshot != null) {
                         page.screenshot(screenshot);
                         System.out.println("screenshot: " + screenshot.toAbsolutePath().normalize());
@@ -168,6 +170,15 @@ public final class PageBenchmark {
         throw new IllegalStateException("the API did not show " + workloads + " workloads and " + edges + " edges within "
                 + FULL_TOPOLOGY.toSeconds() + " s; last: " + (topology == null ? "nothing" : topology.path("nodes").size()
                 + " nodes, " + topology.path("links").size() + " edges"));
+    }
+
+    /** The instances of Hubble's Flow in the demo's heap and their shallow bytes: mostly the simulated Hubble's ring. */
+    private static String flowsHeld(long pid) throws Exception {
+        Process jcmd = new ProcessBuilder("jcmd", String.valueOf(pid), "GC.class_histogram").redirectErrorStream(true).start();
+        String histogram = new String(jcmd.getInputStream().readAllBytes());
+        jcmd.waitFor(30, TimeUnit.SECONDS);
+        return histogram.lines().filter(l -> l.endsWith(" io.hubbletopology.hubble.flow.Flow")).map(String::strip)
+                .findFirst().orElse("not found");
     }
 
     private static long number(Map<String, Object> stats, String key) {
