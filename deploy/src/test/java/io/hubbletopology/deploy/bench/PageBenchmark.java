@@ -91,7 +91,14 @@ public final class PageBenchmark {
                 Map<String, Object> stats = page.stats();
                 double firstDraw = Double.NaN;
                 while (System.nanoTime() - navigation < FULL_DRAW.toNanos()) {
-                    stats = page.stats();
+                    try {
+                        stats = page.stats();
+                    } catch (org.openqa.selenium.ScriptTimeoutException busy) {
+                        // The page's main thread did not run even this for 30 s: it is busy drawing; ask again.
+                        System.out.printf("%d workloads: page busy (a script waited 30 s) at %.0f s after navigation%n",
+                                workloads, (System.nanoTime() - navigation) / 1e9);
+                        continue;
+                    }
                     if (number(stats, "nodes") >= apiNodes && number(stats, "edges") >= apiEdges * 0.95) {
                         firstDraw = (System.nanoTime() - navigation) / 1e6;
                         break;
