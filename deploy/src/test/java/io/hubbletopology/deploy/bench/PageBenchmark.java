@@ -91,7 +91,14 @@ public final class PageBenchmark {
                 Map<String, Object> stats = page.stats();
                 double firstDraw = Double.NaN;
                 while (System.nanoTime() - navigation < FULL_DRAW.toNanos()) {
-                    stats = page.stats();
+                    try {
+                        stats = page.stats();
+                    } catch (org.openqa.selenium.ScriptTimeoutException busy) {
+                        // The page's main thread did not run even this for 30 s: it is busy drawing; ask again.
+                        System.out.printf("%d workloads: page busy (a script waited 30 s) at %.0f s after navigation%n",
+                                workloads, (System.nanoTime() - navigation) / 1e9);
+                        continue;
+                    }
                     if (number(stats, "nodes") >= apiNodes && number(stats, "edges") >= apiEdges * 0.95) {
                         firstDraw = (System.nanoTime() - navigation) / 1e6;
                         break;
@@ -126,6 +133,8 @@ public final class PageBenchmark {
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
                     meter.sampleHeap();
                     double afterGc = meter.takeHeapMax() / 1e6;
+                    System.out.printf("%d workloads: demo heap after a full GC %.0f MB; Hubble flows held (class histogram): %s%n",
+                            workloads, afterGc, flowsHeld(demo.pid()));
                     if (screenshot != null) {
                         page.screenshot(screenshot);
                         System.out.println("screenshot: " + screenshot.toAbsolutePath().normalize());
@@ -168,6 +177,15 @@ public final class PageBenchmark {
         throw new IllegalStateException("the API did not show " + workloads + " workloads and " + edges + " edges within "
                 + FULL_TOPOLOGY.toSeconds() + " s; last: " + (topology == null ? "nothing" : topology.path("nodes").size()
                 + " nodes, " + topology.path("links").size() + " edges"));
+    }
+
+    /** The instances of Hubble's Flow in the demo's heap and their shallow bytes: mostly the simulated Hubble's ring. */
+    private static String flowsHeld(long pid) throws Exception {
+        Process jcmd = new ProcessBuilder("jcmd", String.valueOf(pid), "GC.class_histogram").redirectErrorStream(true).start();
+        String histogram = new String(jcmd.getInputStream().readAllBytes());
+        jcmd.waitFor(30, TimeUnit.SECONDS);
+        return histogram.lines().filter(l -> l.endsWith(" io.hubbletopology.hubble.flow.Flow")).map(String::strip)
+                .findFirst().orElse("not found");
     }
 
     private static long number(Map<String, Object> stats, String key) {
