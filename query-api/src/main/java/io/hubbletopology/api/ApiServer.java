@@ -46,6 +46,7 @@ import io.hubbletopology.api.live.LiveFeed;
 import io.hubbletopology.api.policy.PolicyRoute;
 import io.hubbletopology.probes.ProbePaths;
 import io.hubbletopology.processor.TopologyQueryService;
+import io.hubbletopology.processor.errors.BadParameterException;
 import io.hubbletopology.processor.errors.NotFoundException;
 import io.hubbletopology.processor.errors.QueryException;
 import io.hubbletopology.processor.output.EdgeStats;
@@ -201,6 +202,15 @@ public final class ApiServer implements AutoCloseable {
                 send(ctx, QueryStatus.http(e), QueryStatus.body(e));
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
+                if (e instanceof org.eclipse.jetty.http.HttpException refused && refused.getCode() >= 400 && refused.getCode() < 500) {
+                    // Jetty's own refusal of what it cannot read, e.g. a bad %-escape in a WebSocket handshake's
+                    // query (Jetty parses it again, strictly, while upgrading): the client's error, not ours.
+                    String parameter = UnreadableQuery.parameter(ctx.queryString());
+                    send(ctx, refused.getCode(), QueryStatus.body(new BadParameterException(parameter,
+                            (parameter.equals(UnreadableQuery.WHOLE_QUERY) ? "the query string" : "parameter " + parameter)
+                                    + " could not be read as percent-encoded UTF-8 (" + refused.getReason() + ")")));
+                    return;
+                }
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 send(ctx, 500, QueryStatus.body("internal", "the request failed; see the server log", null));
             });

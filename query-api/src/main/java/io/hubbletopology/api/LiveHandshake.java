@@ -34,6 +34,8 @@ final class LiveHandshake {
     static void register(JavalinDefaultRoutingApi routes, String path, Function<Function<String, String>, ?> filter,
                          UnknownParameterCheck unknown) {
         routes.wsBeforeUpgrade(path, ctx -> {
+            // Jetty parses the query again, strictly, while upgrading: what it cannot read is refused here, named.
+            UnreadableQuery.check(ctx.queryString());
             unknown.check(ctx, "GET", path);
             filter.apply(HubbleFlags.parameters(ctx));
         });

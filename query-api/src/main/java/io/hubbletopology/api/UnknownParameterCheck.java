@@ -41,6 +41,8 @@ final class UnknownParameterCheck implements Handler {
         description.queryParameters(method, pathTemplate).ifPresent(accepted -> {
             Set<String> unknown = new TreeSet<>(ctx.queryParamMap().keySet());
             unknown.removeAll(accepted);
+            // An empty name is what a stray '&' gives ("?a=1&", "?&a=1"): no parameter at all, not an unknown one.
+            unknown.remove("");
             if (!unknown.isEmpty()) {
                 String first = shortened(unknown.iterator().next());
                 String names = String.join(", ", unknown.stream().limit(MAX_NAMED).map(UnknownParameterCheck::shortened).toList())

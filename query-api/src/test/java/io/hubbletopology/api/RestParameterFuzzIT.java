@@ -244,13 +244,27 @@ class RestParameterFuzzIT {
             ResponseSchemas.assertDocumented("GET", route.path(), answer.status(), answer.body());
         }
         if (route.websocket() && answer.status() == 400 && JSON.readTree(answer.body()).path("error").asText().equals("bad_parameter")) {
-            // A refused handshake names the parameter at fault, one of those sent.
-            assertThat(JSON.readTree(answer.body()).path("parameter").asText()).as(shown).isNotEmpty().isIn(sentNames(query));
+            // A refused handshake names the parameter at fault, one of those sent (or the whole query when a
+            // nameless part of it cannot be read).
+            List<String> names = new java.util.ArrayList<>(sentNames(query));
+            names.add(UnreadableQuery.WHOLE_QUERY);
+            assertThat(JSON.readTree(answer.body()).path("parameter").asText()).as(shown).isNotEmpty().isIn(names);
         }
     }
 
+    /** The names sent, as sent and as the server reads them (percent-decoded). */
     private static List<String> sentNames(String query) {
-        return java.util.Arrays.stream(query.split("&")).map(p -> p.split("=", 2)[0]).toList();
+        List<String> names = new java.util.ArrayList<>();
+        for (String pair : query.split("&")) {
+            String name = pair.split("=", 2)[0];
+            names.add(name);
+            try {
+                names.add(java.net.URLDecoder.decode(name, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                // Not decodable: only the name as sent can be meant.
+            }
+        }
+        return names;
     }
 
     /** A plain GET for a REST route; a real WebSocket handshake (Upgrade: websocket) for a live feed. */

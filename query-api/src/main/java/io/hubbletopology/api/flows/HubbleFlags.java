@@ -165,8 +165,8 @@ public final class HubbleFlags {
                     continue;
                 }
                 int eq = pair.indexOf('=');
-                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-                out.add(new String[] {name, eq < 0 ? "" : decode(pair.substring(eq + 1))});
+                String name = decode(eq < 0 ? pair : pair.substring(0, eq), null);
+                out.add(new String[] {name, eq < 0 ? "" : decode(pair.substring(eq + 1), name)});
             }
             return out;
         }
@@ -180,11 +180,13 @@ public final class HubbleFlags {
         return out;
     }
 
-    private static String decode(String s) {
+    /** A name or value of the raw query; a bad one is refused naming its parameter (or, for a name, itself). */
+    private static String decode(String s, String parameter) {
         try {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new BadParameterException(s.length() > 64 ? s.substring(0, 64) : s, "not a valid percent-encoding");
+            String named = parameter != null ? parameter : s.length() > 64 ? s.substring(0, 64) : s;
+            throw new BadParameterException(named, (parameter != null ? "its value" : "the name") + " is not a valid percent-encoding");
         }
     }
 

@@ -22,8 +22,11 @@ import java.util.function.Predicate;
  * <p>Bounds. {@link Mode#COALESCE} (the topology): entries every reader has passed are dropped ({@link #trim});
  * when the log grows past four times its keys, the superseded entries are dropped too (a reader then gets those
  * keys at their newest position, at worst once more); the keys themselves are bounded by the topology. {@link
- * Mode#SKIP} (the flow tail): at most {@code maxBehind} entries; a reader further behind skips the oldest and is
- * told how many of those it would have sent.
+ * Mode#SKIP} (the flow tail): every entry is sent (no coalescing: each flow is news), and a reader counts the
+ * unread entries its filter wants; one with more than {@code maxBehind} of them skips its oldest down to half and
+ * is told how many it skipped. A reader with none unread moves to the head at once, so a narrow filter holds no
+ * flows of others; past {@link #SKIP_HOLD} times {@code maxBehind} entries held in all, the oldest are skipped by
+ * whoever has not read them.
  */
 final class FeedLog {
 
@@ -32,6 +35,8 @@ final class FeedLog {
 
     /** Below this many entries the log is never compacted: superseded entries give each reader its fair order. */
     private static final int MIN_COMPACT = 8_192;
+    /** SKIP: how many times {@code maxBehind} entries the log holds at most for its readers together. */
+    static final int SKIP_HOLD = 8;
 
     private final Mode mode;
     private final int maxBehind;
@@ -73,8 +78,11 @@ final class FeedLog {
             entry.prev = previous;
         }
         append(entry);
-        if (mode == Mode.SKIP && size > maxBehind) {
-            skipOldest(size - maxBehind / 2);
+        if (mode == Mode.SKIP) {
+            account(entry);
+            if (size > SKIP_HOLD * maxBehind) {
+                skipOldest(size - SKIP_HOLD * maxBehind / 2);
+            }
         } else if (mode == Mode.COALESCE && size >= compactAt) {
             trim();
             if (size >= compactAt) {
@@ -83,6 +91,39 @@ final class FeedLog {
             compactAt = Math.max(MIN_COMPACT, 4 * latest.size());
         }
         return entry.seq;
+    }
+
+    /** SKIP: counts the new entry for the readers that want it, and lets a reader too far behind skip. */
+    private void account(Entry entry) {
+        boolean moved = false;
+        for (Reader reader : readers) {
+            if (reader.filter.test(entry.update)) {
+                if (++reader.wanted > maxBehind) {
+                    skipWanted(reader, reader.wanted - maxBehind / 2);
+                    moved = true;
+                }
+            } else if (reader.wanted == 0) {
+                reader.cursor = entry.seq;
+                moved = true;
+            }
+        }
+        if (moved) {
+            trim();
+        }
+    }
+
+    /** SKIP: moves a reader past its oldest {@code count} wanted entries, which it is told it skipped. */
+    private void skipWanted(Reader reader, long count) {
+        for (int i = indexAfter(reader.cursor); i < size && count > 0; i++) {
+            Entry e = at(i);
+            reader.cursor = e.seq;
+            if (reader.filter.test(e.update)) {
+                count--;
+                reader.wanted--;
+                reader.skipped++;
+                metrics.skipped(1);
+            }
+        }
     }
 
     /** A reader at the head: it gets what is published from now on. */
@@ -165,6 +206,7 @@ final class FeedLog {
             if (reader.cursor < last) {
                 long missed = Arrays.stream(gone).filter(e -> e.seq > reader.cursor && reader.filter.test(e.update)).count();
                 reader.skipped += missed;
+                reader.wanted = Math.max(0, reader.wanted - missed);
                 metrics.skipped(missed);
                 reader.cursor = last;
                 reader.passEnd = Math.max(reader.passEnd, last);
@@ -214,6 +256,8 @@ final class FeedLog {
         private long passStart;
         private long passEnd;
         private long skipped;
+        /** SKIP: unread entries this reader's filter wants. */
+        private long wanted;
 
         private Reader(Predicate<FeedUpdate> filter, long at) {
             this.filter = filter;
@@ -245,6 +289,13 @@ final class FeedLog {
                     }
                     Entry change = at(index);
                     cursor = change.seq;
+                    if (mode == Mode.SKIP) {
+                        if (filter.test(change.update)) {
+                            wanted--;
+                            return change.update;
+                        }
+                        continue;
+                    }
                     if (change.prev != null && change.prev.seq > passStart) {
                         continue;   // its key went out at an older change of this pass, with its newest state
                     }
