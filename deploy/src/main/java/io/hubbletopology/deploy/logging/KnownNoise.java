@@ -27,6 +27,14 @@ public final class KnownNoise extends TurboFilter {
      */
     static final String FRESH_METADATA_LOG = "The metadata log appears to be empty.";
 
+    /**
+     * A flow search (REST, the Observer API) reads the flows topic's partitions one after another with one consumer,
+     * assigning the next when it is done with one; a fetch still in flight for the partition it left comes back
+     * after it, and Kafka's consumer says at WARN that it drops the high watermark of a partition no longer
+     * assigned. Nothing is lost (the search has read what it needed); one line per partition per search otherwise.
+     */
+    static final String HIGH_WATERMARK_OF_LEFT_PARTITION = "Not updating high watermark for partition";
+
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
         if (format != null && level == Level.WARN && format.endsWith(NETWORK_CLIENT_CLOSED_TWICE)
@@ -36,6 +44,10 @@ public final class KnownNoise extends TurboFilter {
         }
         if (format != null && level == Level.WARN && format.contains(FRESH_METADATA_LOG)
                 && logger.getName().equals("org.apache.kafka.controller.QuorumController")) {
+            return FilterReply.DENY;
+        }
+        if (format != null && level == Level.WARN && format.contains(HIGH_WATERMARK_OF_LEFT_PARTITION)
+                && logger.getName().equals("org.apache.kafka.clients.consumer.internals.OffsetFetcherUtils")) {
             return FilterReply.DENY;
         }
         return FilterReply.NEUTRAL;
