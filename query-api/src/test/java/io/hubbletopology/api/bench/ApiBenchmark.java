@@ -203,7 +203,7 @@ public final class ApiBenchmark {
         System.out.printf("%nPart 2: /ws/topology fan-out, %,d edge updates/s over %d distinct edges for %d s; server in its own JVM%n",
                 rate, edges, duration.toSeconds());
         try (ServerProcess server = ServerProcess.start(jar, bootstrap, opts.get("ws.heap"), clients + 500, dir);
-             EdgeUpdatePublisher publisher = new EdgeUpdatePublisher(bootstrap, TopicNames.DEFAULT_EDGE_UPDATES, edges,
+             EdgeUpdatePublisher publisher = new EdgeUpdatePublisher(bootstrap, TopicNames.DEFAULT_LIVE, edges,
                      (int) ((2 + 2 * duration.toSeconds()) * rate * 11 / 10 + rate))) {
             System.out.println("Server: " + String.join(" ", server.command()) + "  (pid " + server.pid() + ", log " + server.log() + ")");
             publisher.publish(rate, Duration.ofSeconds(2));   // warm the producer, the follower and the server's code paths

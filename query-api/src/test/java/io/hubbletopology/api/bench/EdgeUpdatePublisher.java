@@ -1,5 +1,6 @@
 package io.hubbletopology.api.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -9,10 +10,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.hubbletopology.graph.EdgeKey;
+import io.hubbletopology.processor.output.EdgeUpdate;
+import io.hubbletopology.processor.query.OutputFeed;
 
 /**
- * Writes edge updates to the processor's edge-updates topic as the processor would (its JSON contract, keyed
- * {@code <edge key>@<window start>}), at a steady rate, cycling over a fixed set of edges so that updates of
+ * Writes edge states to the live topic as the processor's live publisher would (the edge JSON contract with its
+ * schema header, keyed {@code <edge key>@<window start>}): what the API's live feed follows, at a steady rate, cycling over a fixed set of edges so that updates of
  * one edge can coalesce for a slow client. An edge's {@code flows} grows by one with each of its updates, so it
  * names the state: the benchmark remembers the {@link System#nanoTime()} at which each state was sent
  * ({@link #sentNanos}), and a client holding {@code flows >= n} holds state n or a newer one. (The server reads
@@ -89,7 +92,10 @@ final class EdgeUpdatePublisher implements AutoCloseable {
                 + "\"dns\":{\"queries\":0,\"failures\":0},\"latency\":{\"count\":0,\"sum_ns\":0,\"max_ns\":0},\"encrypted\":false,"
                 + "\"nodes\":[\"node-" + (edge % 3) + "\"],\"first_seen\":\"" + Instant.ofEpochMilli(windowStart) + "\",\"last_seen\":\""
                 + now + "\"}";
-        producer.send(new ProducerRecord<>(topic, new EdgeKey(src, dst, "TCP", 8080).text() + "@" + windowStart, json));
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, new EdgeKey(src, dst, "TCP", 8080).text() + "@" + windowStart, json);
+        // The live topic names each record's schema in a header, as the processor's LivePublisher writes it.
+        record.headers().add(OutputFeed.SCHEMA_HEADER, EdgeUpdate.SCHEMA.getBytes(StandardCharsets.UTF_8));
+        producer.send(record);
     }
 
     @Override
