@@ -3,10 +3,17 @@ package io.hubbletopology.deploy.bench;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.tools.EndToEndLatency;
 import org.apache.kafka.tools.ProducerPerformance;
@@ -31,6 +38,7 @@ final class KafkaBaseline {
     }
 
     static Figures measure(String kafka, String producerTopic, String latencyTopic, int recordSize, int records, int latencyRecords) {
+        createTopics(kafka, producerTopic, latencyTopic);
         String producer = run(() -> ProducerPerformance.main(new String[] {"--topic", producerTopic, "--num-records",
                 String.valueOf(records), "--record-size", String.valueOf(recordSize), "--throughput", "-1", "--producer-props",
                 "bootstrap.servers=" + kafka, "acks=all", "enable.idempotence=true", "compression.type=lz4", "linger.ms=20",
@@ -54,6 +62,27 @@ final class KafkaBaseline {
         Matcher average = last(AVERAGE, latency);
         return new Figures(Double.parseDouble(rate.group(1)), Double.parseDouble(average.group(1)),
                 Long.parseLong(percentiles.group(1)), Long.parseLong(percentiles.group(2)));
+    }
+
+    /**
+     * The tools' topics, one partition each, unless the caller made them: the broker role, as the README starts it,
+     * creates no topic on first use, and the tools would wait for one until they time out.
+     */
+    private static void createTopics(String kafka, String... topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
+            for (String topic : topics) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create the baseline topic " + topic + ": " + e.getCause(), e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the baseline topics", e);
+        }
     }
 
     private interface Tool {
