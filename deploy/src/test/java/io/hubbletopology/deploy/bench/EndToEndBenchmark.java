@@ -102,8 +102,8 @@ public final class EndToEndBenchmark {
                 KafkaBaseline.Figures baseline = baseline(admin, kafka);
 
                 List<String> processorArgs = new ArrayList<>(List.of("processor", "--bootstrap-servers", kafka, "--api-host", "127.0.0.1",
-                        "--api-port", String.valueOf(apiPort), "--state-dir", dir.resolve("state").toString(), "--commit-interval",
-                        settings.commitInterval().toMillis() + "ms", "--partitions", String.valueOf(settings.partitions())));
+                        "--api-port", String.valueOf(apiPort), "--state-dir", dir.resolve("state").toString(), "--partitions", String.valueOf(settings.partitions())));
+                settings.commitInterval().ifPresent(commit -> processorArgs.addAll(List.of("--commit-interval", commit.toMillis() + "ms")));
                 if (settings.exactlyOnce()) {
                     processorArgs.add("--exactly-once");
                 }
@@ -361,8 +361,8 @@ public final class EndToEndBenchmark {
 
     private static String describe(BenchSettings s) {
         return "steps " + s.rates() + " flows/s after " + s.initialWarmup().toSeconds() + " s at the first, " + s.warmup().toSeconds()
-                + " s warm-up + " + s.measure().toSeconds() + " s measured each, " + s.partitions() + " partitions, processor commit every "
-                + s.commitInterval().toMillis() + " ms, "
+                + " s warm-up + " + s.measure().toSeconds() + " s measured each, " + s.partitions() + " partitions, processor commit "
+                + s.commitInterval().map(c -> "every " + c.toMillis() + " ms").orElse("at its default") + ", "
                 + (s.exactlyOnce() ? "exactly_once_v2" : "at_least_once") + ", " + PROBES_PER_SECOND + " probe flows/s";
     }
 }
