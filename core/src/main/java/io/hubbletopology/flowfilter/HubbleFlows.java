@@ -35,19 +35,16 @@ import io.hubbletopology.records.TcpFlag;
  * fields, written back as they came), and only a node name added where the flow had none, as Relay does.
  * A record without it (written before the field existed, or whose bytes do not parse) is rebuilt from its
  * compact fields: fields they do not carry (interface, policies, HTTP headers, a service's own namespace, taken
- * here as its endpoint's) are then absent, and the event type is derived from what is kept: {@value #ACCESS_LOG}
- * (access log) for L7 flows, {@value #DROP} (drop) for dropped ones, else {@value #TRACE} (trace), Cilium's
- * monitor types, without a subtype.
+ * here as its endpoint's) are then absent, and the event type is derived from what is kept:
+ * {@value CiliumEventTypes#ACCESS_LOG} (access log) for L7 flows, {@value CiliumEventTypes#DROP} (drop) for dropped
+ * ones, else {@value CiliumEventTypes#TRACE} (trace), Cilium's monitor types, without a subtype: the compact fields
+ * do not keep it, so a subtype filter sees such a flow's as 0 (a trace's 0 is {@code to-endpoint}).
  *
  * <pre>{@code
  * Flow flow = HubbleFlows.of(FlowRecord.parseFrom(value));
  * }</pre>
  */
 public final class HubbleFlows {
-
-    static final int DROP = 1;
-    static final int TRACE = 4;
-    static final int ACCESS_LOG = 129;
 
     private HubbleFlows() {
     }
@@ -85,8 +82,8 @@ public final class HubbleFlows {
             f.setIP(IP.newBuilder().setSource(r.getSource().getIp()).setDestination(r.getDestination().getIp())
                     .setIpVersion(any.contains(":") ? IPVersion.IPv6 : IPVersion.IPv4).setEncrypted(r.getEncrypted()));
         }
-        f.setEventType(CiliumEventType.newBuilder().setType(r.getType() == FlowType.L7 ? ACCESS_LOG
-                : r.getVerdict() == Verdict.DROPPED ? DROP : TRACE));
+        f.setEventType(CiliumEventType.newBuilder().setType(r.getType() == FlowType.L7 ? CiliumEventTypes.ACCESS_LOG
+                : r.getVerdict() == Verdict.DROPPED ? CiliumEventTypes.DROP : CiliumEventTypes.TRACE));
         if (r.hasIsReply()) {
             f.setIsReply(BoolValue.of(r.getIsReply()));
         }

@@ -161,6 +161,24 @@ class FlowFilterMatcherTest {
     }
 
     @Test
+    void anEventTypeWithoutMatchSubTypeTakesEverySubtypeAndWithItOnlyThatOneZeroIncluded() {
+        // BASE is a trace at to-stack (4:3).
+        Flow toEndpoint = with(b -> b.setEventType(CiliumEventType.newBuilder().setType(4).setSubType(0)));
+        Flow drop = with(b -> b.setEventType(CiliumEventType.newBuilder().setType(1).setSubType(133)));
+        FlowFilter trace = FlowFilter.newBuilder().addEventType(EventTypeFilter.newBuilder().setType(4)).build();
+        FlowFilter traceToEndpoint = FlowFilter.newBuilder().addEventType(EventTypeFilter.newBuilder().setType(4)
+                .setMatchSubType(true).setSubType(0)).build();
+        FlowFilter traceToEndpointOrDrop = traceToEndpoint.toBuilder().addEventType(EventTypeFilter.newBuilder().setType(1)).build();
+        assertThat(List.of(BASE, toEndpoint, drop)).map(f -> FlowFilterMatcher.of(List.of(trace), List.of()).test(f))
+                .containsExactly(true, true, false);
+        assertThat(List.of(BASE, toEndpoint, drop)).map(f -> FlowFilterMatcher.of(List.of(traceToEndpoint), List.of()).test(f))
+                .containsExactly(false, true, false);
+        assertThat(List.of(BASE, toEndpoint, drop)).map(f -> FlowFilterMatcher.of(List.of(traceToEndpointOrDrop), List.of()).test(f))
+                .containsExactly(false, true, true);
+        assertThat(FlowFilterMatcher.of(List.of(trace), List.of()).test(with(Flow.Builder::clearEventType))).isFalse();
+    }
+
+    @Test
     void hubbleObservePortSetsBothEndsInTwoFilters() {
         // hubble observe --port 5432 sends one filter on source_port and one on destination_port.
         List<FlowFilter> either = List.of(FlowFilter.newBuilder().addSourcePort("5432").build(),

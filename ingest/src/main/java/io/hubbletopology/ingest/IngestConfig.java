@@ -18,7 +18,6 @@ import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.config.KafkaSettings;
-import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.ingest.hubble.HubbleSourceSettings;
 import io.hubbletopology.ingest.hubble.HubbleTarget;
 import io.hubbletopology.ingest.hubble.HubbleTls;
@@ -88,16 +87,6 @@ public record IngestConfig(KafkaSettings kafka, String nodeName, DiscoveryMode m
             "Replay 'hubble observe -o json' output or Hubble exporter files instead of following Hubble; '-' reads stdin.",
             s -> "-".equals(s.trim()) ? "-" : ConfigKey.parseReadableFile(s).toString());
 
-    public static final ConfigKey<List<Verdict>> VERDICTS = new ConfigKey<>("hubble.verdicts", "VERDICT_WHITELIST", "",
-            "Verdicts to keep, sent to Hubble as a filter (e.g. FORWARDED,DROPPED); empty keeps all.", IngestConfig::verdicts);
-    public static final ConfigKey<List<String>> EXCLUDE_PODS = ConfigKey.list("hubble.exclude_pods", "HUBBLE_EXCLUDE_PODS", "",
-            "Pod prefixes to leave out as source or destination; 'kube-system/' leaves out a namespace.");
-    public static final ConfigKey<Boolean> INCLUDE_REPLIES = ConfigKey.bool("hubble.include_replies", "HUBBLE_INCLUDE_REPLIES", "false",
-            "Keep reply flows too (left out by default, as hubble-ui does); they add HTTP status classes, DNS failures and latency to the edge of the request they answer.");
-    public static final ConfigKey<Duration> MAX_BACKOFF = ConfigKey.positiveDuration("hubble.max_backoff", null, "30s",
-            "The longest wait between reconnects to Hubble (exponential backoff with jitter, forever).");
-    public static final ConfigKey<Integer> BACKFILL = ConfigKey.integer("hubble.backfill", null, "65535", 1, 65_535,
-            "Flows to ask for again after a reconnect to a Hubble that refuses 'since' with 'follow'.");
     public static final ConfigKey<Boolean> TLS_ENABLED = ConfigKey.bool("hubble.tls.enabled", "HUBBLE_TLS", "false",
             "Connect to Hubble with TLS (implied by ca_file or cert_file).");
     public static final ConfigKey<Path> TLS_CA_FILE = ConfigKey.readableFile("hubble.tls.ca_file", "HUBBLE_TLS_CA_FILE",
@@ -158,7 +147,8 @@ public record IngestConfig(KafkaSettings kafka, String nodeName, DiscoveryMode m
     /** Every key, for the configuration reference and the unknown-key warning. */
     public static List<ConfigKey<?>> keys() {
         List<ConfigKey<?>> keys = new ArrayList<>(List.of(MODE, HUBBLE_ADDR, POLL_INTERVAL, SNAPSHOT_INTERVAL, SYSFS_ROOT, REPLAY_FILE,
-                VERDICTS, EXCLUDE_PODS, INCLUDE_REPLIES, MAX_BACKOFF, BACKFILL,
+                HubbleSourceSettings.VERDICTS, HubbleSourceSettings.EXCLUDE_PODS, HubbleSourceSettings.INCLUDE_REPLIES,
+                HubbleSourceSettings.MAX_BACKOFF, HubbleSourceSettings.BACKFILL,
                 TLS_ENABLED, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TLS_SERVER_NAME));
         keys.addAll(KafkaSettings.keysWithTopics(List.of(KafkaSettings.FLOWS_TOPIC, KafkaSettings.LINKS_TOPIC,
                 KafkaSettings.LOST_EVENTS_TOPIC)));
@@ -187,20 +177,9 @@ public record IngestConfig(KafkaSettings kafka, String nodeName, DiscoveryMode m
             throw new ConfigException(TLS_ENABLED.name(), "invalid " + TLS_ENABLED.name()
                     + ": the local unix socket is plaintext; TLS applies to host:port targets only");
         }
-        return new HubbleSourceSettings(target, values.get(VERDICTS), values.get(EXCLUDE_PODS), values.get(INCLUDE_REPLIES),
-                values.get(MAX_BACKOFF), tls, values.get(BACKFILL));
-    }
-
-    private static List<Verdict> verdicts(String text) {
-        List<Verdict> keep = new ArrayList<>();
-        for (String v : ConfigKey.parseList(text)) {
-            keep.add(java.util.Arrays.stream(Verdict.values())
-                    .filter(c -> c != Verdict.UNRECOGNIZED && c != Verdict.VERDICT_UNKNOWN && c.name().equalsIgnoreCase(v))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("'" + v + "' is not a Hubble verdict "
-                            + "(FORWARDED, DROPPED, ERROR, AUDIT, REDIRECTED, TRACED, TRANSLATED)")));
-        }
-        return List.copyOf(keep);
+        return new HubbleSourceSettings(target, values.get(HubbleSourceSettings.VERDICTS), values.get(HubbleSourceSettings.EXCLUDE_PODS),
+                values.get(HubbleSourceSettings.INCLUDE_REPLIES), values.get(HubbleSourceSettings.MAX_BACKOFF), tls,
+                values.get(HubbleSourceSettings.BACKFILL));
     }
 
     private static String compression(String text) {

@@ -5,7 +5,6 @@ import java.util.List;
 import io.hubbletopology.broker.BrokerSettings;
 import io.hubbletopology.broker.KafkaCluster;
 import io.hubbletopology.deploy.roles.BrokerRole;
-import io.hubbletopology.deploy.roles.BrokerRoleSettings;
 import io.hubbletopology.deploy.roles.RoleRunner;
 import picocli.CommandLine.Command;
 
@@ -16,12 +15,12 @@ public final class BrokerCommand extends SettingsCommand<BrokerSettings> {
 
     /** The broker has no YAML file: its options are all there is. */
     public BrokerCommand() {
-        super(List.of(), BrokerRoleSettings::from, List.of(
-                SettingFlag.of("--host", BrokerRoleSettings.HOST).label("HOST"),
-                SettingFlag.of("--port", BrokerRoleSettings.PORT).label("PORT"),
-                SettingFlag.of("--data-dir", BrokerRoleSettings.DATA_DIR).label("DIR").mandatory(),
-                SettingFlag.of("--partitions", BrokerRoleSettings.PARTITIONS).label("N"),
-                SettingFlag.of("--nodes", BrokerRoleSettings.NODES).label("N")));
+        super(List.of(), BrokerSettings::from, List.of(
+                SettingFlag.of("--host", BrokerSettings.HOST).label("HOST"),
+                SettingFlag.of("--port", BrokerSettings.PORT).label("PORT"),
+                SettingFlag.of("--data-dir", BrokerSettings.DATA_DIR).label("DIR").mandatory(),
+                SettingFlag.of("--partitions", BrokerSettings.PARTITIONS).label("N"),
+                SettingFlag.of("--nodes", BrokerSettings.NODES).label("N")));
     }
 
     @Override

@@ -9,81 +9,61 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
-import io.hubbletopology.api.TimeRange;
 import io.hubbletopology.api.policy.PolicyRoute;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Asks a running processor's API for the CiliumNetworkPolicies a namespace's traffic suggests and writes one file
  * per policy (or the whole stream to stdout). A client, not a role: any processor instance answers for the whole
- * cluster, so this needs only its address and, when the API wants one, a token.
+ * cluster, so this needs only its address and, when the API wants one, a token. Its options override the keys of
+ * {@link PolicyQuery}, which say their meaning and defaults once.
  *
  * <pre>
  * java -jar hubble-topology.jar policy --api http://127.0.0.1:8080 --namespace shop --since 24h --output policies/
  * </pre>
  */
-@Command(name = "policy", mixinStandardHelpOptions = true,
+@Command(name = "policy", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
         description = "Write the CiliumNetworkPolicies suggested by a namespace's observed traffic, one file per policy "
                 + "(GET /api/v1/policies of a running processor; docs/policy.md).")
-public final class PolicyCommand implements Callable<Integer> {
+public final class PolicyCommand extends SettingsCommand<PolicyQuery> {
 
-    /** Where a token may come from without showing on the command line. */
-    static final String TOKEN_ENV = "HUBBLE_TOPOLOGY_API_TOKEN";
+    private static final String TOKEN = "--token";
+    private static final String TOKEN_FILE = "--token-file";
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--api", defaultValue = "http://127.0.0.1:8080", description = "The processor's API. Default: ${DEFAULT-VALUE}.")
-    String api;
-
-    @Option(names = "--namespace", required = true, description = "The namespace whose workloads get policies.")
-    String namespace;
-
-    @Option(names = "--since", defaultValue = "24h", description = "How far back the observed flows go (5m, 2h, 1d). Default: ${DEFAULT-VALUE}.")
-    String since;
-
-    @Option(names = "--workload", description = "Only this workload (its id, kind/name or name).")
-    String workload;
-
-    @Option(names = "--output", description = "Directory to write one <policy name>.yaml per policy into; without it, the YAML goes to stdout.")
-    Path output;
-
-    @Option(names = "--token", description = "Bearer token for the API; default: the " + TOKEN_ENV + " environment variable.")
-    String token;
-
-    @Option(names = "--token-file", description = "File holding the bearer token (a mounted Secret), instead of --token.")
-    Path tokenFile;
-
-    @Option(names = "--timeout", defaultValue = "30s", description = "How long to wait for the answer. Default: ${DEFAULT-VALUE}.")
-    String timeout;
+    /** A client has no YAML file: its options, and the token's variable, are all there is. */
+    public PolicyCommand() {
+        super(List.of(), PolicyQuery::from, List.of(
+                SettingFlag.of("--api", PolicyQuery.API).label("URL"),
+                SettingFlag.of("--namespace", PolicyQuery.NAMESPACE).label("NAMESPACE").mandatory(),
+                SettingFlag.of("--since", PolicyQuery.SINCE).label("DURATION"),
+                SettingFlag.of("--workload", PolicyQuery.WORKLOAD).label("WORKLOAD"),
+                SettingFlag.of("--output", PolicyQuery.OUTPUT).label("DIR"),
+                SettingFlag.of(TOKEN, PolicyQuery.TOKEN).label("TOKEN"),
+                SettingFlag.of(TOKEN_FILE, PolicyQuery.TOKEN_FILE).label("FILE"),
+                SettingFlag.of("--timeout", PolicyQuery.TIMEOUT).label("DURATION")));
+    }
 
     @Override
-    public Integer call() throws Exception {
-        Duration wait = duration("--timeout", timeout);
-        duration("--since", since);
-        URI uri = URI.create(api.replaceAll("/+$", "") + PolicyRoute.PATH + "?namespace=" + enc(namespace) + "&last=" + enc(since)
-                + (workload == null ? "" : "&workload=" + enc(workload)));
-        if (uri.getScheme() == null || !uri.getScheme().matches("https?")) {
-            throw new ParameterException(spec.commandLine(), "--api must be an http:// or https:// URL, was " + api);
+    protected int run(PolicyQuery query) throws IOException, InterruptedException {
+        if (spec.findOption(TOKEN).getValue() != null && spec.findOption(TOKEN_FILE).getValue() != null) {
+            throw new ParameterException(spec.commandLine(), "give " + TOKEN + " or " + TOKEN_FILE + ", not both");
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(wait).header("Accept", "application/yaml");
-        String bearer = bearer();
-        if (bearer != null) {
+        URI uri = URI.create(query.api() + PolicyRoute.PATH + "?namespace=" + enc(query.namespace()) + "&last=" + enc(query.since())
+                + (query.workload() == null ? "" : "&workload=" + enc(query.workload())));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(query.timeout()).header("Accept", "application/yaml");
+        String bearer = query.tokenFile() != null ? Files.readString(query.tokenFile(), StandardCharsets.UTF_8).trim() : query.token();
+        if (bearer != null && !bearer.isEmpty()) {
             request.header("Authorization", "Bearer " + bearer);
         }
         HttpResponse<String> response;
         try {
-            response = HttpClient.newBuilder().connectTimeout(wait).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = HttpClient.newBuilder().connectTimeout(query.timeout()).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            spec.commandLine().getErr().println("policy: cannot reach " + api + ": " + e.getMessage());
+            spec.commandLine().getErr().println("policy: cannot reach " + query.api() + ": " + e.getMessage());
             return 1;
         }
         if (response.statusCode() != 200) {
@@ -93,6 +73,7 @@ public final class PolicyCommand implements Callable<Integer> {
         String yaml = response.body();
         PolicyFiles.preamble(yaml).lines().filter(l -> l.startsWith("# PARTIAL") || l.startsWith("# no "))
                 .forEach(l -> spec.commandLine().getErr().println("policy: " + l.substring(2)));
+        Path output = query.output();
         if (output == null) {
             spec.commandLine().getOut().print(yaml);
             return 0;
@@ -101,27 +82,8 @@ public final class PolicyCommand implements Callable<Integer> {
         for (Path written : PolicyFiles.write(files, output)) {
             spec.commandLine().getOut().println(written);
         }
-        spec.commandLine().getOut().println(files.size() + " policies for namespace " + namespace + " written to " + output);
+        spec.commandLine().getOut().println(files.size() + " policies for namespace " + query.namespace() + " written to " + output);
         return 0;
-    }
-
-    private String bearer() throws IOException {
-        if (token != null && tokenFile != null) {
-            throw new ParameterException(spec.commandLine(), "give --token or --token-file, not both");
-        }
-        if (tokenFile != null) {
-            return Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
-        }
-        String t = token != null ? token : System.getenv(TOKEN_ENV);
-        return t == null || t.isBlank() ? null : t.trim();
-    }
-
-    private Duration duration(String option, String value) {
-        try {
-            return TimeRange.duration(option, value);
-        } catch (RuntimeException e) {
-            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
-        }
     }
 
     private static String enc(String s) {

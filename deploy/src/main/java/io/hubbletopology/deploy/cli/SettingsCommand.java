@@ -95,10 +95,17 @@ public abstract class SettingsCommand<S> implements Callable<Integer> {
         try {
             settings = parse(values(environment()));
         } catch (ConfigException e) {
-            spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
+            // A command without a YAML file is set by its options alone: the line names the option beside the key.
+            spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage() + (fileKeys.isEmpty() ? optionOf(e.key()) : ""));
             return BAD_CONFIGURATION;
         }
         return run(settings);
+    }
+
+    /** " (option --since)" for the key the option sets; empty when no option sets it. */
+    private String optionOf(String key) {
+        return flags.stream().filter(f -> f.key().names().contains(key)).findFirst()
+                .map(f -> " (option " + f.name() + ")").orElse("");
     }
 
     /** The settings from the file, the environment and the options given on the command line. */

@@ -1,14 +1,18 @@
 package io.hubbletopology.ingest.hubble;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
+import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.hubble.flow.FlowFilter;
 import io.hubbletopology.hubble.flow.Verdict;
 
 /**
- * How the agent reads Hubble.
+ * How the agent reads Hubble, with the {@code hubble.*} keys it is read from (the {@code hubble.tls.*} ones, which
+ * make its {@link HubbleTls}, are {@code IngestConfig}'s): {@link #of} and the agent's settings share their defaults.
  *
  * @param target          Relay or the local socket
  * @param verdicts        verdicts to keep (empty: all), sent to Hubble as a whitelist
@@ -22,7 +26,19 @@ import io.hubbletopology.hubble.flow.Verdict;
 public record HubbleSourceSettings(HubbleTarget target, List<Verdict> verdicts, List<String> excludedPods,
                                    boolean includeReplies, Duration maxBackoff, HubbleTls tls, int backfill) {
 
-    public static final int DEFAULT_BACKFILL = 65_535;
+    public static final ConfigKey<List<Verdict>> VERDICTS = new ConfigKey<>("hubble.verdicts", "VERDICT_WHITELIST", "",
+            "Verdicts to keep, sent to Hubble as a filter (e.g. FORWARDED,DROPPED); empty keeps all.", HubbleSourceSettings::verdicts);
+    public static final ConfigKey<List<String>> EXCLUDE_PODS = ConfigKey.list("hubble.exclude_pods", "HUBBLE_EXCLUDE_PODS", "",
+            "Pod prefixes to leave out as source or destination; 'kube-system/' leaves out a namespace.");
+    public static final ConfigKey<Boolean> INCLUDE_REPLIES = ConfigKey.bool("hubble.include_replies", "HUBBLE_INCLUDE_REPLIES", "false",
+            "Keep reply flows too (left out by default, as hubble-ui does); they add HTTP status classes, DNS failures and latency to the edge of the request they answer.");
+    public static final ConfigKey<Duration> MAX_BACKOFF = ConfigKey.positiveDuration("hubble.max_backoff", null, "30s",
+            "The longest wait between reconnects to Hubble (exponential backoff with jitter, forever).");
+    public static final ConfigKey<Integer> BACKFILL = ConfigKey.integer("hubble.backfill", null, "65535", 1, 65_535,
+            "Flows to ask for again after a reconnect to a Hubble that refuses 'since' with 'follow'.");
+
+    /** The default of {@link #BACKFILL}: Hubble's largest ring. */
+    public static final int DEFAULT_BACKFILL = BACKFILL.defaultParsed();
 
     public HubbleSourceSettings {
         Objects.requireNonNull(target, "target");
@@ -32,9 +48,10 @@ public record HubbleSourceSettings(HubbleTarget target, List<Verdict> verdicts, 
         Objects.requireNonNull(tls, "tls");
     }
 
+    /** Hubble at this address, the other settings at their keys' defaults, plaintext. */
     public static HubbleSourceSettings of(String address) {
-        return new HubbleSourceSettings(HubbleTarget.parse(address), List.of(), List.of(), false, Duration.ofSeconds(30),
-                HubbleTls.PLAINTEXT, DEFAULT_BACKFILL);
+        return new HubbleSourceSettings(HubbleTarget.parse(address), VERDICTS.defaultParsed(), EXCLUDE_PODS.defaultParsed(),
+                INCLUDE_REPLIES.defaultParsed(), MAX_BACKOFF.defaultParsed(), HubbleTls.PLAINTEXT, DEFAULT_BACKFILL);
     }
 
     public HubbleSourceSettings withTls(HubbleTls newTls) {
@@ -66,5 +83,17 @@ public record HubbleSourceSettings(HubbleTarget target, List<Verdict> verdicts, 
         }
         return List.of(FlowFilter.newBuilder().addAllSourcePod(excludedPods).build(),
                 FlowFilter.newBuilder().addAllDestinationPod(excludedPods).build());
+    }
+
+    private static List<Verdict> verdicts(String text) {
+        List<Verdict> keep = new ArrayList<>();
+        for (String v : ConfigKey.parseList(text)) {
+            keep.add(Arrays.stream(Verdict.values())
+                    .filter(c -> c != Verdict.UNRECOGNIZED && c != Verdict.VERDICT_UNKNOWN && c.name().equalsIgnoreCase(v))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("'" + v + "' is not a Hubble verdict "
+                            + "(FORWARDED, DROPPED, ERROR, AUDIT, REDIRECTED, TRACED, TRANSLATED)")));
+        }
+        return List.copyOf(keep);
     }
 }

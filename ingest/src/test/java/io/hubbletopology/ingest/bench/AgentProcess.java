@@ -10,6 +10,7 @@ import com.sun.management.OperatingSystemMXBean;
 import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.ingest.IngestAgent;
 import io.hubbletopology.ingest.IngestConfig;
+import io.hubbletopology.ingest.hubble.HubbleSourceSettings;
 
 /**
  * The agent alone in a JVM, for {@link PublishBenchmark}: follows Hubble, publishes to Kafka, and prints its
@@ -24,7 +25,7 @@ public final class AgentProcess {
         int seconds = Integer.parseInt(args[2]);
         IngestConfig config = IngestConfig.of(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), args[0],
                 IngestConfig.HUBBLE_ADDR.name(), args[1], IngestConfig.MODE.name(), "both", IngestConfig.HEALTH_PORT.name(), "-1",
-                IngestConfig.INCLUDE_REPLIES.name(), "true", IngestConfig.NODE_NAME.name(), "bench-node",
+                HubbleSourceSettings.INCLUDE_REPLIES.name(), "true", IngestConfig.NODE_NAME.name(), "bench-node",
                 KafkaSettings.PARTITIONS.name(), "6"));
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();

@@ -20,6 +20,7 @@ import io.hubbletopology.broker.MetricsReference;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.ingest.IngestAgent;
 import io.hubbletopology.ingest.IngestConfig;
+import io.hubbletopology.ingest.hubble.HubbleSourceSettings;
 import io.hubbletopology.simulator.SimulatedHubbleServer;
 import io.hubbletopology.simulator.SyntheticCluster;
 import io.hubbletopology.topics.TopicNames;
@@ -49,7 +50,7 @@ class HealthServerIT {
             settings.putAll(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), SharedKafka.bootstrapServers(),
                     IngestConfig.HUBBLE_ADDR.name(), "127.0.0.1:" + hubble.port(), IngestConfig.HEALTH_PORT.name(), "0",
                     IngestConfig.HEALTH_HOST.name(), "127.0.0.1", IngestConfig.NODE_NAME.name(), "health-it",
-                    IngestConfig.INCLUDE_REPLIES.name(), "true"));
+                    HubbleSourceSettings.INCLUDE_REPLIES.name(), "true"));
             try (IngestAgent agent = new IngestAgent(IngestConfig.of(settings))) {
                 agent.start();
                 int port = agent.healthPort();

@@ -43,8 +43,8 @@ class HubbleResumeIT {
     private static Map<String, String> agentSettings(String kafka, TopicNames topics, int hubblePort) {
         Map<String, String> settings = new HashMap<>(KafkaSettings.topicOverrides(topics));
         settings.putAll(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), kafka, IngestConfig.MODE.name(), "hubble",
-                IngestConfig.HUBBLE_ADDR.name(), "127.0.0.1:" + hubblePort, IngestConfig.INCLUDE_REPLIES.name(), "true",
-                IngestConfig.MAX_BACKOFF.name(), "1s", IngestConfig.HEALTH_PORT.name(), "-1", IngestConfig.NODE_NAME.name(), "resume-it"));
+                IngestConfig.HUBBLE_ADDR.name(), "127.0.0.1:" + hubblePort, HubbleSourceSettings.INCLUDE_REPLIES.name(), "true",
+                HubbleSourceSettings.MAX_BACKOFF.name(), "1s", IngestConfig.HEALTH_PORT.name(), "-1", IngestConfig.NODE_NAME.name(), "resume-it"));
         return settings;
     }
 

@@ -25,6 +25,7 @@ import io.hubbletopology.broker.EmbeddedKafkaBroker;
 import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.ingest.IngestAgent;
 import io.hubbletopology.ingest.IngestConfig;
+import io.hubbletopology.ingest.hubble.HubbleSourceSettings;
 import io.hubbletopology.ingest.testing.TopicReader;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.simulator.SimulatedHubbleServer;
@@ -56,7 +57,7 @@ class KafkaLateStartIT {
                 .flowsPerSecond(200).maxFlows(FLOWS).startPaused().start()) {
             Map<String, String> settings = new HashMap<>(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), kafka,
                     IngestConfig.MODE.name(), "hubble", IngestConfig.HUBBLE_ADDR.name(), "127.0.0.1:" + hubble.port(),
-                    IngestConfig.INCLUDE_REPLIES.name(), "true", IngestConfig.HEALTH_PORT.name(), "-1",
+                    HubbleSourceSettings.INCLUDE_REPLIES.name(), "true", IngestConfig.HEALTH_PORT.name(), "-1",
                     IngestConfig.NODE_NAME.name(), "late-kafka", KafkaSettings.PARTITIONS.name(), "2"));
             settings.put("kafka.properties.reconnect.backoff.max.ms", "1000");
             try (IngestAgent agent = new IngestAgent(IngestConfig.of(settings))) {

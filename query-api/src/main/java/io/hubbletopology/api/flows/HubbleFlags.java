@@ -12,10 +12,10 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import io.hubbletopology.processor.errors.BadParameterException;
+import io.hubbletopology.flowfilter.CiliumEventTypes;
 import io.hubbletopology.flowfilter.FlowFilterMatcher;
 import io.hubbletopology.flowfilter.InvalidFilterException;
 import io.hubbletopology.hubble.flow.DropReason;
-import io.hubbletopology.hubble.flow.EventTypeFilter;
 import io.hubbletopology.hubble.flow.FlowFilter;
 import io.hubbletopology.hubble.flow.TCPFlags;
 import io.hubbletopology.hubble.flow.TrafficDirection;
@@ -71,7 +71,7 @@ public final class HubbleFlags {
             Map.entry("to-port", one(FlowFilter.Builder::addDestinationPort)),
             Map.entry("verdict", one((b, v) -> b.addVerdict(name(Verdict.class, "verdict", v)))),
             Map.entry("drop-reason-desc", one((b, v) -> b.addDropReasonDesc(name(DropReason.class, "drop-reason-desc", v)))),
-            Map.entry("type", one((b, v) -> b.addEventType(eventType(v)))),
+            Map.entry("type", one((b, v) -> b.addEventType(CiliumEventTypes.filter(v)))),
             Map.entry("http-status", one(FlowFilter.Builder::addHttpStatusCode)),
             Map.entry("http-method", one(FlowFilter.Builder::addHttpMethod)),
             Map.entry("http-path", new Flag(FlowFilter.Builder::addHttpPath, null, false)),
@@ -231,18 +231,6 @@ public final class HubbleFlags {
             throw new IllegalArgumentException("'" + v + "' is not one of " + Arrays.stream(type.getEnumConstants())
                     .map(Enum::name).filter(n -> !n.equals("UNRECOGNIZED")).limit(12).toList() + (type.getEnumConstants().length > 13 ? "..." : ""));
         }
-    }
-
-    // Cilium's monitor message types, as hubble observe --type names them.
-    private static final Map<String, Integer> EVENT_TYPES = Map.of("drop", 1, "debug", 2, "capture", 3, "trace", 4,
-            "policy-verdict", 5, "l7", 129, "agent", 130);
-
-    private static EventTypeFilter eventType(String v) {
-        Integer type = EVENT_TYPES.get(v.trim().toLowerCase(Locale.ROOT));
-        if (type == null) {
-            throw new IllegalArgumentException("'" + v + "' is not one of " + new java.util.TreeSet<>(EVENT_TYPES.keySet()));
-        }
-        return EventTypeFilter.newBuilder().setType(type).build();
     }
 
     private static TCPFlags tcpFlags(String v) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import io.hubbletopology.processor.errors.BadParameterException;
 import io.hubbletopology.flowfilter.FlowFilterMatcher;
 import io.hubbletopology.flowfilter.HubbleFlows;
+import io.hubbletopology.hubble.flow.CiliumEventType;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
@@ -34,6 +35,38 @@ class HubbleFlagsTest {
         assertThat(keeps("ip=10.0.0.0/24&to-namespace=data", SHOP_TO_DB)).isTrue();
         assertThat(keeps("ip=10.0.0.0/24&to-namespace=shop", SHOP_TO_DB)).isFalse();
         assertThat(keeps("pod=web-1", SHOP_TO_DB)).as("a pod without namespace is in default, as the CLI has it").isFalse();
+    }
+
+    /** As the ingest writes it: the Flow Hubble sent, with its event type and subtype, beside the compact fields. */
+    private static FlowRecord fromHubble(int type, int subtype) {
+        return SHOP_TO_DB.toBuilder().setHubbleFlow(HubbleFlows.of(SHOP_TO_DB).toBuilder()
+                .setEventType(CiliumEventType.newBuilder().setType(type).setSubType(subtype)).build().toByteString()).build();
+    }
+
+    @Test
+    void typeTakesHubbleObserveTypesWithSubtypes() {
+        FlowRecord toStack = fromHubble(4, 3);
+        FlowRecord policyDenied = fromHubble(1, 133);
+        assertThat(keeps("type=trace", toStack)).isTrue();
+        assertThat(keeps("type=trace:to-stack", toStack)).isTrue();
+        assertThat(keeps("type=trace:to-endpoint", toStack)).isFalse();
+        assertThat(keeps("type=trace:to-endpoint,trace:to-stack", toStack)).isTrue();
+        assertThat(keeps("type=trace:to-endpoint&type=trace:3", toStack)).isTrue();
+        assertThat(keeps("not&type=trace:to-stack", toStack)).isFalse();
+        assertThat(keeps("type=drop", toStack)).isFalse();
+        assertThat(keeps("type=drop:133", policyDenied)).isTrue();
+        assertThat(keeps("type=drop:181", policyDenied)).isFalse();
+        assertThat(keeps("type=" + "trace%3Ato-stack", toStack)).as("the colon percent-encoded").isTrue();
+    }
+
+    @Test
+    void anUnknownTypeOrSubtypeIsRefusedNamingTypeAndWhatItTakes() {
+        assertThatThrownBy(() -> keeps("type=trace:to-nowhere", SHOP_TO_DB)).isInstanceOfSatisfying(BadParameterException.class, e -> {
+            assertThat(e.parameter()).isEqualTo("type");
+            assertThat(e.getMessage()).contains("to-nowhere").contains("to-endpoint").contains("to-crypto");
+        });
+        assertThatThrownBy(() -> keeps("type=drop:policy-denied", SHOP_TO_DB)).isInstanceOfSatisfying(BadParameterException.class,
+                e -> assertThat(e.parameter()).isEqualTo("type"));
     }
 
     @Test

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.FieldMask;
 import com.google.protobuf.Timestamp;
@@ -423,6 +431,41 @@ class ObserverApiIT {
                 .isEqualTo(List.of(hubble.get(0)));
         assertThat(flows(window.clone().addWhitelist(f().addEventType(EventTypeFilter.newBuilder().setType(4).setMatchSubType(true).setSubType(3))).build()))
                 .isEqualTo(List.of(hubble.get(1)));
+    }
+
+    @Test
+    void theRestFlowSearchTakesHubbleObservesTypeWithSubtypeForTheSameFlows() throws Exception {
+        Instant at = hubbleAt();
+        String window = "since=" + enc(at.minusSeconds(1).toString()) + "&until=" + enc(at.plusSeconds(3).toString()) + "&format=hubble";
+        // Newest first, as the REST search answers: hubble-2 (trace to-endpoint), hubble-1 (trace to-stack), hubble-0 (policy verdict).
+        assertThat(restUuids(window + "&type=trace")).containsExactly("hubble-2", "hubble-1");
+        assertThat(restUuids(window + "&type=trace:to-stack")).containsExactly("hubble-1");
+        assertThat(restUuids(window + "&type=trace:to-endpoint")).containsExactly("hubble-2");
+        assertThat(restUuids(window + "&type=policy-verdict,trace:3")).containsExactly("hubble-1", "hubble-0");
+        assertThat(restUuids(window + "&not&type=trace:to-endpoint")).containsExactly("hubble-1", "hubble-0");
+        HttpResponse<String> bad = rest(window + "&type=trace:to-nowhere");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        JsonNode error = new ObjectMapper().readTree(bad.body());
+        assertThat(error.path("parameter").asText()).isEqualTo("type");
+        assertThat(bad.body()).contains("to-endpoint").contains("from-crypto");
+    }
+
+    private static HttpResponse<String> rest(String query) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/flows?" + query))
+                .header("Authorization", "Bearer " + TOKEN).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> restUuids(String query) throws Exception {
+        HttpResponse<String> r = rest(query);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> uuids = new ArrayList<>();
+        new ObjectMapper().readTree(r.body()).path("flows").forEach(f -> uuids.add(f.path("flow").path("uuid").asText()));
+        return uuids;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private static List<Flow> flows(GetFlowsRequest request) {
