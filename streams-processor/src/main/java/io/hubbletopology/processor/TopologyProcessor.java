@@ -161,6 +161,10 @@ public final class TopologyProcessor implements AutoCloseable {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 config.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        // Every task reads one partition (flows, workload sightings, links: no joins or merges), so there is never
+        // another partition to wait for before processing in time order; with waiting disabled Kafka Streams also
+        // skips the check it otherwise makes before every record. A topology that joins topics must drop this.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) internalTopics.replicationFactor());
         p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), internalTopics.minInsyncReplicas());
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());

@@ -14,7 +14,6 @@ import io.hubbletopology.graph.EndpointNames;
 import io.hubbletopology.graph.GraphNode;
 import io.hubbletopology.processor.output.EdgeStats;
 import io.hubbletopology.records.L4Protocol;
-import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.HttpRecord;
 import io.hubbletopology.records.L7Record;
 import io.hubbletopology.records.TcpFlag;
@@ -48,16 +47,16 @@ public final class EdgeFigures {
     }
 
     /** The figures with one more flow counted (the same instance, changed). */
-    static EdgeTally add(EdgeTally t, FlowRecord flow) {
-        long time = flow.getTimeUnixNanos();
-        boolean reply = EdgeKey.isReply(flow);
+    static EdgeTally add(EdgeTally t, FlowView flow) {
+        long time = flow.timeUnixNanos();
+        boolean reply = flow.reply();
         if (t.lastSeenNanos == 0) {
             // The edge's first flow names it, from the side that opened the connection.
-            GraphNode client = EndpointNames.of(reply ? flow.getDestination() : flow.getSource());
-            GraphNode server = EndpointNames.of(reply ? flow.getSource() : flow.getDestination());
+            GraphNode client = EndpointNames.of((reply ? flow.destination() : flow.source()).ref());
+            GraphNode server = EndpointNames.of((reply ? flow.source() : flow.destination()).ref());
             t.setNames(client.id(), server.id(), client.namespace(), server.namespace());
-            t.protocol = flow.getProtocolValue();
-            t.port = reply ? flow.getSourcePort() : flow.getDestinationPort();
+            t.protocol = flow.protocol();
+            t.port = reply ? flow.sourcePort() : flow.destinationPort();
             t.firstSeenNanos = time;
             t.lastSeenNanos = time;
         } else {
@@ -66,23 +65,23 @@ public final class EdgeFigures {
         }
         if (!reply) {
             t.flows++;
-            t.verdicts.add(flow.getVerdictValue());
-            if (flow.getDropReasonValue() != 0) {
-                t.dropReasons.add(flow.getDropReasonValue());
+            t.verdicts.add(flow.verdict());
+            if (flow.dropReason() != 0) {
+                t.dropReasons.add(flow.dropReason());
             }
-            if ((flow.getTcpFlags() & SYN) != 0) {
+            if ((flow.tcpFlags() & SYN) != 0) {
                 t.tcpSyn++;
             }
-            if ((flow.getTcpFlags() & RST) != 0) {
+            if ((flow.tcpFlags() & RST) != 0) {
                 t.tcpRst++;
             }
         }
-        if (flow.hasL7()) {
-            addL7(t, flow.getL7(), reply);
+        if (flow.l7() != null) {
+            addL7(t, flow.l7(), reply);
         }
-        t.encrypted |= flow.getEncrypted();
-        if (!flow.getNodeName().isEmpty()) {
-            t.addNode(flow.getNodeName());
+        t.encrypted |= flow.encrypted();
+        if (!flow.nodeName().isEmpty()) {
+            t.addNode(flow.nodeName());
         }
         return t;
     }

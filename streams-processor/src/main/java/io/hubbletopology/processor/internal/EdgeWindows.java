@@ -23,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.hubbletopology.processor.output.EdgeUpdate;
-import io.hubbletopology.records.FlowRecord;
 
 /**
  * Sums flows per edge and tumbling window in memory, as {@link EdgeTally} objects, for two readers at two paces:
@@ -45,7 +44,7 @@ import io.hubbletopology.records.FlowRecord;
  * Memory is bounded: at {@value #MAX_WINDOWS} windows every change is written and sent at once (more than one
  * update per edge window and commit, only then) and the windows with nothing pending are forgotten.
  */
-final class EdgeWindows extends ContextualProcessor<String, FlowRecord, String, EdgeUpdate>
+final class EdgeWindows extends ContextualProcessor<String, FlowView, String, EdgeUpdate>
         implements CommitHook.Owner {
 
     static final int MAX_WINDOWS = 20_000;
@@ -112,7 +111,7 @@ final class EdgeWindows extends ContextualProcessor<String, FlowRecord, String, 
     }
 
     @Override
-    public void process(Record<String, FlowRecord> record) {
+    public void process(Record<String, FlowView> record) {
         long time = record.timestamp();
         if (late.isLate(record.key(), time, context().currentStreamTimeMs())) {
             return;

@@ -31,15 +31,14 @@ import io.hubbletopology.processor.output.LinkState;
 import io.hubbletopology.processor.output.Workload;
 import io.hubbletopology.processor.serde.JsonSerde;
 import io.hubbletopology.processor.serde.ProtoSerde;
-import io.hubbletopology.records.FlowRecord;
 
 /**
  * The Kafka Streams topology.
  * <ul>
  *   <li>Flows (keyed by their edge by the ingest, so edges aggregate without repartitioning; record time =
- *       Hubble time, so windows are event-time windows) are checked ({@link FlowCheck}), late ones counted
- *       and left out ({@link LateFlowFilter}), and summed per edge and tumbling window in memory
- *       ({@link EdgeWindows}); at each commit the changed windows go to the {@value #EDGES_STORE} store and
+ *       Hubble time, so windows are event-time windows), read through their {@link FlowView}, are checked
+ *       ({@link FlowCheck}), late ones counted and left out ({@link LateFlowFilter}), and summed per edge and
+ *       tumbling window in memory ({@link EdgeWindows}); at each commit the changed windows go to the {@value #EDGES_STORE} store and
  *       the edge updates topic, once each, and every live interval the windows that changed go to the live
  *       topic as provisional states.</li>
  *   <li>The same flows name the workloads they came from and went to ({@link WorkloadSightings}); the
@@ -71,8 +70,8 @@ public final class TopologyStreams {
     /** The topology whose live views ({@link EdgeWindows}, {@link LiveLinks}) hand their states to {@code live}. */
     public static Topology build(ProcessorConfig config, ProcessingCounters counters, LiveSink live) {
         StreamsBuilder builder = new StreamsBuilder();
-        KStream<String, FlowRecord> flows = builder
-                .stream(config.topics().flows(), Consumed.with(Serdes.String(), ProtoSerde.flows()).withName("flows"))
+        KStream<String, FlowView> flows = builder
+                .stream(config.topics().flows(), Consumed.with(Serdes.String(), FlowView.serde()).withName("flows"))
                 .processValues(FlowCheck::new, Named.as("flow-check"));
         edges(config, counters, live, flows);
         workloads(config, flows);
@@ -80,16 +79,16 @@ public final class TopologyStreams {
         return builder.build();
     }
 
-    private static void edges(ProcessorConfig config, ProcessingCounters counters, LiveSink live, KStream<String, FlowRecord> flows) {
+    private static void edges(ProcessorConfig config, ProcessingCounters counters, LiveSink live, KStream<String, FlowView> flows) {
         // No record cache in front of the store: EdgeWindows is the cache, in object form, flushed at each commit.
         StoreBuilder<TimestampedWindowStore<String, EdgeTally>> store = Stores.timestampedWindowStoreBuilder(
                         Stores.persistentTimestampedWindowStore(EDGES_STORE, config.windowRetention(), config.windowSize(), false),
                         Serdes.String(), EdgeTally.serde())
                 .withCachingDisabled();
         StoreBuilder<CommitHook> hook = CommitHook.builder(EDGE_COMMITS);
-        ProcessorSupplier<String, FlowRecord, String, EdgeUpdate> figures = new ProcessorSupplier<>() {
+        ProcessorSupplier<String, FlowView, String, EdgeUpdate> figures = new ProcessorSupplier<>() {
             @Override
-            public Processor<String, FlowRecord, String, EdgeUpdate> get() {
+            public Processor<String, FlowView, String, EdgeUpdate> get() {
                 return new EdgeWindows(config.windowSize(), config.windowGrace(),
                         new LateFlowFilter(config.windowSize(), config.windowGrace(), counters), EDGES_STORE, EDGE_COMMITS,
                         config.liveInterval(), live);
@@ -106,7 +105,7 @@ public final class TopologyStreams {
                         .withName("edge-updates-out"));
     }
 
-    private static void workloads(ProcessorConfig config, KStream<String, FlowRecord> flows) {
+    private static void workloads(ProcessorConfig config, KStream<String, FlowView> flows) {
         long retentionMs = config.windowRetention().toMillis();
         Serde<TrackedWorkload> tracked = new JsonSerde<>(TrackedWorkload.class);
         flows.process(() -> new WorkloadSightings(config.windowSize().toMillis()), Named.as("workload-sightings"))

@@ -12,7 +12,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import io.hubbletopology.graph.EndpointNames;
 import io.hubbletopology.graph.GraphNode;
 import io.hubbletopology.records.EndpointRef;
-import io.hubbletopology.records.FlowRecord;
 
 /**
  * Turns flows into workload sightings, keyed by workload id, passing on only what is news: a workload or pod
@@ -21,7 +20,7 @@ import io.hubbletopology.records.FlowRecord;
  * few records per workload and refresh interval. What this remembers is per task and in memory only: after a
  * restart it passes a little more on, never less.
  */
-final class WorkloadSightings extends ContextualProcessor<String, FlowRecord, String, WorkloadSighting> {
+final class WorkloadSightings extends ContextualProcessor<String, FlowView, String, WorkloadSighting> {
 
     private static final int REMEMBERED_WORKLOADS = 10_000;
     private static final int REMEMBERED_PODS = 50_000;
@@ -60,21 +59,23 @@ final class WorkloadSightings extends ContextualProcessor<String, FlowRecord, St
     }
 
     @Override
-    public void process(Record<String, FlowRecord> record) {
-        long timeMs = record.value().getTimeUnixNanos() / 1_000_000L;
-        sight(record.value().getSource(), timeMs, record);
-        sight(record.value().getDestination(), timeMs, record);
+    public void process(Record<String, FlowView> record) {
+        long timeMs = record.value().timeUnixNanos() / 1_000_000L;
+        sight(record.value().source(), timeMs, record);
+        sight(record.value().destination(), timeMs, record);
     }
 
-    private void sight(EndpointRef endpoint, long timeMs, Record<String, FlowRecord> record) {
-        if (endpoint.getPod().isEmpty()) {
+    private void sight(FlowView.Endpoint seenIn, long timeMs, Record<String, FlowView> record) {
+        if (seenIn.pod().isEmpty()) {
             return;
         }
-        PodRef pod = new PodRef(endpoint.getCluster(), endpoint.getNamespace(), endpoint.getPod());
+        PodRef pod = new PodRef(seenIn.cluster(), seenIn.namespace(), seenIn.pod());
         PodPassed seen = pods.get(pod);
-        if (seen != null && seen.identity() == endpoint.getIdentity() && timeMs < seen.timeMs() + refreshMs) {
+        if (seen != null && seen.identity() == seenIn.identity() && timeMs < seen.timeMs() + refreshMs) {
             return;
         }
+        // Not known yet, or due: only now are the endpoint's labels read.
+        EndpointRef endpoint = seenIn.ref();
         GraphNode node = EndpointNames.of(endpoint);
         if (node.kind() != GraphNode.Kind.WORKLOAD) {
             return;

@@ -9,11 +9,12 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.LinkStateRecord;
 
-/** A serde for our protobuf topic records. */
+/** A serde for our protobuf topic records (the topology reads flows through their read view, {@code FlowView}). */
 public final class ProtoSerde<T extends MessageLite> implements Serde<T> {
 
     private final Parser<T> parser;
@@ -43,9 +44,9 @@ public final class ProtoSerde<T extends MessageLite> implements Serde<T> {
             }
             try {
                 // Aliasing: a bytes field (FlowRecord.hubble_flow, the whole Hubble flow) becomes a view of the
-                // record's array instead of a copy. The processor never reads it; the array is Kafka's, fresh per
-                // record and not changed after.
-                CodedInputStream in = CodedInputStream.newInstance(bytes);
+                // record's array instead of a copy; protobuf aliases only a buffer it is told is immutable, hence
+                // unsafeWrap. The array is Kafka's, fresh per record and not changed after.
+                CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
                 in.enableAliasing(true);
                 T record = parser.parseFrom(in);
                 // What parseFrom(byte[]) checks after parsing: the value ended where a message may end.

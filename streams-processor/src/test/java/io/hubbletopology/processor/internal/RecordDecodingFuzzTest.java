@@ -137,34 +137,10 @@ class RecordDecodingFuzzTest {
     }
 
     private static byte[] mutate(byte[] seed, Random random) {
-        byte[] b = seed.clone();
-        for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
-            int at = random.nextInt(b.length + 1);
-            switch (random.nextInt(4)) {
-                case 0 -> {
-                    if (at < b.length) {
-                        b[at] ^= (byte) (1 << random.nextInt(8));
-                    }
-                }
-                case 1 -> b = Arrays.copyOf(b, at);
-                case 2 -> b = insert(b, at, TOKENS[random.nextInt(TOKENS.length)]);
-                default -> b = insert(b, at, randomBytes(random, 1 + random.nextInt(6)));
-            }
-        }
-        return b;
-    }
-
-    private static byte[] insert(byte[] b, int at, byte[] what) {
-        byte[] out = new byte[b.length + what.length];
-        System.arraycopy(b, 0, out, 0, at);
-        System.arraycopy(what, 0, out, at, what.length);
-        System.arraycopy(b, at, out, at + what.length, b.length - at);
-        return out;
+        return Mutations.mutate(seed, random, TOKENS);
     }
 
     private static byte[] randomBytes(Random random, int n) {
-        byte[] b = new byte[n];
-        random.nextBytes(b);
-        return b;
+        return Mutations.randomBytes(random, n);
     }
 }
