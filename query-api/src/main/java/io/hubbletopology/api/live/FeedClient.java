@@ -1,47 +1,59 @@
 package io.hubbletopology.api.live;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
 
 /**
- * One connected live client: its snapshot first, then what its {@link FeedLog.Reader} gives, one message at a
- * time on the feed's sender threads. The next message is taken when the previous send completed, so Jetty's own
- * outgoing queue never grows for a slow client, and it is the newest state of a key at that moment (the log
- * coalesces): a slow client skips intermediate states instead of falling behind. Whoever publishes only wakes
- * the client ({@link #wake()}: no lock, no socket); a send the client does not take within the stall timeout
- * gets it evicted by {@link LiveFeed}.
+ * One connected live client: its snapshot first, then what its {@link FeedLog.Reader} gives, on the feed's sender
+ * threads, a batch of up to {@value #BATCH} messages at a time sent back to back (Jetty gathers them into few socket
+ * writes). The next batch is taken when the previous one is written, so Jetty's own outgoing queue never holds more
+ * than one batch for a slow client, and each message is the newest state of its key at that moment (the log
+ * coalesces): a slow client skips intermediate states instead of falling behind. A client with nothing to send
+ * waits among the feed's {@code parked} clients, the only ones a publish looks at: whoever publishes only wakes it
+ * ({@link #wake()}: no lock, no socket), and a busy client costs a publish nothing. A batch the client does not
+ * take within the stall timeout gets it evicted by {@link LiveFeed}.
  */
 final class FeedClient {
 
     /** Close code for a client that cannot keep up (1008: policy violation). */
     static final int TOO_SLOW = 1008;
+    /**
+     * Messages taken from the log per write, at most: enough that a busy client costs a write per batch rather than
+     * per message, few enough that what it gets is still the newest (~1 KB each, a few tens of KB in flight).
+     */
+    static final int BATCH = 32;
 
-    private final Session session;
+    private final FeedSocket socket;
     private final Predicate<FeedUpdate> filter;
     private final String address;
     private final FeedMetrics metrics;
     private final Executor senders;
     private final FeedLog.Reader reader;
-    /** True while a drain is scheduled or running or a send is in flight: whoever holds it looks at the log again. */
+    private final Set<FeedClient> parked;
+    private final Callback done = Callback.from(this::sent, this::failed);
+    /** True while a drain is scheduled or running or a batch is in flight: whoever holds it looks at the log again. */
     private final AtomicBoolean active = new AtomicBoolean(true);
     private final ArrayDeque<FeedUpdate> snapshot = new ArrayDeque<>();
+    private final List<FeedUpdate> batch = new ArrayList<>(BATCH);
     private boolean started;
-    private boolean inFlight;
+    private int inFlight;
     private boolean draining;
     private boolean closed;
     private long sendStartedNanos;
 
     /** A client that sends nothing until {@link #start(List)}: its snapshot goes before every change. */
-    FeedClient(Session session, Predicate<FeedUpdate> filter, String address, FeedLog.Reader reader, FeedMetrics metrics,
-               Executor senders) {
-        this.session = session;
+    FeedClient(FeedSocket socket, Predicate<FeedUpdate> filter, String address, FeedLog.Reader reader, FeedMetrics metrics,
+               Executor senders, Set<FeedClient> parked) {
+        this.parked = parked;
+        this.socket = socket;
         this.filter = filter;
         this.address = address;
         this.reader = reader;
@@ -76,6 +88,7 @@ final class FeedClient {
     /** Something was published: has a sender thread send it, unless one already will. Never blocks. */
     void wake() {
         if (!active.get() && active.compareAndSet(false, true)) {
+            parked.remove(this);
             try {
                 senders.execute(this::drain);
             } catch (RejectedExecutionException e) {
@@ -90,47 +103,67 @@ final class FeedClient {
     }
 
     private void sendNext() {
-        // Jetty may complete a send within sendText: loop here instead of recursing from the callback.
+        // Jetty may complete a send within send(): loop here instead of recursing from the callback.
         if (draining) {
             return;
         }
         draining = true;
         try {
-            while (!inFlight && !closed) {
-                FeedUpdate next = started ? (snapshot.isEmpty() ? reader.next() : snapshot.poll()) : null;
-                if (next == null) {
+            while (inFlight == 0 && !closed) {
+                if (started) {
+                    take();
+                }
+                if (batch.isEmpty()) {
                     active.set(false);
-                    // A publish between next() and here saw the client active and did not wake it: look once more.
+                    parked.add(this);
+                    // A publish between take() and here did not see the client parked and did not wake it: look once more.
                     if (started && reader.hasNext() && active.compareAndSet(false, true)) {
+                        parked.remove(this);
                         continue;
                     }
                     return;
                 }
-                inFlight = true;
+                int count = batch.size();
+                inFlight = count;
                 sendStartedNanos = System.nanoTime();
-                session.sendText(next.payload(), Callback.from(this::sent, this::failed));
+                for (int i = 0; i < count && !closed; i++) {
+                    socket.send(batch.get(i), i < count - 1, done);
+                }
+                batch.clear();
             }
         } finally {
             draining = false;
         }
     }
 
+    /** The next batch: the snapshot's rest first, then the log's changes. */
+    private void take() {
+        while (batch.size() < BATCH && !snapshot.isEmpty()) {
+            batch.add(snapshot.poll());
+        }
+        if (batch.size() < BATCH) {
+            reader.take(BATCH - batch.size(), batch);
+        }
+    }
+
     private synchronized void sent() {
-        inFlight = false;
         metrics.sent();
-        sendNext();
+        if (inFlight > 0 && --inFlight == 0) {
+            sendNext();
+        }
     }
 
     private synchronized void failed(Throwable error) {
-        inFlight = false;
+        // The rest of the batch fails too, or was never handed over: nothing is in flight any more.
+        inFlight = 0;
         closed = true;
         snapshot.clear();
         reader.close();
     }
 
-    /** How long the current send has been waiting for the client, 0 when none is in flight. */
+    /** How long the current batch has been waiting for the client, 0 when none is in flight. */
     synchronized long stalledNanos(long now) {
-        return inFlight ? now - sendStartedNanos : 0;
+        return inFlight > 0 ? now - sendStartedNanos : 0;
     }
 
     synchronized void close(int code, String reason) {
@@ -140,6 +173,6 @@ final class FeedClient {
         }
         closed = true;
         snapshot.clear();
-        session.close(code, reason, Callback.NOOP);
+        socket.close(code, reason);
     }
 }

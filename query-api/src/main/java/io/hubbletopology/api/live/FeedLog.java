@@ -2,6 +2,7 @@ package io.hubbletopology.api.live;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,16 +50,21 @@ final class FeedLog {
     private long head;
     private int compactAt = MIN_COMPACT;
 
-    /** One published change; {@code prev} and {@code next} link the changes of its key still in the log. */
+    /**
+     * One published change; {@code prev} and {@code next} link the changes of its key still in the log, and
+     * {@code version} counts its key's changes, so the states a reader skips are a subtraction, not a walk.
+     */
     private static final class Entry {
         final long seq;
         final FeedUpdate update;
+        final long version;
         Entry prev;
         Entry next;
 
-        Entry(long seq, FeedUpdate update) {
+        Entry(long seq, FeedUpdate update, Entry previous) {
             this.seq = seq;
             this.update = update;
+            this.version = previous == null ? 1 : previous.version + 1;
         }
     }
 
@@ -71,8 +77,9 @@ final class FeedLog {
 
     /** Appends a change once, for every reader; returns its sequence number. */
     synchronized long publish(FeedUpdate update) {
-        Entry entry = new Entry(++head, update);
-        Entry previous = latest.put(update.key(), entry);
+        Entry previous = latest.get(update.key());
+        Entry entry = new Entry(++head, update, previous);
+        latest.put(update.key(), entry);
         if (previous != null) {
             previous.next = entry;
             entry.prev = previous;
@@ -253,6 +260,8 @@ final class FeedLog {
 
         private final Predicate<FeedUpdate> filter;
         private long cursor;
+        /** Where the entry at {@code cursor} sits in the ring, -1 when unknown: the next one is found without a search. */
+        private int cursorSlot = -1;
         private long passStart;
         private long passEnd;
         private long skipped;
@@ -269,50 +278,77 @@ final class FeedLog {
         /** The next message for this client, or null when it has everything; never blocks on a socket. */
         FeedUpdate next() {
             synchronized (FeedLog.this) {
-                if (skipped > 0) {
-                    long count = skipped;
-                    skipped = 0;
-                    return FeedMessages.skipped(count);
+                return nextLocked();
+            }
+        }
+
+        /** Adds up to {@code max} next messages to {@code out}, under one lock; returns how many. */
+        int take(int max, List<FeedUpdate> out) {
+            synchronized (FeedLog.this) {
+                int taken = 0;
+                FeedUpdate next;
+                while (taken < max && (next = nextLocked()) != null) {
+                    out.add(next);
+                    taken++;
                 }
-                while (true) {
-                    if (cursor >= passEnd) {
-                        if (head <= cursor) {
-                            return null;
-                        }
-                        passStart = cursor;
-                        passEnd = head;
+                return taken;
+            }
+        }
+
+        private int indexAfterCursor() {
+            if (cursorSlot >= 0 && cursorSlot < ring.length) {
+                Entry at = ring[cursorSlot];
+                if (at != null && at.seq == cursor) {
+                    return Math.floorMod(cursorSlot - first, ring.length) + 1;
+                }
+            }
+            return indexAfter(cursor);
+        }
+
+        private FeedUpdate nextLocked() {
+            if (skipped > 0) {
+                long count = skipped;
+                skipped = 0;
+                return FeedMessages.skipped(count);
+            }
+            while (true) {
+                if (cursor >= passEnd) {
+                    if (head <= cursor) {
+                        return null;
                     }
-                    int index = indexAfter(cursor);
-                    if (index == size || at(index).seq > passEnd) {
-                        cursor = passEnd;
-                        continue;
+                    passStart = cursor;
+                    passEnd = head;
+                }
+                int index = indexAfterCursor();
+                if (index == size || at(index).seq > passEnd) {
+                    cursor = passEnd;
+                    cursorSlot = -1;
+                    continue;
+                }
+                Entry change = at(index);
+                cursor = change.seq;
+                cursorSlot = (first + index) % ring.length;
+                if (mode == Mode.SKIP) {
+                    if (filter.test(change.update)) {
+                        wanted--;
+                        return change.update;
                     }
-                    Entry change = at(index);
-                    cursor = change.seq;
-                    if (mode == Mode.SKIP) {
-                        if (filter.test(change.update)) {
-                            wanted--;
-                            return change.update;
-                        }
-                        continue;
-                    }
-                    if (change.prev != null && change.prev.seq > passStart) {
-                        continue;   // its key went out at an older change of this pass, with its newest state
-                    }
-                    Entry newest = latest.get(change.update.key());
-                    while (newest.seq > passEnd) {
-                        newest = newest.prev;
-                    }
-                    long superseded = 0;
-                    for (Entry e = newest.prev; e != null && e.seq > passStart; e = e.prev) {
-                        superseded++;
-                    }
-                    if (superseded > 0) {
-                        metrics.coalesced(superseded);
-                    }
-                    if (filter.test(newest.update)) {
-                        return newest.update;
-                    }
+                    continue;
+                }
+                if (change.prev != null && change.prev.seq > passStart) {
+                    continue;   // its key went out at an older change of this pass, with its newest state
+                }
+                Entry newest = latest.get(change.update.key());
+                while (newest.seq > passEnd) {
+                    newest = newest.prev;
+                }
+                // Every state of the key since this pass's first one (change), the newest excepted.
+                long superseded = newest.version - change.version;
+                if (superseded > 0) {
+                    metrics.coalesced(superseded);
+                }
+                if (filter.test(newest.update)) {
+                    return newest.update;
                 }
             }
         }

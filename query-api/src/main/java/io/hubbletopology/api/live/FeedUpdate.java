@@ -1,5 +1,7 @@
 package io.hubbletopology.api.live;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -7,7 +9,7 @@ import io.hubbletopology.records.FlowRecord;
 
 /**
  * One change for live clients. Its JSON text is made at most once, and only when some client wants it,
- * whatever the number of clients.
+ * whatever the number of clients, and kept as the UTF-8 bytes every client is sent ({@link #bytes()}).
  *
  * @param key         what it updates (an edge, an interface, a flow): a topology client's queue keeps only the
  *                    latest per key
@@ -39,6 +41,11 @@ public record FeedUpdate(String key, Kind kind, Supplier<String> text, Set<Strin
         return text.get();
     }
 
+    /** The message as sent: its UTF-8 bytes, encoded once for every client (a view of its own for each caller). */
+    ByteBuffer bytes() {
+        return ByteBuffer.wrap(((Once) text).utf8()).asReadOnlyBuffer();
+    }
+
     private static Supplier<String> once(Supplier<String> make) {
         if (make instanceof Once) {
             return make;
@@ -46,9 +53,10 @@ public record FeedUpdate(String key, Kind kind, Supplier<String> text, Set<Strin
         return new Once(make);
     }
 
+    /** Makes the text on first use and keeps only its UTF-8 bytes: what is sent, and no more memory than the text. */
     private static final class Once implements Supplier<String> {
         private final Supplier<String> make;
-        private volatile String value;
+        private volatile byte[] value;
 
         Once(Supplier<String> make) {
             this.make = make;
@@ -56,11 +64,15 @@ public record FeedUpdate(String key, Kind kind, Supplier<String> text, Set<Strin
 
         @Override
         public String get() {
-            String v = value;
+            return new String(utf8(), StandardCharsets.UTF_8);
+        }
+
+        byte[] utf8() {
+            byte[] v = value;
             if (v == null) {
                 synchronized (this) {
                     if (value == null) {
-                        value = make.get();
+                        value = make.get().getBytes(StandardCharsets.UTF_8);
                     }
                     v = value;
                 }

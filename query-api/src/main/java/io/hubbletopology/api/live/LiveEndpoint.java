@@ -85,7 +85,7 @@ public final class LiveEndpoint {
             refuse(ctx, POLICY, "bad parameter " + e.parameter() + ": " + e.getMessage());
             return;
         }
-        FeedClient client = feed.admit(ctx.sessionId(), ctx.session, filter, address);
+        FeedClient client = feed.admit(ctx.sessionId(), new JettyFeedSocket(ctx.session), filter, address);
         if (client == null) {
             ctx.session.close(TRY_LATER, "too many clients", Callback.NOOP);
             return;

@@ -3,6 +3,7 @@ package io.hubbletopology.api.live;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,12 +17,12 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * The live feed's clients: admits them up to a limit, writes each published update once into the feed's
- * {@link FeedLog} and wakes the clients that want it; each client's sender then takes the newest state of what
- * changed since it last sent, so the work of a publish does not grow with the number of clients' backlogs.
+ * {@link FeedLog} and wakes the idle clients that want it; each client's sender then takes the newest state of what
+ * changed since it last sent, in batches, so the work of a publish grows neither with the clients' backlogs nor
+ * with the clients busy sending.
  *
  * <p>Too slow, and evicted: a client whose current send has not completed within the stall timeout (its socket
  * does not drain). A topology client that is merely behind is not evicted: it coalesces, getting the newest state
@@ -47,6 +48,8 @@ public final class LiveFeed implements AutoCloseable {
     private final FeedMetrics metrics;
     private final FeedLog changes;
     private final Map<String, FeedClient> clients = new ConcurrentHashMap<>();
+    /** Clients with nothing left to send: a publish wakes those that want it, and looks at no other. */
+    private final Set<FeedClient> parked = ConcurrentHashMap.newKeySet();
     private final AtomicInteger admitted = new AtomicInteger();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "live-feed-sweeper");
@@ -86,13 +89,13 @@ public final class LiveFeed implements AutoCloseable {
      * Admits a client, or returns null when the limit is reached (the caller closes it with a reason). It gets
      * every change published from now on, after what it is given in {@link FeedClient#start}.
      */
-    FeedClient admit(String id, Session session, Predicate<FeedUpdate> filter, String address) {
+    FeedClient admit(String id, FeedSocket socket, Predicate<FeedUpdate> filter, String address) {
         if (admitted.incrementAndGet() > maxClients) {
             admitted.decrementAndGet();
             metrics.refused();
             return null;
         }
-        FeedClient client = new FeedClient(session, filter, address, changes.reader(filter), metrics, senders);
+        FeedClient client = new FeedClient(socket, filter, address, changes.reader(filter), metrics, senders, parked);
         clients.put(id, client);
         return client;
     }
@@ -100,6 +103,7 @@ public final class LiveFeed implements AutoCloseable {
     void remove(String id) {
         FeedClient client = clients.remove(id);
         if (client != null) {
+            parked.remove(client);
             client.reader().close();
             admitted.decrementAndGet();
         }
@@ -109,11 +113,14 @@ public final class LiveFeed implements AutoCloseable {
         metrics.refused();
     }
 
-    /** Records an update once and wakes the clients that want it; never waits for a client. */
+    /**
+     * Records an update once and wakes the parked clients that want it; never waits for a client. A client busy
+     * sending takes the update from the log when it looks again, so a publish costs nothing per busy client.
+     */
     public void publish(FeedUpdate update) {
         metrics.published();
         changes.publish(update);
-        for (FeedClient client : clients.values()) {
+        for (FeedClient client : parked) {
             if (client.wants(update)) {
                 client.wake();
             }

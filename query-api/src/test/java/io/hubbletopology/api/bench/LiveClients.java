@@ -1,19 +1,16 @@
 package io.hubbletopology.api.bench;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,49 +21,52 @@ import java.util.concurrent.atomic.AtomicLong;
  * now: how long the client's view took to reach that state or a newer one (convergence; a state skipped because a
  * newer one came instead counts as reached when the newer one came). A close from the server (an eviction: 1008)
  * is counted by code.
+ *
+ * <p>The clients are {@link LeanWebSockets}: two selector threads read every socket and each message is looked at
+ * as bytes, where java.net.http's WebSocket decoded every message to chars and hopped threads per message, which
+ * in the same JVM and on the same cores as the server under test made the benchmark its own limit. Each client
+ * still reads every message the server sends it, as fast as it can, one at a time.
  */
 final class LiveClients implements AutoCloseable {
 
     /** Few selector threads: the clients share the machine's cores with the server under test. */
-    private static final int HTTP_CLIENTS = 4;
+    private static final int READER_THREADS = 2;
 
     private final EdgeUpdatePublisher states;
     private final Latencies convergence = new Latencies();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong other = new AtomicLong();
     private final Map<Integer, AtomicLong> closes = new ConcurrentHashMap<>();
-    private final List<WebSocket> sockets = new ArrayList<>();
     private final List<Listener> listeners = new ArrayList<>();
-    private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "live-client");
-        t.setDaemon(true);
-        return t;
-    });
-    private final List<HttpClient> http = new ArrayList<>();
+    private final LeanWebSockets sockets;
 
-    private LiveClients(EdgeUpdatePublisher states) {
+    private LiveClients(EdgeUpdatePublisher states) throws Exception {
         this.states = states;
-        for (int i = 0; i < HTTP_CLIENTS; i++) {
-            http.add(HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(10)).build());
-        }
+        this.sockets = new LeanWebSockets(READER_THREADS);
     }
 
-    /** Opens {@code count} clients, at most 50 handshakes at a time; fails when one is refused. */
+    /** Opens {@code count} clients, 8 handshakes at a time; fails when one is refused. */
     static LiveClients connect(URI uri, int count, EdgeUpdatePublisher states) throws Exception {
         LiveClients clients = new LiveClients(states);
-        Semaphore handshakes = new Semaphore(50);
-        List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            handshakes.acquire();
-            Listener listener = clients.new Listener();
-            clients.listeners.add(listener);
-            CompletableFuture<WebSocket> socket = clients.http.get(i % HTTP_CLIENTS).newWebSocketBuilder()
-                    .connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, listener);
-            socket.whenComplete((s, e) -> handshakes.release());
-            opening.add(socket);
-        }
-        for (CompletableFuture<WebSocket> socket : opening) {
-            clients.sockets.add(socket.get(60, TimeUnit.SECONDS));
+        ExecutorService handshakes = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> opening = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Listener listener = clients.new Listener();
+                clients.listeners.add(listener);
+                opening.add(handshakes.submit(() -> {
+                    clients.sockets.open(uri, listener);
+                    return null;
+                }));
+            }
+            for (Future<?> open : opening) {
+                open.get(60, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            clients.close();
+            throw e;
+        } finally {
+            handshakes.shutdownNow();
         }
         return clients;
     }
@@ -149,37 +149,33 @@ final class LiveClients implements AutoCloseable {
         }
     }
 
-    private static final String CLIENT = "/deployment/client-";
-    private static final String SERVER = "/deployment/server-";
-    private static final String FLOWS = "\"flows\":";
+    private static final byte[] CLIENT = "/deployment/client-".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SERVER = "/deployment/server-".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] FLOWS = "\"flows\":".getBytes(StandardCharsets.UTF_8);
 
-    /** The number right after {@code marker}'s first occurrence, or -1. */
-    private static long numberAfter(String text, String marker) {
-        int at = text.indexOf(marker);
+    /** The number right after {@code marker}'s first occurrence in {@code data[from, to)}, or -1. */
+    private static long numberAfter(byte[] data, int from, int to, byte[] marker) {
+        int at = LeanWebSockets.indexOf(data, from, to, marker);
         if (at < 0) {
             return -1;
         }
         long value = 0;
-        int i = at + marker.length();
+        int i = at + marker.length;
         int start = i;
-        while (i < text.length() && Character.isDigit(text.charAt(i))) {
-            value = value * 10 + (text.charAt(i++) - '0');
+        while (i < to && data[i] >= '0' && data[i] <= '9') {
+            value = value * 10 + (data[i++] - '0');
         }
         return i == start ? -1 : value;
     }
 
     @Override
     public void close() {
-        for (WebSocket socket : sockets) {
-            socket.abort();
-        }
-        executor.shutdownNow();
+        sockets.close();
     }
 
     /** One client: reads one message at a time, as a browser does, and keeps the newest state of each edge. */
-    private final class Listener implements WebSocket.Listener {
+    private final class Listener implements LeanWebSockets.Handler {
 
-        private final StringBuilder partial = new StringBuilder();
         private final long[] held = new long[states.edges()];
         private final long[] heldAt = new long[states.edges()];
 
@@ -193,12 +189,12 @@ final class LiveClients implements AutoCloseable {
             return held[edge] >= flows ? heldAt[edge] : 0;
         }
 
-        private void received(CharSequence message) {
+        @Override
+        public void text(byte[] data, int from, int to) {
             long now = System.nanoTime();
-            String text = message.toString();
-            long client = numberAfter(text, CLIENT);
-            long server = numberAfter(text, SERVER);
-            long flows = numberAfter(text, FLOWS);
+            long client = numberAfter(data, from, to, CLIENT);
+            long server = numberAfter(data, from, to, SERVER);
+            long flows = numberAfter(data, from, to, FLOWS);
             int edge = (int) (server * 20 + client);
             if (client < 0 || server < 0 || flows < 0 || edge >= held.length) {
                 other.incrementAndGet();
@@ -220,34 +216,8 @@ final class LiveClients implements AutoCloseable {
         }
 
         @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            if (last && partial.isEmpty()) {
-                received(data);
-            } else {
-                partial.append(data);
-                if (last) {
-                    received(partial);
-                    partial.setLength(0);
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closes.computeIfAbsent(statusCode, c -> new AtomicLong()).incrementAndGet();
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closes.computeIfAbsent(-1, c -> new AtomicLong()).incrementAndGet();
+        public void closed(int code) {
+            closes.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
         }
     }
 }

@@ -33,7 +33,7 @@ class LiveFeedTest {
                 Set.of(namespace), Set.of("forwarded"), "TCP", flows);
     }
 
-    private FeedClient connect(String id, FakeSession session, FeedFilter filter, List<FeedUpdate> snapshot) {
+    private FeedClient connect(String id, FakeSocket session, FeedFilter filter, List<FeedUpdate> snapshot) {
         FeedClient client = feed.admit(id, session, filter, id);
         client.start(snapshot);
         return client;
@@ -42,7 +42,7 @@ class LiveFeedTest {
     @Test
     void theSnapshotGoesBeforeEveryChangePublishedWhileItWasRead() {
         feed = new LiveFeed(10, 100, Duration.ofSeconds(10), new SimpleMeterRegistry());
-        FakeSession session = new FakeSession();
+        FakeSocket session = new FakeSocket();
         FeedClient client = feed.admit("a", session, FeedFilter.ALL, "a");
         feed.publish(edge("edge:x@1", 2, "shop"));   // after admission, before the snapshot is handed over
         client.start(List.of(edge("edge:x", 1, "shop"), FeedMessages.snapshotStatus(false, List.of(), "now", 1, 0)));
@@ -55,7 +55,7 @@ class LiveFeedTest {
     @Test
     void aSlowClientGetsTheNewestStateOfEveryEdgeOnceAndIsNotEvictedForHowManyChanged() throws Exception {
         feed = new LiveFeed(10, 10, Duration.ofSeconds(30), new SimpleMeterRegistry());
-        FakeSession slow = FakeSession.holding();
+        FakeSocket slow = FakeSocket.holding();
         connect("slow", slow, FeedFilter.ALL, List.of());
         feed.publish(edge("edge:first", 1, "shop"));
         await().atMost(WAIT).until(() -> slow.sent().size() == 1);   // in flight, not taken by the client yet
@@ -81,8 +81,8 @@ class LiveFeedTest {
     @Test
     void eachClientGetsWhatItsFilterSelects() {
         feed = new LiveFeed(10, 100, Duration.ofSeconds(10), new SimpleMeterRegistry());
-        FakeSession shop = new FakeSession();
-        FakeSession busy = new FakeSession();
+        FakeSocket shop = new FakeSocket();
+        FakeSocket busy = new FakeSocket();
         connect("shop", shop, FeedFilter.parse("shop", null, null, null), List.of(edge("edge:s", 1, "data")));
         connect("busy", busy, FeedFilter.parse(null, null, null, "10"), List.of());
         feed.publish(edge("edge:a", 1, "shop"));
@@ -97,8 +97,8 @@ class LiveFeedTest {
     @Test
     void aClientWhoseSendStallsIsEvictedAfterTheStallTimeoutWhileTheOthersGoOn() {
         feed = new LiveFeed(10, 100, Duration.ofMillis(400), new SimpleMeterRegistry());
-        FakeSession stuck = FakeSession.holding();
-        FakeSession reader = new FakeSession();
+        FakeSocket stuck = FakeSocket.holding();
+        FakeSocket reader = new FakeSocket();
         connect("stuck", stuck, FeedFilter.ALL, List.of());
         connect("reader", reader, FeedFilter.ALL, List.of());
         feed.publish(edge("edge:a", 1, "shop"));
@@ -115,12 +115,14 @@ class LiveFeedTest {
     @Test
     void atTheMemoryBoundTheClientFurthestBehindIsEvictedAndTheLogEmpties() {
         feed = new LiveFeed(10, 100, Duration.ofSeconds(30), new SimpleMeterRegistry());
-        FakeSession stuck = FakeSession.holding();
-        FakeSession reader = new FakeSession();
+        FakeSocket stuck = FakeSocket.holding();
+        FakeSocket reader = new FakeSocket();
         connect("stuck", stuck, FeedFilter.ALL, List.of());
         connect("reader", reader, FeedFilter.ALL, List.of());
-        // The stuck client took the first one (in flight): the bound counts the keys after it.
-        for (int e = 0; e < LiveFeed.MAX_KEYS + 2; e++) {
+        // The stuck client takes the first one (in flight): the bound counts the keys after it.
+        feed.publish(edge("edge:0", 1, "shop"));
+        await().atMost(WAIT).until(() -> stuck.sent().size() == 1);
+        for (int e = 1; e < LiveFeed.MAX_KEYS + 2; e++) {
             feed.publish(edge("edge:" + e, 1, "shop"));
         }
 
@@ -133,7 +135,7 @@ class LiveFeedTest {
     @Test
     void aFlowTailClientFarBehindSkipsFlowsAndIsToldHowMany() throws Exception {
         feed = LiveFeed.skipping("flows", 10, 20, Duration.ofSeconds(30), new SimpleMeterRegistry());
-        FakeSession slow = FakeSession.holding();
+        FakeSocket slow = FakeSocket.holding();
         connect("slow", slow, FeedFilter.ALL, List.of());
         feed.publish(new FeedUpdate("0@0", FeedUpdate.Kind.FLOW, "{\"type\":\"flow\",\"n\":0}", Set.of(), Set.of(), "", 0));
         await().atMost(WAIT).until(() -> slow.sent().size() == 1);
