@@ -461,6 +461,9 @@
     viewChanged();
   });
   document.getElementById('drops-toggle').addEventListener('click', panels.openDrops);
+  // A larger window shows the same map larger (cytoscape follows the container's size; the zoom is the page's).
+  // cy.resize() first: cytoscape's own listener may not have measured the new size yet.
+  window.addEventListener('resize', function () { cy.resize(); map.fit(); });
 
   cy.on('tap', 'edge', function (event) {
     const id = event.target.id();
