@@ -7,7 +7,7 @@
 
   const HT = window.HT;
   const state = HT.state, api = HT.api, map = HT.map, panels = HT.panels, cy = map.cy;
-  const FRAME_BUDGET_MS = 12, TABLES_EVERY_MS = 500, MAX_RETRY_MS = 30000;
+  const FRAME_BUDGET_MS = 12, TABLES_EVERY_MS = 500, MAX_RETRY_MS = 30000, PARTIAL_RETRY_MS = 5000;
   const links = new Map();     // node/interface -> LinkState
   const namespaces = new Set();
   let flows = [];              // newest first, at most state.flows
@@ -15,7 +15,7 @@
   let flowsSkipped = 0;
   let flowsNote = '';
   let queue = [];
-  let socket = null, flowSocket = null, retryMs = 1000, retryTimer = null;
+  let socket = null, flowSocket = null, retryMs = 1000, retryTimer = null, partialTimer = null;
   let frameDue = false, tablesDrawnAt = 0, tablesDue = false;
   let firstDrawMs = null, snapshotSeen = false, updatesApplied = 0, lastBatchMs = 0;
   let retentionFrom = null;    // the oldest flow time the flows topic still holds (ms)
@@ -57,6 +57,7 @@
             applied++;
           } else if (m.type === 'snapshot') {
             api.notePartial('the live map', m);
+            if (m.partial) askSnapshotAgainSoon();
             snapshotDone = true;
           } else if (m.type === 'reset') {
             map.clear();
@@ -203,6 +204,24 @@
     };
   }
 
+  /**
+   * A partial snapshot stays partial: the updates that follow carry only the edges that change, and a quiet edge
+   * of a missing partition would never appear (nor the banner go). So, while it is partial, the page asks for a
+   * fresh snapshot every few seconds (a rebalance or a restarting instance usually settles within seconds).
+   */
+  function askSnapshotAgainSoon() {
+    if (partialTimer) return;
+    const mine = generation;
+    partialTimer = setTimeout(function () {
+      partialTimer = null;
+      if (mine !== generation || state.range !== 'live' || socket === null || socket.readyState !== WebSocket.OPEN) return;
+      const old = socket;
+      socket = null;   // its close is ours: no "disconnected", no backoff
+      old.close();
+      connect();
+    }, PARTIAL_RETRY_MS);
+  }
+
   function connectFlows() {
     const s = new WebSocket(wsUrl('/ws/flows', { namespace: state.namespace, verdict: state.verdict }));
     flowSocket = s;
@@ -236,6 +255,8 @@
     flowSocket = null;
     if (retryTimer) clearTimeout(retryTimer);
     retryTimer = null;
+    if (partialTimer) clearTimeout(partialTimer);
+    partialTimer = null;
     if (s) s.close();
     if (f) f.close();
   }
@@ -440,6 +461,9 @@
     viewChanged();
   });
   document.getElementById('drops-toggle').addEventListener('click', panels.openDrops);
+  // A larger window shows the same map larger (cytoscape follows the container's size; the zoom is the page's).
+  // cy.resize() first: cytoscape's own listener may not have measured the new size yet.
+  window.addEventListener('resize', function () { cy.resize(); map.fit(); });
 
   cy.on('tap', 'edge', function (event) {
     const id = event.target.id();

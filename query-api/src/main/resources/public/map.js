@@ -31,10 +31,12 @@
           'width': 18, 'height': 18, 'text-valign': 'bottom', 'text-margin-y': 3, 'text-max-width': CELL_W - 14,
           'text-wrap': 'ellipsis', 'text-background-color': '#fff', 'text-background-opacity': 0.85,
           'text-background-padding': 1, 'min-zoomed-font-size': 6 } },
+      // Namespaces and collapsed ones in a larger type: at 1,000 workloads the whole map is drawn at a zoom of
+      // about 0.5, where the workloads' 10 px labels are too small to draw but these still read.
       { selector: 'node.namespace', style: { 'background-color': '#eef2f7', 'border-color': '#aab4c3', 'border-width': 1,
-          'text-valign': 'top', 'text-margin-y': -2, 'font-weight': 600, 'font-size': 11, 'shape': 'round-rectangle',
+          'text-valign': 'top', 'text-margin-y': -2, 'font-weight': 600, 'font-size': 18, 'shape': 'round-rectangle',
           'padding': 8, 'text-background-opacity': 0 } },
-      { selector: 'node.collapsed', style: { 'shape': 'round-rectangle', 'width': 96, 'height': 34,
+      { selector: 'node.collapsed', style: { 'shape': 'round-rectangle', 'width': CELL_W - 10, 'height': CELL_H - 12, 'font-size': 15,
           'background-color': '#dfe7f2', 'border-color': '#2f6fb0', 'border-width': 2, 'text-valign': 'center',
           'text-margin-y': 0, 'font-weight': 600, 'text-wrap': 'wrap', 'text-background-opacity': 0 } },
       { selector: 'node.outside', style: { 'background-color': '#7d5ba6', 'shape': 'diamond' } },

@@ -43,28 +43,38 @@ final class PageStack implements AutoCloseable {
     private final SimulatedHubbleServer hubble;
     private final ProcessorRole processor;
     private final IngestRole ingest;
+    private final int apiPort;
+    private boolean processorRunning;
 
-    private PageStack(SimulatedHubbleServer hubble, ProcessorRole processor, IngestRole ingest) {
+    private PageStack(SimulatedHubbleServer hubble, ProcessorRole processor, IngestRole ingest, int apiPort) {
         this.hubble = hubble;
         this.processor = processor;
         this.ingest = ingest;
+        this.apiPort = apiPort;
     }
 
     static void assumeChromium() {
+        Assumptions.assumeTrue(chromiumHere(), "Chromium and ChromeDriver are not installed (apt-get install chromium chromium-driver)");
+    }
+
+    /** Whether Chromium and ChromeDriver are installed; in CI, where .ci/run installs them, they must be. */
+    static boolean chromiumHere() {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (System.getenv("CI") == null) {
-            Assumptions.assumeTrue(present, "Chromium and ChromeDriver are not installed (apt-get install chromium chromium-driver)");
+        if (System.getenv("CI") != null) {
+            assertThat(present).as("CI installs Chromium and ChromeDriver in .ci/run").isTrue();
         }
-        assertThat(present).as("CI installs Chromium and ChromeDriver in .ci/run").isTrue();
+        return present;
     }
 
     /** Starts the cluster and waits until the API answers edges and this machine's loopback interface. */
     static PageStack start(String name, Path dir) throws Exception {
         String kafka = SharedKafka.bootstrapServers();
         TopicNames topics = TopicNames.prefixed(name + ".");
+        // A port of its own rather than any free one: a processor restarted by a test listens where the page looks.
+        int apiPort = SeparateProcessesIT.freePort();
         ProcessorRole processor = new ProcessorRole(() -> new ProcessorConfig(kafka, Map.of(), name, null,
                 dir.resolve("state"), 1, 0, Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5),
-                Duration.ofHours(1), topics, 2, (short) 1), new ApiSettings("127.0.0.1", 0, "both"));
+                Duration.ofHours(1), topics, 2, (short) 1), new ApiSettings("127.0.0.1", apiPort, "both"));
         SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(3)::next)
                 .flowsPerSecond(300).start();
         Map<String, String> ingestSettings = new HashMap<>(KafkaSettings.topicOverrides(topics));
@@ -72,8 +82,8 @@ final class PageStack implements AutoCloseable {
                 IngestConfig.HUBBLE_ADDR.name(), "127.0.0.1:" + hubble.port(), IngestConfig.HEALTH_PORT.name(), "0",
                 IngestConfig.FLOWS_RETENTION.name(), "1h"));
         IngestRole ingest = new IngestRole(() -> IngestConfig.of(ingestSettings));
-        PageStack stack = new PageStack(hubble, processor, ingest);
-        processor.start();
+        PageStack stack = new PageStack(hubble, processor, ingest, apiPort);
+        stack.startProcessor();
         ingest.start();
         String page = stack.page();
         await().atMost(Duration.ofSeconds(60)).until(() ->
@@ -84,13 +94,27 @@ final class PageStack implements AutoCloseable {
 
     /** The page's address, ending in a slash. */
     String page() {
-        return "http://127.0.0.1:" + processor.apiPort() + "/";
+        return "http://127.0.0.1:" + apiPort + "/";
+    }
+
+    /** Stops the processor role and its API, as a rolling update or a crash loop would: the page's feeds drop. */
+    void stopProcessor() {
+        processorRunning = false;
+        processor.stop();
+    }
+
+    /** Starts the processor role (again) on the same port and state directory; ingest went on writing meanwhile. */
+    void startProcessor() {
+        processor.start();
+        processorRunning = true;
     }
 
     @Override
     public void close() {
         ingest.stop();
-        processor.stop();
+        if (processorRunning) {
+            processor.stop();
+        }
         hubble.close();
     }
 
@@ -110,12 +134,43 @@ final class PageStack implements AutoCloseable {
     static final String DROPPED_EDGE = "shop/deployment/frontend|data/statefulset/postgres|TCP|5432";
 
     /** Clicks a map element (a node, or an edge at its midpoint) where Chromium draws it, as a user would. */
-    @SuppressWarnings("unchecked")
     static void clickOnMap(WebDriver browser, String id) {
-        Map<String, Object> p = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
-                "const cy = window.hubbleTopology.cy; const e = cy.getElementById(arguments[0]);"
-                        + "const p = e.isEdge() ? e.renderedMidpoint() : e.renderedPosition(); const c = cy.container();"
-                        + "return {x: p.x, y: p.y, w: c.clientWidth, h: c.clientHeight};", id);
+        clickAt(browser, "const cy = window.hubbleTopology.cy; const e = cy.getElementById(arguments[0]);"
+                + "const p = e.isEdge() ? e.renderedMidpoint() : e.renderedPosition(); const c = cy.container();"
+                + "return {x: p.x, y: p.y, w: c.clientWidth, h: c.clientHeight};", id);
+    }
+
+    /**
+     * Clicks an opened namespace's box (a compound node) where neither a workload nor an edge is drawn: of points
+     * along its top and bottom margins, the one farthest from every workload and every edge.
+     */
+    static void clickNamespaceBox(WebDriver browser, String id) {
+        clickAt(browser, """
+                const cy = window.hubbleTopology.cy; const bb = cy.getElementById(arguments[0]).renderedBoundingBox({includeLabels: false});
+                const c = cy.container();
+                function away(p, a, b) {
+                  const dx = b.x - a.x, dy = b.y - a.y, len = dx * dx + dy * dy;
+                  const t = len === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len));
+                  return Math.hypot(p.x - a.x - t * dx, p.y - a.y - t * dy);
+                }
+                let best = null, bestAway = -Infinity;
+                for (const fx of [0.1, 0.25, 0.4, 0.6, 0.75, 0.9]) {
+                  for (const y of [bb.y1 + 3, bb.y2 - 3]) {
+                    const p = {x: bb.x1 + fx * (bb.x2 - bb.x1), y: y};
+                    let d = Infinity;
+                    cy.edges().forEach(e => { d = Math.min(d, away(p, e.source().renderedPosition(), e.target().renderedPosition())); });
+                    cy.nodes(':childless').forEach(n => { d = Math.min(d, away(p, n.renderedPosition(), n.renderedPosition()) - n.renderedWidth() / 2); });
+                    if (d > bestAway) { bestAway = d; best = p; }
+                  }
+                }
+                return {x: best.x, y: best.y, w: c.clientWidth, h: c.clientHeight};
+                """, id);
+    }
+
+    /** Clicks the map at the point a script returns ({x, y} inside the map, and the map's w and h). */
+    @SuppressWarnings("unchecked")
+    private static void clickAt(WebDriver browser, String script, Object... args) {
+        Map<String, Object> p = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(script, args);
         new Actions(browser).moveToElement(browser.findElement(By.id("map")),
                 ((Number) p.get("x")).intValue() - ((Number) p.get("w")).intValue() / 2,
                 ((Number) p.get("y")).intValue() - ((Number) p.get("h")).intValue() / 2).click().perform();

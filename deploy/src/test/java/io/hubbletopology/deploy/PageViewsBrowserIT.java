@@ -19,22 +19,29 @@ import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
+import org.openqa.selenium.interactions.Actions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The page's views in real headless Chromium against one simulated cluster: the range control (a REST range,
- * then live again), compare, the edge panel, the workload panel, the drops view and a shared URL.
+ * then live again), the scrubber, compare, the edge panel, the workload panel, the drops view, a shared URL,
+ * namespace collapse, and last (it restarts the processor) the live feed dropping and coming back.
  */
 @Timeout(240)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PageViewsBrowserIT {
 
     // Generous: on a loaded 2-core machine the page's first draw alone was seen to take 30 s.
@@ -196,6 +203,94 @@ class PageViewsBrowserIT {
         }
     }
 
+    @Test
+    @Order(Integer.MAX_VALUE - 1)   // late: by then the retention is longer than the range, so the scrubber has room
+    void movingTheScrubberShowsAnEarlierRangeOfTheSameLengthAndPutsItInTheUrl() throws Exception {
+        Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant from = to.minusSeconds(30);
+        open("?range=custom&from=" + from + "&to=" + to);
+        // The scrubber spans the retention once the page knows it (the label then says from when).
+        await().atMost(WAIT).until(() -> Boolean.TRUE.equals(stats().get("snapshot")) && text("#range-label").contains("retention from"));
+        Instant oldest = Instant.parse(Http.get(stack.page() + "api/v1/flows?since=7d&limit=1&order=oldest").body()
+                .path("earliest_available").asText());
+        // A retention longer than the range, or there is no earlier range of that length to move to.
+        await().atMost(WAIT).until(() -> Instant.now().isAfter(oldest.plusSeconds(60)));
+
+        // Clicked at its left end, as a user would: the range moves to the start of the retention, 30 s long.
+        WebElement scrubber = browser.findElement(By.id("scrubber"));
+        new Actions(browser).moveToElement(scrubber, -scrubber.getSize().getWidth() / 2 + 2, 0).click().perform();
+        await().atMost(WAIT).until(() -> !query(browser.getCurrentUrl()).get("to").equals(to.toString())
+                && Boolean.TRUE.equals(stats().get("snapshot")));
+        Map<String, String> url = query(browser.getCurrentUrl());
+        Instant movedFrom = Instant.parse(url.get("from"));
+        Instant movedTo = Instant.parse(url.get("to"));
+        assertThat(Duration.between(movedFrom, movedTo)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(movedTo).isBefore(to);
+        assertThat(Duration.between(oldest, movedFrom).abs()).isLessThan(Duration.ofSeconds(3));
+        assertThat(url).containsEntry("range", "custom");
+        assertThat(stats().get("range")).isEqualTo(Map.of("from", url.get("from"), "to", url.get("to")));
+
+        // The map and the flows table show that range, as the API answers it.
+        String range = "from=" + movedFrom + "&to=" + movedTo;
+        await().atMost(WAIT).until(() -> mapEdgeIds().equals(edgeIds(Http.get(stack.page() + "api/v1/topology?" + range).body())));
+        await().atMost(WAIT).until(() -> !PageStack.texts(browser, "#flows tbody tr").isEmpty());
+        String first = movedFrom.toString().substring(11, 19);
+        String last = movedTo.toString().substring(11, 19);
+        assertThat(PageStack.texts(browser, "#flows tbody tr td:first-child"))
+                .allSatisfy(time -> assertThat(time.substring(0, 8)).isBetween(first, last));
+    }
+
+    @Test
+    void aNamespaceBeyondTheCollapseSizeIsOneNodeUntilClickedAndFoldsBackWhenItsBoxIsClicked() throws Exception {
+        // ?collapse=2: the demo's shop (frontend, cart, checkout) is then large.
+        open("?collapse=2");
+        await().atMost(WAIT).until(() -> Boolean.TRUE.equals(stats().get("snapshot"))
+                && Boolean.TRUE.equals(js("return window.hubbleTopology.cy.getElementById('ns:shop').hasClass('collapsed');")));
+        String label = (String) js("return window.hubbleTopology.cy.getElementById('ns:shop').data('label');");
+        assertThat(label).matches("shop\\n\\d+ workloads");
+        int count = Integer.parseInt(label.replaceAll("\\D", ""));
+        assertThat(drawn(FRONTEND)).as("a workload of a collapsed namespace").isFalse();
+        assertThat(drawn("agg:ns:shop>data/statefulset/postgres")).as("its edges to a peer, as one").isTrue();
+        assertThat(stat("collapsedNamespaces")).isPositive();
+        await().atMost(WAIT).until(() -> text("#stats").endsWith(", " + stat("collapsedNamespaces") + " namespaces collapsed"));
+
+        PageStack.clickOnMap(browser, "ns:shop");
+        await().atMost(WAIT).until(() -> drawn(FRONTEND) && browser.getCurrentUrl().contains("open=shop"));
+        assertThat(children("ns:shop")).hasSize(count).contains(FRONTEND);
+        assertThat(drawn(PageStack.DROPPED_EDGE)).isTrue();
+
+        PageStack.clickNamespaceBox(browser, "ns:shop");
+        await().atMost(WAIT).until(() -> !drawn(FRONTEND) && !browser.getCurrentUrl().contains("open="));
+        assertThat(js("return window.hubbleTopology.cy.getElementById('ns:shop').hasClass('collapsed');")).isEqualTo(true);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)   // last: it stops the processor that every other test asks
+    void whenTheFeedDropsThePageSaysSoAndComesBackLiveWithAFreshSnapshot() throws Exception {
+        open("");
+        await().atMost(WAIT).until(() -> text("#connection").equals("connected") && Boolean.TRUE.equals(stats().get("snapshot"))
+                && stat("updatesApplied") > 0);
+
+        stack.stopProcessor();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> Set.of("disconnected", "connecting").contains(text("#connection")));
+        long whileAway = stat("updatesApplied");
+        stack.startProcessor();
+
+        // Back: connected, a fresh snapshot (the map was cleared and drawn again) and updates applied since. A
+        // snapshot taken while the restarted processor's group settles is partial: the banner says so until a
+        // complete one replaces it.
+        Set<String> partialBanners = new HashSet<>();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (Boolean.TRUE.equals(stats().get("partial"))) {
+                partialBanners.add(browser.findElement(By.id("partial")).isDisplayed() ? text("#partial") : "(no banner)");
+            }
+            return text("#connection").equals("connected") && stat("updatesApplied") > whileAway + 20 && drawn(PageStack.DROPPED_EDGE)
+                    && Boolean.FALSE.equals(stats().get("partial"));
+        });
+        assertThat(partialBanners).allSatisfy(b -> assertThat(b).startsWith("Partial: what you see undercounts. the live map lacks partitions"));
+        assertThat(browser.findElement(By.id("partial")).isDisplayed()).isFalse();
+    }
+
     private static void open(String query) {
         browser.get(stack.page() + query);
     }
@@ -210,6 +305,15 @@ class PageViewsBrowserIT {
         await().atMost(WAIT).until(() -> Boolean.TRUE.equals(stats().get("snapshot"))
                 && ((JavascriptExecutor) browser).executeScript("return window.hubbleTopology.cy.getElementById(arguments[0]).nonempty();",
                 PageStack.DROPPED_EDGE).equals(true));
+    }
+
+    private static boolean drawn(String id) {
+        return Boolean.TRUE.equals(js("return window.hubbleTopology.cy.getElementById(arguments[0]).nonempty();", id));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> children(String namespace) {
+        return (List<String>) js("return window.hubbleTopology.cy.getElementById(arguments[0]).children().map(n => n.id());", namespace);
     }
 
     private static Object js(String script, Object... args) {
