@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,6 +44,9 @@ public final class LivePublisher implements LiveSink, AutoCloseable {
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
     private final AtomicLong failed = new AtomicLong();
+    /** False until Kafka took a first live state: misses before that are the topic's metadata not known yet. */
+    private final AtomicBoolean delivered = new AtomicBoolean();
+    private final AtomicLong logged = new AtomicLong();
 
     /** @param producerProperties Kafka client settings, bootstrap servers included */
     public LivePublisher(Map<String, Object> producerProperties, String topic) {
@@ -77,6 +81,8 @@ public final class LivePublisher implements LiveSink, AutoCloseable {
             producer.send(record, (metadata, error) -> {
                 if (error != null) {
                     failed(error);
+                } else {
+                    delivered.set(true);
                 }
             });
             return true;
@@ -89,7 +95,16 @@ public final class LivePublisher implements LiveSink, AutoCloseable {
 
     private void failed(Exception error) {
         long n = failed.incrementAndGet();
-        if (n == 1 || n % 10_000 == 0) {
+        if (!delivered.get() && error instanceof org.apache.kafka.common.errors.TimeoutException) {
+            // At start the producer waits at most MAX_BLOCK_MS for the topic's metadata, which a busy broker or a
+            // topic being created takes longer to give: not a fault, and those windows go out at their next change.
+            if (n == 1) {
+                log.info("Live topic {} not known to the producer yet; live states wait for it", topic);
+            }
+            return;
+        }
+        long m = logged.incrementAndGet();
+        if (m == 1 || m % 10_000 == 0) {
             log.warn("Live states not sent to {} ({} so far; the live feed lags until Kafka takes them): {}", topic, n,
                     error.toString());
         }
