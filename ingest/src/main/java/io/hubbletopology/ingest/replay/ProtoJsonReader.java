@@ -109,20 +109,43 @@ final class ProtoJsonReader {
     <B extends Message.Builder> B merge(String json, B builder) throws MalformedLineException {
         checkUnicodeEscapes(json);
         try (JsonParser parser = JSON.createParser(json)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new MalformedLineException("not a JSON object");
-            }
-            readMessage(parser, builder, builder.getDescriptorForType(), 0);
-            if (parser.nextToken() != null) {
-                throw new MalformedLineException("text after the JSON object at column " + parser.currentLocation().getColumnNr());
-            }
-            return builder;
-        } catch (JsonProcessingException e) {
-            throw new MalformedLineException("not JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr()));
+            return merge(parser, builder);
         } catch (IOException e) {
-            throw new MalformedLineException("not JSON: " + e.getMessage());
+            throw notJson(e);
         }
+    }
+
+    /**
+     * As {@link #merge(String, Message.Builder)}, from the UTF-8 bytes of a line, which Jackson reads without a
+     * {@code String} and a {@code char[]} copy of it. {@link ReplayLines} hands it printable ASCII only (nearly
+     * every Hubble line) and decodes the rest as before: on bytes Jackson refuses malformed UTF-8, which the replay
+     * has always read as U+FFFD, and takes NUL bytes for a sign of UTF-16 or UTF-32.
+     */
+    <B extends Message.Builder> B merge(byte[] json, int offset, int length, B builder) throws MalformedLineException {
+        try (JsonParser parser = JSON.createParser(json, offset, length)) {
+            return merge(parser, builder);
+        } catch (IOException e) {
+            throw notJson(e);
+        }
+    }
+
+    private <B extends Message.Builder> B merge(JsonParser parser, B builder) throws IOException, MalformedLineException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new MalformedLineException("not a JSON object");
+        }
+        readMessage(parser, builder, builder.getDescriptorForType(), 0);
+        if (parser.nextToken() != null) {
+            throw new MalformedLineException("text after the JSON object at column " + parser.currentLocation().getColumnNr());
+        }
+        return builder;
+    }
+
+    private static MalformedLineException notJson(IOException e) {
+        if (e instanceof JsonProcessingException json) {
+            return new MalformedLineException("not JSON: " + json.getOriginalMessage()
+                    + (json.getLocation() == null ? "" : " at column " + json.getLocation().getColumnNr()));
+        }
+        return new MalformedLineException("not JSON: " + e.getMessage());
     }
 
     /**

@@ -2,10 +2,7 @@ package io.hubbletopology.ingest.replay;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,7 +96,10 @@ public final class ReplaySource {
         return done;
     }
 
-    /** Reads to the end of the input. */
+    /**
+     * Reads to the end of the input. The lines are read and parsed on a thread of their own ({@link ParsedLines})
+     * while this one filters, converts and hands on the flows parsed before: two cores share a replay.
+     */
     public ReplayResult run() {
         long lineNumber = 0;
         long flowCount = 0;
@@ -107,69 +107,71 @@ public final class ReplaySource {
         long lostReports = 0;
         long malformed = 0;
         List<Long> badLines = new ArrayList<>();
-        try (Reader text = new InputStreamReader(input, StandardCharsets.UTF_8)) {
-            BoundedLineReader reader = new BoundedLineReader(text, MAX_LINE_CHARS);
+        try (ParsedLines lines = ParsedLines.start(input, MAX_LINE_CHARS)) {
             while (true) {
-                String line;
-                String problem = null;
-                try {
-                    line = reader.readLine();
-                } catch (BoundedLineReader.LineTooLongException e) {
-                    line = "";
-                    problem = e.getMessage();
+                ParsedLines.Batch batch = lines.take();
+                for (int i = 0; i < batch.size(); i++) {
+                    lineNumber++;
+                    String problem = batch.problem(i);
+                    if (problem != null) {
+                        malformed++;
+                        metrics.replayMalformedLines().increment();
+                        if (badLines.size() < REPORTED_LINE_NUMBERS) {
+                            badLines.add(lineNumber);
+                            log.warn("Replay {} line {}: skipped, {}", name, lineNumber, problem);
+                        }
+                        continue;
+                    }
+                    GetFlowsResponse response = batch.response(i);
+                    if (response == null) {
+                        continue;
+                    }
+                    String node = response.getNodeName().isEmpty() ? fallbackNode : response.getNodeName();
+                    switch (response.getResponseTypesCase()) {
+                        case FLOW -> {
+                            metrics.flowsRead().increment();
+                            if (filters.test(response.getFlow())) {
+                                flows.accept(FlowRecords.fromHubble(response.getFlow(), node));
+                                flowCount++;
+                            } else {
+                                metrics.flowsFiltered().increment();
+                                filtered++;
+                            }
+                        }
+                        case LOST_EVENTS -> {
+                            metrics.lostEvents().increment(response.getLostEvents().getNumEventsLost());
+                            metrics.lostEventReports().increment();
+                            lost.accept(LostEvents.record(response.getLostEvents(), node, "replay:" + name));
+                            lostReports++;
+                        }
+                        case NODE_STATUS -> metrics.nodeStatusEvents().increment();
+                        default -> { }
+                    }
                 }
-                if (line == null) {
+                if (batch.end()) {
+                    failIfFailed(batch.failure(), lineNumber + 1);
                     break;
                 }
-                lineNumber++;
-                GetFlowsResponse response = null;
-                if (problem == null) {
-                    try {
-                        response = ReplayLines.parse(line);
-                    } catch (MalformedLineException e) {
-                        problem = e.getMessage();
-                    }
-                }
-                if (problem != null) {
-                    malformed++;
-                    metrics.replayMalformedLines().increment();
-                    if (badLines.size() < REPORTED_LINE_NUMBERS) {
-                        badLines.add(lineNumber);
-                        log.warn("Replay {} line {}: skipped, {}", name, lineNumber, problem);
-                    }
-                    continue;
-                }
-                if (response == null) {
-                    continue;
-                }
-                String node = response.getNodeName().isEmpty() ? fallbackNode : response.getNodeName();
-                switch (response.getResponseTypesCase()) {
-                    case FLOW -> {
-                        metrics.flowsRead().increment();
-                        if (filters.test(response.getFlow())) {
-                            flows.accept(FlowRecords.fromHubble(response.getFlow(), node));
-                            flowCount++;
-                        } else {
-                            metrics.flowsFiltered().increment();
-                            filtered++;
-                        }
-                    }
-                    case LOST_EVENTS -> {
-                        metrics.lostEvents().increment(response.getLostEvents().getNumEventsLost());
-                        metrics.lostEventReports().increment();
-                        lost.accept(LostEvents.record(response.getLostEvents(), node, "replay:" + name));
-                        lostReports++;
-                    }
-                    case NODE_STATUS -> metrics.nodeStatusEvents().increment();
-                    default -> { }
-                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + name + " failed at line " + (lineNumber + 1) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("replay of " + name + " interrupted at line " + (lineNumber + 1), e);
         }
         ReplayResult result = new ReplayResult(lineNumber, flowCount, filtered, lostReports, malformed, badLines);
         log.info("Replay of {} done: {} lines, {} flows, {} filtered out, {} lost-events reports, {} malformed{}", name,
                 lineNumber, flowCount, filtered, lostReports, malformed, malformed == 0 ? "" : " (lines " + badLines + ")");
         return result;
+    }
+
+    private void failIfFailed(Throwable failure, long lineNumber) {
+        if (failure instanceof IOException e) {
+            throw new UncheckedIOException("reading " + name + " failed at line " + lineNumber + ": " + e.getMessage(), e);
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
     }
 }

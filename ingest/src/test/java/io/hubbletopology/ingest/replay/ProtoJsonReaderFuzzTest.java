@@ -105,9 +105,19 @@ class ProtoJsonReaderFuzzTest {
         }
     }
 
+    /**
+     * The text read as a String and, the same, as its UTF-8 bytes (as the replay reads a line), unless it holds an
+     * unpaired surrogate, which has no UTF-8 form (and cannot come from a file).
+     */
     private Message read(String json, Message.Builder builder, int iteration) {
         try {
-            return reader.merge(json, builder).build();
+            byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+            Message fromBytes = reader.merge(utf8, 0, utf8.length, builder.clone()).build();
+            Message fromText = reader.merge(json, builder).build();
+            if (new String(utf8, StandardCharsets.UTF_8).equals(json)) {
+                assertThat(fromBytes).as("iteration %d, read from its bytes: %s", iteration, json).isEqualTo(fromText);
+            }
+            return fromText;
         } catch (MalformedLineException e) {
             throw new AssertionError("iteration " + iteration + ": refused (" + e.getMessage() + ") " + json, e);
         }

@@ -37,9 +37,11 @@ import io.hubbletopology.topics.TopicProvisioner;
  * The replay's benchmark, not a test (it is not run by {@code mvn verify}). In one run:
  * <ol>
  *   <li>parsing: {@code hubble observe -o json} lines (SyntheticCluster flows printed as the CLI prints them) read
- *       by the streaming {@link ReplayLines} and by the former {@code JsonFormat} parser, alternately, on this
- *       thread; lines per second of this thread's CPU time (ThreadMXBean), so per core;</li>
- *   <li>the replay source alone (file, UTF-8 lines, parsing, the default filters, FlowRecord), into counting sinks;</li>
+ *       by the streaming {@link ReplayLines} from their UTF-8 bytes (as the replay reads them) and from Strings, and
+ *       by the former {@code JsonFormat} parser, in turn, on this thread; lines per second of this thread's CPU time
+ *       (ThreadMXBean), so per core;</li>
+ *   <li>the replay source alone (file, lines, parsing, the default filters, FlowRecord), into counting sinks, in
+ *       wall time and in the process's CPU time (the replay parses on a thread of its own);</li>
  *   <li>end to end: a file of those lines replayed by {@link IngestAgent} as {@code ingest --replay FILE} runs it
  *       (default settings, health port off) into an embedded broker, timed until Kafka acknowledged the last
  *       flow, next to Kafka's ProducerPerformance on the same broker at the mean record size and the agent's
@@ -72,7 +74,7 @@ public final class ReplayBenchmark {
 
         Path file = dir.resolve("flows.json");
         writeLines(file, LINES);
-        System.out.printf("%n== Replay path without Kafka, this thread's CPU time%n");
+        System.out.printf("%n== Replay path without Kafka, wall and process CPU time%n");
         replayWithoutKafka(file);
         System.out.printf("%n== End to end: ingest --replay %s, %,d lines (%,d MB), embedded broker in this JVM%n",
                 file.getFileName(), LINES, Files.size(file) >> 20);
@@ -82,19 +84,29 @@ public final class ReplayBenchmark {
     }
 
     private static void parsing(List<String> lines) throws Exception {
-        // Warm-up: both parsers compiled before anything is timed (on a loaded machine the JIT needs a while).
-        rate(lines, 300_000, ReplayLines::parse);
-        rate(lines, 60_000, JsonFormatReplayLines::parse);
-        double[] streaming = new double[ROUNDS];
-        double[] jsonFormat = new double[ROUNDS];
+        List<byte[]> utf8 = lines.stream().map(l -> l.getBytes(StandardCharsets.UTF_8)).toList();
+        LineParser fromBytes = i -> {
+            byte[] line = utf8.get(i);
+            return ReplayLines.parse(line, 0, line.length, ReplaySource.MAX_LINE_CHARS);
+        };
+        LineParser fromText = i -> ReplayLines.parse(lines.get(i));
+        LineParser jsonFormat = i -> JsonFormatReplayLines.parse(lines.get(i));
+        // Warm-up: the parsers compiled before anything is timed (on a loaded machine the JIT needs a while).
+        rate(lines.size(), 300_000, fromBytes);
+        rate(lines.size(), 300_000, fromText);
+        rate(lines.size(), 60_000, jsonFormat);
+        double[] bytes = new double[ROUNDS];
+        double[] text = new double[ROUNDS];
+        double[] former = new double[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
-            streaming[round] = rate(lines, 200_000, ReplayLines::parse);
-            jsonFormat[round] = rate(lines, 40_000, JsonFormatReplayLines::parse);
-            System.out.printf("round %d: streaming %,9.0f lines/s per core | JsonFormat %,8.0f lines/s per core | %5.1fx%n",
-                    round + 1, streaming[round], jsonFormat[round], streaming[round] / jsonFormat[round]);
+            bytes[round] = rate(lines.size(), 200_000, fromBytes);
+            text[round] = rate(lines.size(), 200_000, fromText);
+            former[round] = rate(lines.size(), 40_000, jsonFormat);
+            System.out.printf("round %d: streaming from bytes %,9.0f | from String %,9.0f | JsonFormat %,8.0f lines/s per core | %5.1fx%n",
+                    round + 1, bytes[round], text[round], former[round], bytes[round] / former[round]);
         }
-        System.out.printf("median:  streaming %,9.0f lines/s per core | JsonFormat %,8.0f lines/s per core | %5.1fx%n",
-                median(streaming), median(jsonFormat), median(streaming) / median(jsonFormat));
+        System.out.printf("median:  streaming from bytes %,9.0f | from String %,9.0f | JsonFormat %,8.0f lines/s per core | %5.1fx%n",
+                median(bytes), median(text), median(former), median(bytes) / median(former));
     }
 
     private static double median(double[] values) {
@@ -103,31 +115,37 @@ public final class ReplayBenchmark {
         return sorted[sorted.length / 2];
     }
 
-    /** The whole replay source (file, UTF-8, lines, parse, filters, FlowRecord) into counting sinks, no Kafka. */
+    /**
+     * The whole replay source (file, lines, parse, filters, FlowRecord) into counting sinks, no Kafka: wall time, and
+     * the CPU time of the whole process (the replay's reading thread, this one, the JIT and the collector).
+     */
     private static void replayWithoutKafka(Path file) throws Exception {
         IngestConfig config = IngestConfig.of(Map.of(IngestConfig.REPLAY_FILE.name(), file.toString()));
         long[] records = new long[1];
-        long cpu = THREADS.getCurrentThreadCpuTime();
+        long cpu = processCpuNanos();
+        long start = System.nanoTime();
         ReplayResult result;
         try (var in = ReplaySource.open(file.toString())) {
             result = new ReplaySource("bench", in, config.hubble().whitelist(), config.hubble().blacklist(), "bench-node",
                     flow -> records[0] += flow.getSerializedSize() > 0 ? 1 : 0, lost -> { }, IngestMetrics.inMemory()).run();
         }
-        double seconds = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e9;
-        System.out.printf("ReplaySource without Kafka: %,d lines (%,d flows kept, %,d left out by the default filters) in %.1f s of CPU"
-                + " = %,.0f lines/s per core%n", result.lines(), records[0], result.filtered(), seconds, result.lines() / seconds);
+        double wall = (System.nanoTime() - start) / 1e9;
+        double seconds = (processCpuNanos() - cpu) / 1e9;
+        System.out.printf("ReplaySource without Kafka: %,d lines (%,d flows kept, %,d left out by the default filters) in %.1f s"
+                        + " = %,.0f lines/s; process CPU %.1f s = %,.0f lines/s per core%n", result.lines(), records[0], result.filtered(),
+                wall, result.lines() / wall, seconds, result.lines() / seconds);
     }
 
     private interface LineParser {
-        GetFlowsResponse parse(String line) throws MalformedLineException;
+        GetFlowsResponse parse(int index) throws MalformedLineException;
     }
 
-    /** Lines per CPU-second of this thread, over {@code count} lines cycled from {@code lines}. */
-    private static double rate(List<String> lines, int count, LineParser parser) throws MalformedLineException {
+    /** Lines per CPU-second of this thread, over {@code count} lines cycled from the {@code distinct} ones. */
+    private static double rate(int distinct, int count, LineParser parser) throws MalformedLineException {
         long flows = 0;
         long cpu = THREADS.getCurrentThreadCpuTime();
         for (int i = 0; i < count; i++) {
-            flows += parser.parse(lines.get(i % lines.size())).hasFlow() ? 1 : 0;
+            flows += parser.parse(i % distinct).hasFlow() ? 1 : 0;
         }
         double seconds = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e9;
         if (flows != count) {

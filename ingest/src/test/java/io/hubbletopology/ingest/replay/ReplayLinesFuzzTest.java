@@ -2,6 +2,7 @@ package io.hubbletopology.ingest.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -36,6 +37,10 @@ class ReplayLinesFuzzTest {
         int malformed = 0;
         for (int i = 0; i < ITERATIONS; i++) {
             String line = i % 10 == 0 ? randomText(random) : Mutations.mutate(seeds.get(random.nextInt(seeds.size())), random);
+            // From the line's UTF-8 bytes, as the replay reads it, as from their text (unpaired surrogates become '?').
+            byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
+            assertThat(fromBytes(utf8)).as("iteration %d: read from its bytes as from its text: %s", i, Mutations.show(line))
+                    .isEqualTo(fromText(new String(utf8, StandardCharsets.UTF_8)));
             try {
                 GetFlowsResponse ours = ReplayLines.parse(line);
                 // Never read a line the former JsonFormat parser refused, nor read one otherwise than it did.
@@ -51,6 +56,25 @@ class ReplayLinesFuzzTest {
         // Both outcomes were exercised: the mutations reach past the first character.
         assertThat(parsed).isGreaterThan(ITERATIONS / 20);
         assertThat(malformed).isGreaterThan(ITERATIONS / 20);
+    }
+
+    /** The line's response, "blank", or "refused". */
+    private static Object fromText(String line) {
+        try {
+            GetFlowsResponse response = ReplayLines.parse(line);
+            return response == null ? "blank" : response;
+        } catch (MalformedLineException e) {
+            return "refused";
+        }
+    }
+
+    private static Object fromBytes(byte[] utf8) {
+        try {
+            GetFlowsResponse response = ReplayLines.parse(utf8, 0, utf8.length, ReplaySource.MAX_LINE_CHARS);
+            return response == null ? "blank" : response;
+        } catch (MalformedLineException e) {
+            return "refused";
+        }
     }
 
     private static GetFlowsResponse formerParser(String line) {

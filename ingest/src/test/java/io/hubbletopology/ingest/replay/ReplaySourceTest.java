@@ -1,13 +1,25 @@
 package io.hubbletopology.ingest.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.ingest.health.IngestMetrics;
@@ -36,6 +48,11 @@ class ReplaySourceTest {
 
     private ReplayResult replay(String... lines) {
         return replay(HubbleSourceSettings.of("localhost").withFilters(List.of(), List.of(), true), lines);
+    }
+
+    private ReplaySource source(InputStream input, io.hubbletopology.ingest.hubble.FlowSink sink) {
+        HubbleSourceSettings all = HubbleSourceSettings.of("localhost").withFilters(List.of(), List.of(), true);
+        return new ReplaySource("test.json", input, all.whitelist(), all.blacklist(), "fallback", sink, lost::add, metrics);
     }
 
     @Test
@@ -112,5 +129,105 @@ class ReplaySourceTest {
         assertThat(result.malformed()).isEqualTo(1);
         assertThat(result.malformedLineNumbers()).containsExactly(2L);
         assertThat(flows).extracting(FlowRecord::getUuid).containsExactly("u-1", "u-9");
+    }
+
+    @Test
+    void manyLinesKeepTheirOrderAndTheMalformedOnesTheirNumbers() {
+        List<String> lines = new ArrayList<>();
+        List<Long> bad = new ArrayList<>();
+        for (int i = 1; i <= 3_000; i++) {
+            if (i % 97 == 0) {
+                lines.add("{\"flow\":");
+                bad.add((long) i);
+            } else {
+                lines.add(GOOD.replace("u-1", "n-" + i));
+            }
+        }
+        ReplayResult result = replay(lines.toArray(String[]::new));
+        assertThat(result.lines()).isEqualTo(3_000);
+        assertThat(result.malformedLineNumbers()).containsExactlyElementsOf(bad);
+        assertThat(flows).hasSize(3_000 - bad.size());
+        List<String> uuids = flows.stream().map(FlowRecord::getUuid).toList();
+        assertThat(uuids.get(0)).isEqualTo("n-1");
+        assertThat(uuids.get(uuids.size() - 1)).isEqualTo("n-3000");
+        assertThat(uuids).isSortedAccordingTo((a, b) -> Integer.compare(Integer.parseInt(a.substring(2)), Integer.parseInt(b.substring(2))));
+    }
+
+    @Test
+    void textBeyondAsciiIsReadAndMalformedUtf8ReadAsReplacementCharacters() {
+        byte[] cafe = GOOD.replace("\"pod_name\":\"xwing\"", "\"pod_name\":\"caf\u00e9\"").getBytes(StandardCharsets.UTF_8);
+        byte[] broken = GOOD.replace("u-1", "u-2").replace("\"pod_name\":\"xwing\"", "\"pod_name\":\"x#wing\"")
+                .getBytes(StandardCharsets.UTF_8);
+        broken[new String(broken, StandardCharsets.UTF_8).indexOf('#')] = (byte) 0xFF;
+        byte[] input = (new String(cafe, StandardCharsets.ISO_8859_1) + "\n" + new String(broken, StandardCharsets.ISO_8859_1))
+                .getBytes(StandardCharsets.ISO_8859_1);
+        new ReplaySource("test.json", new ByteArrayInputStream(input), List.of(), List.of(), "fallback", flows::add, lost::add, metrics).run();
+        assertThat(flows).extracting(f -> f.getSource().getPod()).containsExactly("caf\u00e9", "x\uFFFDwing");
+    }
+
+    @Test
+    void theLineBoundCountsCharactersNotBytes() {
+        // 600,000 two-byte characters: 1.2 MB of UTF-8, under the bound of 1,048,576 characters.
+        String wide = GOOD.replace("\"pod_name\":\"xwing\"", "\"pod_name\":\"" + "\u00e9".repeat(600_000) + "\"");
+        ReplayResult result = replay(wide);
+        assertThat(result.malformed()).isZero();
+        assertThat(flows).singleElement().satisfies(f -> assertThat(f.getSource().getPod()).hasSize(600_000));
+    }
+
+    @Test
+    @Timeout(60)
+    void aFlowWrittenToAnOpenInputIsHandedOnAtOnce() throws Exception {
+        // As with hubble observe --follow | ingest --replay -: the input stays open between flows.
+        PipedOutputStream hubble = new PipedOutputStream();
+        PipedInputStream stdin = new PipedInputStream(hubble, 64 * 1024);
+        BlockingQueue<FlowRecord> sent = new LinkedBlockingQueue<>();
+        CompletableFuture<ReplayResult> done = CompletableFuture.supplyAsync(() -> source(stdin, sent::add).run());
+        for (int i = 1; i <= 3; i++) {
+            hubble.write((GOOD.replace("u-1", "f-" + i) + "\n").getBytes(StandardCharsets.UTF_8));
+            hubble.flush();
+            FlowRecord flow = sent.poll(10, TimeUnit.SECONDS);
+            assertThat(flow).as("flow %d handed on while the input is open", i).isNotNull();
+            assertThat(flow.getUuid()).isEqualTo("f-" + i);
+            assertThat(done).isNotDone();
+        }
+        hubble.close();
+        assertThat(done.get(10, TimeUnit.SECONDS).flows()).isEqualTo(3);
+    }
+
+    @Test
+    @Timeout(60)
+    void aSinkThatFailsStopsTheReplayWithItsErrorAndTheReadingWithIt() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        byte[] many = (GOOD + "\n").repeat(20_000).getBytes(StandardCharsets.UTF_8);
+        InputStream input = new ByteArrayInputStream(many) {
+            @Override
+            public void close() {
+                closed.countDown();
+            }
+        };
+        ReplaySource replay = source(input, flow -> {
+            throw new IllegalStateException("Kafka is gone");
+        });
+        assertThatThrownBy(replay::run).isInstanceOf(IllegalStateException.class).hasMessage("Kafka is gone");
+        assertThat(closed.await(10, TimeUnit.SECONDS)).as("the input closed: nothing reads on").isTrue();
+    }
+
+    @Test
+    void aReadErrorStopsTheReplayNamingTheLineAfterTheFlowsBeforeIt() {
+        byte[] two = (GOOD + "\n" + GOOD.replace("u-1", "u-2") + "\n").getBytes(StandardCharsets.UTF_8);
+        InputStream failing = new InputStream() {
+            private int position;
+
+            @Override
+            public int read() throws IOException {
+                if (position == two.length) {
+                    throw new IOException("disk gone");
+                }
+                return two[position++] & 0xFF;
+            }
+        };
+        assertThatThrownBy(() -> source(failing, flows::add).run()).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("reading test.json failed at line 3: disk gone");
+        assertThat(flows).extracting(FlowRecord::getUuid).containsExactly("u-1", "u-2");
     }
 }
