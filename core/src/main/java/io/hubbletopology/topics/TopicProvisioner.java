@@ -12,7 +12,10 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.LeaderNotAvailableException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -140,10 +143,13 @@ public final class TopicProvisioner {
         while (true) {
             boolean ready = true;
             long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+            List<TopicPartition> partitions = new ArrayList<>();
             try {
                 for (var description : admin.describeTopics(names).allTopicNames().get(left, TimeUnit.MILLISECONDS).values()) {
                     ready &= description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                    description.partitions().forEach(p -> partitions.add(new TopicPartition(description.name(), p.partition())));
                 }
+                ready = ready && leadersServe(partitions, left);
             } catch (ExecutionException e) {
                 // Just created: the broker may not know the topic in its metadata yet.
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
@@ -158,6 +164,25 @@ public final class TopicProvisioner {
                 throw new TimeoutException("partitions of " + names + " have no leader yet");
             }
             Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Whether each partition's leader already serves it. The metadata names a leader before that broker has made
+     * the partition its own; a produce request in between is refused as sent to a non-leader, and an idempotent
+     * producer whose later batches were taken meanwhile then retries the refused one out of sequence until its
+     * delivery timeout (seen in HubbleResumeIT). Describing the partitions' producers is answered by the leader's
+     * replica manager itself, so it succeeds only once produce would. A broker that does not let us ask (no
+     * permission, an older version) is not waited for: the leaders above are all we can check there.
+     */
+    private boolean leadersServe(List<TopicPartition> partitions, long timeoutMs) throws InterruptedException, TimeoutException {
+        try {
+            admin.describeProducers(partitions).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return !(cause instanceof NotLeaderOrFollowerException || cause instanceof UnknownTopicOrPartitionException
+                    || cause instanceof LeaderNotAvailableException);
         }
     }
 
