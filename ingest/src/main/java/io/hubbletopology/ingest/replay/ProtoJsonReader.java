@@ -122,6 +122,8 @@ final class ProtoJsonReader {
      * has always read as U+FFFD, and takes NUL bytes for a sign of UTF-16 or UTF-32.
      */
     <B extends Message.Builder> B merge(byte[] json, int offset, int length, B builder) throws MalformedLineException {
+        // No checkUnicodeEscapes here: ReplayLines hands this path printable ASCII lines only, which have no
+        // character whose high byte Jackson could drop.
         try (JsonParser parser = JSON.createParser(json, offset, length)) {
             return merge(parser, builder);
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -95,7 +96,7 @@ public final class LivePublisher implements LiveSink, AutoCloseable {
 
     private void failed(Exception error) {
         long n = failed.incrementAndGet();
-        if (!delivered.get() && error instanceof org.apache.kafka.common.errors.TimeoutException) {
+        if (!delivered.get() && error instanceof TimeoutException) {
             // At start the producer waits at most MAX_BLOCK_MS for the topic's metadata, which a busy broker or a
             // topic being created takes longer to give: not a fault, and those windows go out at their next change.
             if (n == 1) {
