@@ -28,6 +28,16 @@ public final class FlowRecords {
      * @param fallbackNode the node to record when the flow does not name one (a local agent's socket)
      */
     public static FlowRecord fromHubble(Flow flow, String fallbackNode) {
+        return fromHubble(flow, flow.toByteString(), fallbackNode);
+    }
+
+    /**
+     * @param flow         the flow as parsed
+     * @param asSent       the same flow's bytes as they arrived, kept as {@code hubble_flow} without encoding
+     *                     {@code flow} again
+     * @param fallbackNode the node to record when the flow does not name one (a local agent's socket)
+     */
+    public static FlowRecord fromHubble(Flow flow, com.google.protobuf.ByteString asSent, String fallbackNode) {
         FlowRecord.Builder record = FlowRecord.newBuilder()
                 .setTimeUnixNanos(flow.getTime().getSeconds() * 1_000_000_000L + flow.getTime().getNanos())
                 .setNodeName(flow.getNodeName().isEmpty() ? fallbackNode : flow.getNodeName())
@@ -41,7 +51,7 @@ public final class FlowRecords {
                 .setUuid(flow.getUuid())
                 .setTypeValue(flow.getTypeValue())
                 .setSummary(flow.getSummary())
-                .setHubbleFlow(flow.toByteString());
+                .setHubbleFlow(asSent);
         if (flow.hasIsReply()) {
             record.setIsReply(flow.getIsReply().getValue());
         } else if (flow.getReply()) {

@@ -10,7 +10,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.hubbletopology.hubble.observer.GetFlowsRequest;
-import io.hubbletopology.hubble.observer.GetFlowsResponse;
 
 /**
  * Reads one {@code GetFlows} stream on the caller's thread with a window of responses fetched ahead. The
@@ -20,7 +19,7 @@ import io.hubbletopology.hubble.observer.GetFlowsResponse;
  * batches. When the caller blocks (Kafka is slow) no more are asked for, so flow control still stops the
  * server and memory stays bounded by the window.
  */
-final class FlowStreamReader implements ClientResponseObserver<GetFlowsRequest, GetFlowsResponse> {
+final class FlowStreamReader implements ClientResponseObserver<GetFlowsRequest, ArrivedResponse> {
 
     static final int WINDOW = 1_024;
     private static final int ASK_EVERY = WINDOW / 4;
@@ -37,7 +36,7 @@ final class FlowStreamReader implements ClientResponseObserver<GetFlowsRequest, 
     }
 
     @Override
-    public void onNext(GetFlowsResponse response) {
+    public void onNext(ArrivedResponse response) {
         // Never more in flight than asked for, so the queue always has room.
         arrived.add(response);
     }
@@ -55,7 +54,7 @@ final class FlowStreamReader implements ClientResponseObserver<GetFlowsRequest, 
 
     /** Interface of the caller's handling of one response. */
     interface Handler {
-        void handle(GetFlowsResponse response);
+        void handle(ArrivedResponse response);
     }
 
     /**
@@ -75,7 +74,7 @@ final class FlowStreamReader implements ClientResponseObserver<GetFlowsRequest, 
                 }
                 return;
             }
-            handler.handle((GetFlowsResponse) next);
+            handler.handle((ArrivedResponse) next);
             if (++handledSinceAsk == ASK_EVERY) {
                 call.request(handledSinceAsk);
                 handledSinceAsk = 0;

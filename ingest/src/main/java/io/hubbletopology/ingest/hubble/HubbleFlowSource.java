@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
 
 import com.google.protobuf.Timestamp;
 
+import io.grpc.CallOptions;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import io.hubbletopology.hubble.flow.LostEvent;
 import io.hubbletopology.hubble.observer.GetFlowsRequest;
 import io.hubbletopology.hubble.observer.GetFlowsResponse;
@@ -154,7 +156,8 @@ public final class HubbleFlowSource implements AutoCloseable {
             FlowStreamReader reader = new FlowStreamReader();
             context.run(() -> {
                 probe(ObserverGrpc.newBlockingStub(channel.channel()));
-                ObserverGrpc.newStub(channel.channel()).getFlows(request, reader);
+                ClientCalls.asyncServerStreamingCall(channel.channel().newCall(ArrivedResponseMarshaller.GET_FLOWS, CallOptions.DEFAULT),
+                        request, reader);
             });
             reader.readAll(this::handle, () -> running);
         } catch (InterruptedException e) {
@@ -208,12 +211,13 @@ public final class HubbleFlowSource implements AutoCloseable {
         return request.build();
     }
 
-    private void handle(GetFlowsResponse response) {
+    private void handle(ArrivedResponse arrived) {
+        GetFlowsResponse response = arrived.response();
         String node = response.getNodeName().isEmpty() ? fallbackNode : response.getNodeName();
         switch (response.getResponseTypesCase()) {
             case FLOW -> {
                 metrics.flowsRead().increment();
-                FlowRecord record = FlowRecords.fromHubble(response.getFlow(), node);
+                FlowRecord record = FlowRecords.fromHubble(response.getFlow(), arrived.flowAsSent(), node);
                 if (olderThanResumePoint(record) || !seen.firstTime(record)) {
                     metrics.duplicatesFiltered().increment();
                     return;

@@ -65,8 +65,8 @@ class FlowStreamReaderTest {
         }
     }
 
-    private static GetFlowsResponse response(int i) {
-        return GetFlowsResponse.newBuilder().setNodeName("node-" + i).build();
+    private static ArrivedResponse response(int i) {
+        return new ArrivedResponse(GetFlowsResponse.newBuilder().setNodeName("node-" + i).build(), com.google.protobuf.ByteString.EMPTY);
     }
 
     @Test
@@ -81,7 +81,7 @@ class FlowStreamReaderTest {
         }
         reader.onCompleted();
         List<String> handled = new ArrayList<>();
-        reader.readAll(r -> handled.add(r.getNodeName()), () -> true);
+        reader.readAll(r -> handled.add(r.response().getNodeName()), () -> true);
 
         assertThat(handled).hasSize(FlowStreamReader.WINDOW).startsWith("node-0", "node-1").endsWith("node-" + (FlowStreamReader.WINDOW - 1));
         // More is asked for in batches, never more than was handled: what is in flight stays within the window.
@@ -124,7 +124,7 @@ class FlowStreamReaderTest {
         reader.beforeStart(new RecordingCall());
         reader.onNext(response(0));
         reader.onError(Status.INVALID_ARGUMENT.withDescription("since cannot be combined with follow").asRuntimeException());
-        List<GetFlowsResponse> handled = new ArrayList<>();
+        List<ArrivedResponse> handled = new ArrayList<>();
 
         assertThatThrownBy(() -> reader.readAll(handled::add, () -> true)).isInstanceOfSatisfying(StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));

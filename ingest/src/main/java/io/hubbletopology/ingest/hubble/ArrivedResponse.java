@@ -1,0 +1,14 @@
+package io.hubbletopology.ingest.hubble;
+
+import com.google.protobuf.ByteString;
+
+import io.hubbletopology.hubble.observer.GetFlowsResponse;
+
+/**
+ * One {@code GetFlows} response as it came off the wire: the parsed message, and the bytes of its {@code flow}
+ * field exactly as Hubble encoded them (empty when the response carries no flow). The agent stores those bytes
+ * as the flow's {@code hubble_flow} instead of encoding the parsed flow again, which cost more than half of
+ * the agent's CPU per flow, and which could only give back what our protos declare plus unknown fields.
+ */
+record ArrivedResponse(GetFlowsResponse response, ByteString flowAsSent) {
+}
