@@ -7,12 +7,13 @@ import io.hubbletopology.deploy.cli.DemoCommand;
 import io.hubbletopology.deploy.cli.IngestCommand;
 import io.hubbletopology.deploy.cli.PolicyCommand;
 import io.hubbletopology.deploy.cli.ProcessorCommand;
+import io.hubbletopology.deploy.cli.SettingFlag;
 import io.hubbletopology.deploy.cli.SinkCommand;
 import io.hubbletopology.deploy.logging.LogFormat;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ScopeType;
 
 /**
@@ -44,21 +45,6 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
-    /**
-     * Every role's log format: declared here once and inherited by each subcommand, so no role's options
-     * restate it. {@code LOG_FORMAT} is read in {@link #execute} before the options, which then win.
-     */
-    @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "text|json",
-            description = "Log lines as text or JSON objects (env LOG_FORMAT). Default: text.")
-    void logFormat(String text) {
-        try {
-            applyLogFormat(text, "--log-format");
-        } catch (IllegalArgumentException e) {
-            // A ParameterException reaches the one-line handler as it is; anything else picocli wraps.
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
     /** Runs the command line and returns the exit code (0 ok, 1 failure at run time, 2 bad usage or configuration). */
     public static int execute(String... args) {
         String env = System.getenv(LogFormat.KEY.env());
@@ -70,7 +56,7 @@ public final class Main implements Runnable {
                 return 2;
             }
         }
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine();
         // A bad option is one line naming it, not a page of usage.
         cli.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
@@ -78,6 +64,39 @@ public final class Main implements Runnable {
             return 2;
         });
         return cli.execute(args);
+    }
+
+    /** The jar's command line: every role, and the options they all inherit. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.getCommandSpec().addOption(logFormatOption(cli));
+        return cli;
+    }
+
+    /**
+     * Every role's log format: added here once and inherited by each role, so no role's options restate it; its
+     * help comes from {@link LogFormat#KEY} as every setting's does. {@code LOG_FORMAT} is read in
+     * {@link #execute} before the options, which then win.
+     */
+    private static OptionSpec logFormatOption(CommandLine cli) {
+        SettingFlag flag = SettingFlag.of("--log-format", LogFormat.KEY).label("text|json");
+        return OptionSpec.builder(flag.name()).userObject(flag).scopeType(ScopeType.INHERIT).paramLabel(flag.label()).type(String.class).hasInitialValue(false)
+                .description(flag.description())
+                .setter(new CommandLine.Model.ISetter() {
+                    @Override
+                    public <T> T set(T value) {
+                        if (value == null) {
+                            return null;   // picocli resetting the option before a parse: nothing was given
+                        }
+                        try {
+                            applyLogFormat((String) value, flag.name());
+                        } catch (IllegalArgumentException e) {
+                            // A ParameterException reaches the one-line handler as it is; anything else picocli wraps.
+                            throw new CommandLine.ParameterException(cli, e.getMessage());
+                        }
+                        return null;
+                    }
+                }).build();
     }
 
     private static void applyLogFormat(String text, String source) {

@@ -15,7 +15,7 @@ class HelpTest {
 
     @Test
     void everyRolesHelpListsEveryOptionWithItsDefault() {
-        Map<String, CommandLine> roles = new CommandLine(new Main()).getSubcommands();
+        Map<String, CommandLine> roles = Main.commandLine().getSubcommands();
         int settings = 0;
         for (Map.Entry<String, CommandLine> role : roles.entrySet()) {
             if (role.getKey().equals("help")) {
@@ -30,7 +30,8 @@ class HelpTest {
                             : "Default: " + SettingFlag.defaultText(flag.key()) + ".";
                     assertThat(String.join(" ", option.description())).as(role.getKey() + " " + option.longestName())
                             .startsWith(flag.key().description()).endsWith(expected);
-                    boolean readsEnvironment = !((SettingsCommand<?>) role.getValue().getCommand()).environment().isEmpty();
+                    boolean readsEnvironment = !(role.getValue().getCommand() instanceof SettingsCommand<?> command)
+                            || !command.environment().isEmpty();
                     if (flag.key().env() != null && readsEnvironment) {
                         assertThat(help).as(role.getKey()).contains("env " + flag.key().env());
                     }
@@ -38,6 +39,8 @@ class HelpTest {
             }
         }
         assertThat(settings).as("options derived from settings").isGreaterThan(40);
+        // The option every role inherits from the jar's command line is derived from its key too.
+        assertThat(roles.get("ingest").getCommandSpec().findOption("--log-format").userObject()).isInstanceOf(SettingFlag.class);
     }
 
     @Test

@@ -101,7 +101,7 @@ class ContainerImageIT {
     @Test
     @Timeout(180)
     void theEntrypointWithARoleNameRunsThatRole() throws Exception {
-        List<String> roles = new ArrayList<>(new CommandLine(new Main()).getSubcommands().keySet());
+        List<String> roles = new ArrayList<>(Main.commandLine().getSubcommands().keySet());
         roles.remove("help");
         assertThat(roles).contains("ingest", "processor", "broker");
         String java = java21OrNewer();

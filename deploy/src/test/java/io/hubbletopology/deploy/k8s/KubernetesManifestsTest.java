@@ -243,7 +243,7 @@ class KubernetesManifestsTest {
                 assertThat(ConfigCatalog.DEPLOYED_ROLES).contains(role);
                 List<String> args = withoutPending(role, c.getArgs());
                 // picocli refuses an unknown option, a missing value and a value of the wrong type.
-                CommandLine cli = new CommandLine(new Main());
+                CommandLine cli = Main.commandLine();
                 assertThat(cli.parseArgs(args.toArray(String[]::new)).subcommand().commandSpec().name())
                         .as(rendered + " " + w.name()).isEqualTo(role);
             }
@@ -253,7 +253,7 @@ class KubernetesManifestsTest {
     @Test
     void pendingOptionsAreStillUnknownToTheJar() {
         PENDING_OPTIONS.forEach((role, options) -> {
-            CommandLine command = new CommandLine(new Main()).getSubcommands().get(role);
+            CommandLine command = Main.commandLine().getSubcommands().get(role);
             for (String option : options) {
                 assertThat(command.getCommandSpec().findOption(option))
                         .as("the " + role + " role now has " + option + ": remove it from PENDING_OPTIONS so it is checked")

@@ -43,7 +43,7 @@ class SystemdUnitsTest {
         env.putAll(EnvironmentFile.read(example(unit)));
         List<String> args = unit.jarArguments(env);
         // picocli refuses an unknown role or option, a missing value and a value of the wrong type.
-        CommandLine.ParseResult parsed = new CommandLine(new Main()).parseArgs(args.toArray(String[]::new));
+        CommandLine.ParseResult parsed = Main.commandLine().parseArgs(args.toArray(String[]::new));
         assertThat(parsed.subcommand()).as(unit + ": " + args).isNotNull();
         assertThat(parsed.subcommand().commandSpec().name()).isEqualTo(unit.role());
         assertThat(unit.value("EnvironmentFile")).isEqualTo("/etc/hubble-topology/" + unit.role() + ".env");
