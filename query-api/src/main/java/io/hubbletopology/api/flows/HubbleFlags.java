@@ -1,7 +1,5 @@
 package io.hubbletopology.api.flows;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +9,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
+import io.hubbletopology.api.PercentEncoding;
 import io.hubbletopology.processor.errors.BadParameterException;
 import io.hubbletopology.flowfilter.CiliumEventTypes;
 import io.hubbletopology.flowfilter.FlowFilterMatcher;
@@ -183,10 +182,10 @@ public final class HubbleFlags {
     /** A name or value of the raw query; a bad one is refused naming its parameter (or, for a name, itself). */
     private static String decode(String s, String parameter) {
         try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            return PercentEncoding.decode(s);
         } catch (IllegalArgumentException e) {
             String named = parameter != null ? parameter : s.length() > 64 ? s.substring(0, 64) : s;
-            throw new BadParameterException(named, (parameter != null ? "its value" : "the name") + " is not a valid percent-encoding");
+            throw new BadParameterException(named, (parameter != null ? "its value" : "the name") + " is not percent-encoded UTF-8 (" + e.getMessage() + ")");
         }
     }
 

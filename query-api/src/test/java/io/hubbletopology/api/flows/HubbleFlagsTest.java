@@ -60,6 +60,18 @@ class HubbleFlagsTest {
     }
 
     @Test
+    void aValueOrNameThatIsNotPercentEncodedUtf8IsRefusedNamingIt() {
+        // %FF is no UTF-8 byte: refused, where a lenient decoder would match on U+FFFD instead.
+        assertThatThrownBy(() -> keeps("pod=shop%2Ffront%FF", SHOP_TO_DB)).isInstanceOfSatisfying(BadParameterException.class, e -> {
+            assertThat(e.parameter()).isEqualTo("pod");
+            assertThat(e.getMessage()).contains("not UTF-8");
+        });
+        assertThatThrownBy(() -> keeps("verdict=dropped&pod%=x", SHOP_TO_DB)).isInstanceOfSatisfying(BadParameterException.class,
+                e -> assertThat(e.parameter()).isEqualTo("pod%"));
+        assertThat(keeps("namespace=sh%6Fp", SHOP_TO_DB)).as("an encoded letter").isTrue();
+    }
+
+    @Test
     void anUnknownTypeOrSubtypeIsRefusedNamingTypeAndWhatItTakes() {
         assertThatThrownBy(() -> keeps("type=trace:to-nowhere", SHOP_TO_DB)).isInstanceOfSatisfying(BadParameterException.class, e -> {
             assertThat(e.parameter()).isEqualTo("type");
