@@ -39,8 +39,9 @@ class HubbleToRestIT {
     void edgeCountsEqualWhatTheHubbleServerSent(@TempDir Path dir) throws Exception {
         String kafka = SharedKafka.bootstrapServers();
         TopicNames topics = TopicNames.prefixed("spine-it.");
-        ProcessorConfig processorConfig = new ProcessorConfig(kafka, Map.of(), "spine-it", null, dir.resolve("state"), 1, 0,
-                Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 3, (short) 1);
+        ProcessorConfig processorConfig = ProcessorConfig.defaults(kafka, "spine-it", dir.resolve("state"), topics,
+                Map.of("processor.commit_interval", "200ms", "processor.window.grace", "5m",
+                        "processor.window.retention", "1h", "kafka.replication_factor", "1"));
         ProcessorRole processor = new ProcessorRole(() -> processorConfig, new ApiSettings("127.0.0.1", 0, "both"));
 
         try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(SEED)::next)

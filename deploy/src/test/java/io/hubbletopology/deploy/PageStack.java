@@ -72,9 +72,10 @@ final class PageStack implements AutoCloseable {
         TopicNames topics = TopicNames.prefixed(name + ".");
         // A port of its own rather than any free one: a processor restarted by a test listens where the page looks.
         int apiPort = SeparateProcessesIT.freePort();
-        ProcessorRole processor = new ProcessorRole(() -> new ProcessorConfig(kafka, Map.of(), name, null,
-                dir.resolve("state"), 1, 0, Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5),
-                Duration.ofHours(1), topics, 2, (short) 1), new ApiSettings("127.0.0.1", apiPort, "both"));
+        ProcessorRole processor = new ProcessorRole(() -> ProcessorConfig.defaults(kafka, name, dir.resolve("state"), topics,
+                Map.of("processor.commit_interval", "200ms", "processor.window.grace", "5m",
+                        "processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1")),
+                new ApiSettings("127.0.0.1", apiPort, "both"));
         SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(3)::next)
                 .flowsPerSecond(300).start();
         Map<String, String> ingestSettings = new HashMap<>(KafkaSettings.topicOverrides(topics));

@@ -45,9 +45,10 @@ class ApiServerIT {
 
     @BeforeAll
     static void start() {
-        processor = new TopologyProcessor(new ProcessorConfig(SharedKafka.bootstrapServers(), Map.of(), "api-it", null,
-                dir.resolve("state"), 1, 0, Duration.ofMillis(100), false, Duration.ofMinutes(1), Duration.ofMinutes(5),
-                Duration.ofHours(1), TopicNames.prefixed("api-it."), 1, (short) 1));
+        processor = new TopologyProcessor(ProcessorConfig.defaults(SharedKafka.bootstrapServers(), "api-it", dir.resolve("state"),
+                TopicNames.prefixed("api-it."),
+                Map.of("processor.commit_interval", "100ms", "processor.window.grace", "5m",
+                        "processor.window.retention", "1h", "kafka.partitions", "1", "kafka.replication_factor", "1")));
         processor.start();
         api = new ApiServer(new ApiSettings("127.0.0.1", 0, "hubble"), processor.queryService());
         api.start();

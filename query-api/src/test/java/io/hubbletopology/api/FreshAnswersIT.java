@@ -84,9 +84,8 @@ class FreshAnswersIT {
 
     /** A processor of one thread on two partitions, committing as often as a processor started from the README does. */
     static ProcessorConfig withDefaultCommitInterval(String application, TopicNames topics, Path dir) {
-        return new ProcessorConfig(SharedKafka.bootstrapServers(), Map.of(), application, null, dir, 1, 0,
-                ProcessorConfig.COMMIT_INTERVAL.parser().apply(ProcessorConfig.COMMIT_INTERVAL.defaultValue()), false,
-                Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofHours(1), topics, 2, (short) 1);
+        return ProcessorConfig.defaults(SharedKafka.bootstrapServers(), application, dir, topics,
+                Map.of("processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1"));
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, TopicNames topics, int n) throws Exception {

@@ -56,8 +56,9 @@ class RestApiIT {
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        processor = new TopologyProcessor(new ProcessorConfig(kafka, Map.of(), "rest-it", null, dir.resolve("state"), 1, 0,
-                Duration.ofMillis(100), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), TOPICS, 2, (short) 1));
+        processor = new TopologyProcessor(ProcessorConfig.defaults(kafka, "rest-it", dir.resolve("state"), TOPICS,
+                Map.of("processor.commit_interval", "100ms", "processor.window.grace", "5m",
+                        "processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1")));
         processor.start();
         api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
         api.start();

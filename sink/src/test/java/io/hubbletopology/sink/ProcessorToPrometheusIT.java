@@ -129,8 +129,11 @@ class ProcessorToPrometheusIT {
         static Pipeline start(Path dir, String name, Duration window, Duration grace) throws Exception {
             String kafka = SharedKafka.bootstrapServers();
             TopicNames topics = TopicNames.prefixed(name + ".");
-            ProcessorConfig config = new ProcessorConfig(kafka, Map.of(), name, null, dir, 1, 0, COMMIT_INTERVAL, false,
-                    window, grace, Duration.ofHours(1), topics, 2, (short) 1);
+            ProcessorConfig config = ProcessorConfig.defaults(kafka, name, dir, topics,
+                    Map.of("processor.commit_interval", COMMIT_INTERVAL.toMillis() + "ms",
+                            "processor.window.size", window.toMillis() + "ms",
+                            "processor.window.grace", grace.toMillis() + "ms", "processor.window.retention", "1h",
+                            "kafka.partitions", "2", "kafka.replication_factor", "1"));
             LocalTsdb prometheus = LocalTsdb.start(LocalTsdb.Kind.PROMETHEUS);
             TopologyProcessor processor = new TopologyProcessor(config);
             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());

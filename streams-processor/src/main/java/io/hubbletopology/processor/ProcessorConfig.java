@@ -3,6 +3,7 @@ package io.hubbletopology.processor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -95,14 +96,35 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
         }
     }
 
-    /** A configuration with the default live interval ({@value #DEFAULT_LIVE_INTERVAL_MS} ms). */
-    public ProcessorConfig(String bootstrapServers, Map<String, Object> kafkaProperties, String applicationId,
-                           String applicationServer, Path stateDir, int threads, int standbyReplicas,
-                           Duration commitInterval, boolean exactlyOnce, Duration windowSize, Duration windowGrace,
-                           Duration windowRetention, TopicNames topics, int partitions, short replicationFactor) {
-        this(bootstrapServers, kafkaProperties, applicationId, applicationServer, stateDir, threads, standbyReplicas,
-                commitInterval, exactlyOnce, windowSize, windowGrace, windowRetention, topics, partitions,
-                replicationFactor, Duration.ofMillis(DEFAULT_LIVE_INTERVAL_MS));
+    /**
+     * What a processor role started with these settings runs with (keys as in docs/configuration.md, for example
+     * {@code processor.commit_interval}), every other setting at its default as the README's {@code processor}
+     * command gets it. Tests build their configuration here, so each setting they change is named as an operator
+     * would set it.
+     */
+    public static ProcessorConfig defaults(String bootstrapServers, String applicationId, Path stateDir, TopicNames topics,
+                                           Map<String, String> settings) {
+        for (String key : settings.keySet()) {
+            // A misspelt key would otherwise leave its setting at the default without a word.
+            if (!key.startsWith(KafkaSettings.PROPERTIES_PREFIX) && keys().stream().noneMatch(k -> k.name().equals(key))) {
+                throw new IllegalArgumentException("not a processor setting: " + key);
+            }
+        }
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.put(KafkaSettings.BOOTSTRAP_SERVERS.name(), bootstrapServers);
+        all.put(APPLICATION_ID.name(), applicationId);
+        all.put(STATE_DIR.name(), stateDir.toString());
+        return from(ConfigValues.of(all)).withTopics(topics);
+    }
+
+    public ProcessorConfig withTopics(TopicNames names) {
+        return new ProcessorConfig(bootstrapServers, kafkaProperties, applicationId, applicationServer, stateDir, threads, standbyReplicas,
+                commitInterval, exactlyOnce, windowSize, windowGrace, windowRetention, names, partitions, replicationFactor, liveInterval);
+    }
+
+    public ProcessorConfig withApplicationServer(String hostPort) {
+        return new ProcessorConfig(bootstrapServers, kafkaProperties, applicationId, hostPort, stateDir, threads, standbyReplicas,
+                commitInterval, exactlyOnce, windowSize, windowGrace, windowRetention, topics, partitions, replicationFactor, liveInterval);
     }
 
     /**
@@ -148,12 +170,6 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
     public static ProcessorConfig defaults(String bootstrapServers, Path stateDir) {
         return from(ConfigValues.of(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), bootstrapServers,
                 STATE_DIR.name(), stateDir.toString())));
-    }
-
-    public ProcessorConfig withApplicationServer(String hostPort) {
-        return new ProcessorConfig(bootstrapServers, kafkaProperties, applicationId, hostPort, stateDir, threads,
-                standbyReplicas, commitInterval, exactlyOnce, windowSize, windowGrace, windowRetention, topics,
-                partitions, replicationFactor, liveInterval);
     }
 
     static String parseApplicationId(String s) {

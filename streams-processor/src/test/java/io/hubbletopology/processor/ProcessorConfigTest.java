@@ -34,6 +34,21 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void aTestsConfigurationIsTheRolesDefaultsWithEachChangeNamedByItsKey() {
+        TopicNames topics = TopicNames.prefixed("t.");
+        ProcessorConfig config = ProcessorConfig.defaults("127.0.0.1:1", "app", Path.of("/tmp/s"), topics,
+                Map.of("processor.commit_interval", "200ms", "kafka.properties.session.timeout.ms", "10000"));
+        ProcessorConfig asTheRoleReadsIt = ProcessorConfig.from(ConfigValues.of(Map.of("kafka.bootstrap_servers", "127.0.0.1:1",
+                "processor.application_id", "app", "processor.state_dir", "/tmp/s", "processor.commit_interval", "200ms",
+                "kafka.properties.session.timeout.ms", "10000")));
+        assertThat(config).isEqualTo(asTheRoleReadsIt.withTopics(topics));
+        assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.windowGrace()).as("the rest at its default").isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> ProcessorConfig.defaults("127.0.0.1:1", "app", Path.of("/tmp/s"), topics,
+                Map.of("processor.commit_intreval", "200ms"))).hasMessageContaining("processor.commit_intreval");
+    }
+
+    @Test
     void environmentVariablesOverrideTheDefaults() {
         ProcessorConfig config = ProcessorConfig.from(new ConfigValues(Map.of(), Map.of("APPLICATION_SERVER", "10.1.2.3:8080",
                 "STREAM_THREADS", "4", "EXACTLY_ONCE", "true", "WINDOW_RETENTION", "2h", "STANDBY_REPLICAS", "1"), Map.of()));

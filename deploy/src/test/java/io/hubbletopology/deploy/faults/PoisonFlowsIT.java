@@ -53,9 +53,9 @@ class PoisonFlowsIT {
     void garbageGoesToTheDeadLetterTopicTheRestIsCountedAndTheProcessorStaysRunning(@TempDir Path dir) throws Exception {
         String kafka = SharedKafka.bootstrapServers();
         TopicNames topics = TopicNames.prefixed("poison-it-" + System.nanoTime() + ".");
-        ProcessorConfig config = new ProcessorConfig(kafka, Map.of(), "poison-it-" + System.nanoTime(), null, dir.resolve("state"),
-                1, 0, Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 3,
-                (short) 1);
+        ProcessorConfig config = ProcessorConfig.defaults(kafka, "poison-it-" + System.nanoTime(), dir.resolve("state"), topics,
+                Map.of("processor.commit_interval", "200ms", "processor.window.grace", "5m",
+                        "processor.window.retention", "1h", "kafka.replication_factor", "1"));
         TopologyProcessor processor = new TopologyProcessor(config);
         Random random = new Random(4242);
         Set<ByteBuffer> garbage = new HashSet<>();

@@ -48,8 +48,9 @@ class AccessControlIT {
     @BeforeAll
     static void start() {
         TopicNames topics = TopicNames.prefixed("access-it.");
-        ProcessorConfig config = new ProcessorConfig(SharedKafka.bootstrapServers(), Map.of(), "access-it", null, stateDir, 1, 0,
-                Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 2, (short) 1);
+        ProcessorConfig config = ProcessorConfig.defaults(SharedKafka.bootstrapServers(), "access-it", stateDir, topics,
+                Map.of("processor.commit_interval", "200ms", "processor.window.grace", "5m",
+                        "processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1"));
         processor = new TopologyProcessor(config);
         processor.start();
         api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN)), processor.queryService());

@@ -65,8 +65,9 @@ class TokenFileIT {
         root.addAppender(capture);
         ours.setLevel(Level.DEBUG);
         TopicNames topics = TopicNames.prefixed("token-file-it.");
-        ProcessorConfig config = new ProcessorConfig(SharedKafka.bootstrapServers(), Map.of(), "token-file-it", null, stateDir, 1, 0,
-                Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 2, (short) 1);
+        ProcessorConfig config = ProcessorConfig.defaults(SharedKafka.bootstrapServers(), "token-file-it", stateDir, topics,
+                Map.of("processor.commit_interval", "200ms", "processor.window.grace", "5m",
+                        "processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1"));
         Path tokens = secret.resolve("tokens");
         mountSecret("..2026_12_01_a", "\n  " + FIRST + "  \n\n" + SECOND + " , " + THIRD + "\n");
         Files.createSymbolicLink(tokens, Path.of("..data", "tokens"));

@@ -95,8 +95,9 @@ public final class ApiBenchmark {
         int clients = Integer.parseInt(opts.get("rest.clients"));
         Duration duration = Duration.ofSeconds(Long.parseLong(opts.get("rest.seconds")));
         TopicNames topics = TopicNames.prefixed("api-bench-rest.");
-        ProcessorConfig config = new ProcessorConfig(bootstrap, Map.of(), "api-bench-rest", null, dir.resolve("rest-state"), 1, 0,
-                Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofHours(1), topics, 3, (short) 1);
+        ProcessorConfig config = ProcessorConfig.defaults(bootstrap, "api-bench-rest", dir.resolve("rest-state"), topics,
+                Map.of("processor.commit_interval", "200ms", "processor.window.retention", "1h",
+                        "kafka.replication_factor", "1"));
         try (TopologyProcessor processor = new TopologyProcessor(config)) {
             processor.start();
             try (ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "processor"), processor.queryService())) {

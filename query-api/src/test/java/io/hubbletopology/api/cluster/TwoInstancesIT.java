@@ -213,8 +213,11 @@ class TwoInstancesIT {
     }
 
     private static ProcessorConfig config(String kafka, TopicNames topics, Path stateDir, int apiPort, String applicationId) {
-        return new ProcessorConfig(kafka, Map.of("session.timeout.ms", 10_000), applicationId, "127.0.0.1:" + apiPort, stateDir, 1, 0,
-                Duration.ofMillis(200), true, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 4, (short) 1);
+        return ProcessorConfig.defaults(kafka, applicationId, stateDir, topics,
+                Map.of("kafka.properties.session.timeout.ms", "10000",
+                        "processor.application_server", "127.0.0.1:" + apiPort, "processor.commit_interval", "200ms",
+                        "processor.exactly_once", "true", "processor.window.grace", "5m",
+                        "processor.window.retention", "1h", "kafka.partitions", "4", "kafka.replication_factor", "1"));
     }
 
     private static JsonNode topology(int port) {

@@ -69,8 +69,9 @@ class FlowQueryBoundsIT {
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        processor = new TopologyProcessor(new ProcessorConfig(kafka, Map.of(), "flow-bounds-it", null, dir.resolve("state"), 1, 0,
-                Duration.ofMillis(100), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofDays(2), TOPICS, 3, (short) 1));
+        processor = new TopologyProcessor(ProcessorConfig.defaults(kafka, "flow-bounds-it", dir.resolve("state"), TOPICS,
+                Map.of("processor.commit_interval", "100ms", "processor.window.grace", "5m",
+                        "processor.window.retention", "2d", "kafka.replication_factor", "1")));
         processor.start();
         // The bounds are set the way an operator sets them: through their keys.
         ApiSettings settings = ApiSettings.from(ConfigValues.of(Map.of("api.host", "127.0.0.1", "api.port", "0",

@@ -93,8 +93,9 @@ class FlowsIT {
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        processor = new TopologyProcessor(new ProcessorConfig(kafka, Map.of(), "flows-it", null, dir.resolve("state"), 1, 0,
-                Duration.ofMillis(100), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofDays(2), TOPICS, 3, (short) 1));
+        processor = new TopologyProcessor(ProcessorConfig.defaults(kafka, "flows-it", dir.resolve("state"), TOPICS,
+                Map.of("processor.commit_interval", "100ms", "processor.window.grace", "5m",
+                        "processor.window.retention", "2d", "kafka.replication_factor", "1")));
         processor.start();
         api = new ApiServer(new ApiSettings("127.0.0.1", 0, "hubble").withLiveLimits(10, 20, Duration.ofSeconds(30)), processor.queryService());
         api.start();

@@ -41,8 +41,9 @@ class LiveFeedAbuseIT {
     @Timeout(180)
     void oversizedFramesAndConnectChurnLeaveTheServerUpBoundedAndServingOthers() throws Exception {
         TopicNames topics = TopicNames.prefixed("ws-abuse-it.");
-        ProcessorConfig config = new ProcessorConfig(SharedKafka.bootstrapServers(), Map.of(), "ws-abuse-it", null, stateDir, 1, 0,
-                Duration.ofMillis(200), false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), topics, 2, (short) 1);
+        ProcessorConfig config = ProcessorConfig.defaults(SharedKafka.bootstrapServers(), "ws-abuse-it", stateDir, topics,
+                Map.of("processor.commit_interval", "200ms", "processor.window.grace", "5m",
+                        "processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1"));
         try (TopologyProcessor processor = new TopologyProcessor(config);
              ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService())) {
             processor.start();

@@ -57,8 +57,9 @@ class LiveFeedIT {
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        ProcessorConfig config = new ProcessorConfig(kafka, Map.of(), "live-it", null, stateDir, 1, 0, Duration.ofMillis(100),
-                false, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1), TOPICS, 2, (short) 1);
+        ProcessorConfig config = ProcessorConfig.defaults(kafka, "live-it", stateDir, TOPICS,
+                Map.of("processor.commit_interval", "100ms", "processor.window.grace", "5m",
+                        "processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1"));
         processor = new TopologyProcessor(config);
         processor.start();
         producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(), new ByteArraySerializer());
