@@ -32,7 +32,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
@@ -109,7 +108,7 @@ class RestApiIT {
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, FlowRecord f) {
-        producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKey.of(f).text(), f.toByteArray()));
+        producer.send(FlowsTopicWriter.record(TOPICS.flows(), f));
     }
 
     static JsonNode get(String pathAndQuery) throws Exception {

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,10 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A client of {@code /ws/topology} beside the page, counting the edge updates the feed sends: what the page has to
  * apply. Counts text, not JSON, so that the counting costs the machine little while the page is measured.
  */
-final class EdgeUpdateCounter implements WebSocket.Listener, AutoCloseable {
+final class EdgeUpdateCounter extends WholeTextListener implements AutoCloseable {
 
     private final AtomicLong edgeUpdates = new AtomicLong();
-    private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
 
     static EdgeUpdateCounter connect(String wsUrl) {
@@ -30,22 +28,11 @@ final class EdgeUpdateCounter implements WebSocket.Listener, AutoCloseable {
     }
 
     @Override
-    public void onOpen(WebSocket webSocket) {
-        webSocket.request(1);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            // One message per edge update ({"type":"edge",...}); the snapshot's edges count too.
-            if (partial.indexOf("\"type\":\"edge\"") >= 0) {
-                edgeUpdates.incrementAndGet();
-            }
-            partial.setLength(0);
+    protected void onWholeText(StringBuilder message, long receivedNanos) {
+        // One message per edge update ({"type":"edge",...}); the snapshot's edges count too.
+        if (message.indexOf("\"type\":\"edge\"") >= 0) {
+            edgeUpdates.incrementAndGet();
         }
-        webSocket.request(1);
-        return null;
     }
 
     @Override

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * to end; the probe edges' counts go to the {@link ProbeLedger}. Messages are handled on arrival, so the
  * receipt time is taken as soon as the client has the whole message.
  */
-final class FeedWatcher implements WebSocket.Listener, AutoCloseable {
+final class FeedWatcher extends WholeTextListener implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,7 +30,6 @@ final class FeedWatcher implements WebSocket.Listener, AutoCloseable {
     private final Map<String, Long> counted = new HashMap<>();
     private final AtomicLong visible = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
-    private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private WebSocket socket;
 
@@ -60,23 +59,11 @@ final class FeedWatcher implements WebSocket.Listener, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            long received = System.nanoTime();
-            String text = partial.toString();
-            partial.setLength(0);
-            handle(text, received);
-        }
-        webSocket.request(1);
-        return null;
-    }
-
-    private void handle(String text, long receivedNanos) {
+    protected void onWholeText(StringBuilder text, long receivedNanos) {
         messages.incrementAndGet();
         JsonNode message;
         try {
-            message = JSON.readTree(text);
+            message = JSON.readTree(text.toString());
         } catch (Exception e) {
             return;
         }
@@ -100,11 +87,6 @@ final class FeedWatcher implements WebSocket.Listener, AutoCloseable {
                 && port < ProbeFlows.FIRST_PORT + ProbeFlows.EDGES) {
             ledger.counted(port - ProbeFlows.FIRST_PORT, windowStart, flows, receivedNanos);
         }
-    }
-
-    @Override
-    public void onOpen(WebSocket webSocket) {
-        webSocket.request(1);
     }
 
     @Override

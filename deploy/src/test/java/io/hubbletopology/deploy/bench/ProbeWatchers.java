@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -158,25 +157,10 @@ final class ProbeWatchers implements AutoCloseable {
         return Map.copyOf(edgeRecords);
     }
 
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
+    private final class Listener extends WholeTextListener {
         @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                long nanos = System.nanoTime();
-                String text = partial.toString();
-                partial.setLength(0);
-                handleMessage(text, nanos);
-            }
-            webSocket.request(1);
-            return null;
+        protected void onWholeText(StringBuilder message, long receivedNanos) {
+            handleMessage(message.toString(), receivedNanos);
         }
     }
 

@@ -1,12 +1,9 @@
 package io.hubbletopology.ingest.health;
 
+import static io.hubbletopology.ingest.testing.HealthPortClient.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,13 +25,6 @@ import io.hubbletopology.topics.TopicNames;
 /** The agent's health and metrics port, over HTTP as the kubelet and Prometheus use it. */
 @Timeout(90)
 class HealthServerIT {
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
     private static double metric(String body, String name) {
         return body.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))

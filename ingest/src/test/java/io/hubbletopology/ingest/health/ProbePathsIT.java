@@ -1,12 +1,8 @@
 package io.hubbletopology.ingest.health;
 
+import static io.hubbletopology.ingest.testing.HealthPortClient.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -20,13 +16,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 /** The agent's and sink's port answers the processor's probe paths, and its own first names as aliases. */
 @Timeout(30)
 class ProbePathsIT {
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
     @Test
     void answersHealthAndReadyAndTheirOldNamesAlike() throws Exception {

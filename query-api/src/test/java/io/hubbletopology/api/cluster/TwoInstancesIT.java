@@ -65,10 +65,7 @@ class TwoInstancesIT {
         ApiServer apiA = new ApiServer(new ApiSettings("127.0.0.1", portA, "both"), a.queryService());
         ApiServer apiB = new ApiServer(new ApiSettings("127.0.0.1", portB, "both"), b.queryService());
         try {
-            a.start();
-            b.start();
-            apiA.start();
-            apiB.start();
+            startAll(a, b, apiA, apiB);
 
             Map<String, Long> expected = send(kafka, topics);
             assertThat(expected.size()).as("edges spread over the partitions").isGreaterThan(20);
@@ -105,10 +102,7 @@ class TwoInstancesIT {
             awaitWhole(portA, a);
             assertThat(edgeCounts(topology(portA))).isEqualTo(expected);
         } finally {
-            apiA.close();
-            apiB.close();
-            a.close();
-            b.close();
+            closeAll(a, b, apiA, apiB);
         }
     }
 
@@ -126,10 +120,7 @@ class TwoInstancesIT {
         ApiServer apiA = new ApiServer(new ApiSettings("127.0.0.1", portA, "both"), a.queryService());
         ApiServer apiB = new ApiServer(new ApiSettings("127.0.0.1", portB, "both"), b.queryService());
         try {
-            a.start();
-            b.start();
-            apiA.start();
-            apiB.start();
+            startAll(a, b, apiA, apiB);
             Map<String, Long> expected = send(kafka, topics);
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
                     !a.queries().localPartitions(TopologyQueries.Store.EDGES).activePartitions().isEmpty()
@@ -152,11 +143,22 @@ class TwoInstancesIT {
             }
             assertThat(expected).isNotEmpty();
         } finally {
-            apiA.close();
-            apiB.close();
-            a.close();
-            b.close();
+            closeAll(a, b, apiA, apiB);
         }
+    }
+
+    private static void startAll(TopologyProcessor a, TopologyProcessor b, ApiServer apiA, ApiServer apiB) {
+        a.start();
+        b.start();
+        apiA.start();
+        apiB.start();
+    }
+
+    private static void closeAll(TopologyProcessor a, TopologyProcessor b, ApiServer apiA, ApiServer apiB) {
+        apiA.close();
+        apiB.close();
+        a.close();
+        b.close();
     }
 
     private static java.util.Set<Integer> ints(JsonNode array) {

@@ -17,10 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -33,11 +31,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hubbletopology.api.ApiServer;
+import io.hubbletopology.api.FlowsTopicWriter;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
@@ -81,7 +79,7 @@ class FlowQueryBoundsIT {
         t0 = Instant.now().minus(Duration.ofMinutes(40)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of("linger.ms", 5)),
                 new StringSerializer(), new ByteArraySerializer())) {
-            List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+            List<FlowRecord> flows = new ArrayList<>();
             for (int i = 0; i < COUNT; i++) {
                 boolean drop = i % 9 == 0;
                 FlowRecord f = FlowRecord.newBuilder().setTimeUnixNanos(t0.plusSeconds(i).toEpochMilli() * 1_000_000L + i)
@@ -93,13 +91,9 @@ class FlowQueryBoundsIT {
                 if (drop) {
                     dropped.add(time(f));
                 }
-                sends.add(producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKey.of(f).text(),
-                        f.toByteArray())));
+                flows.add(f);
             }
-            producer.flush();
-            for (var send : sends) {
-                send.get(30, TimeUnit.SECONDS);
-            }
+            FlowsTopicWriter.sendAll(producer, TOPICS.flows(), flows);
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> processor.running() && api.flowTailFollowing());
     }

@@ -36,6 +36,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hubbletopology.api.ApiServer;
+import io.hubbletopology.api.FlowsTopicWriter;
 import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.api.live.WsClient;
@@ -104,11 +105,10 @@ class FlowsIT {
         t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         // First, so that the topic's times stay in order: one flow as the ingest publishes it, the Flow inside.
         FlowRecord fromHubble = FlowRecords.fromHubble(HUBBLE_FLOW, "agent-node");
-        producer.send(new ProducerRecord<>(TOPICS.flows(), null, fromHubble.getTimeUnixNanos() / 1_000_000L, EdgeKey.of(fromHubble).text(),
-                fromHubble.toByteArray())).get(30, TimeUnit.SECONDS);
+        producer.send(FlowsTopicWriter.record(TOPICS.flows(), fromHubble)).get(30, TimeUnit.SECONDS);
         String[] namespaces = {"shop", "data", "payments"};
         String[] nodes = {"node-a", "node-b"};
-        List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+        List<FlowRecord> batch = new ArrayList<>();
         for (int i = 0; i < COUNT; i++) {
             boolean dropped = i % 7 == 0;
             FlowRecord.Builder flow = FlowRecord.newBuilder()
@@ -125,14 +125,10 @@ class FlowsIT {
                     .setNodeName(nodes[i % 2])
                     .setIsReply(i % 3 == 0);
             FlowRecord f = flow.build();
-            sent.add(f);
-            sends.add(producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKey.of(f).text(),
-                    f.toByteArray())));
+            batch.add(f);
         }
-        producer.flush();
-        for (var send : sends) {
-            send.get(30, TimeUnit.SECONDS);
-        }
+        FlowsTopicWriter.sendAll(producer, TOPICS.flows(), batch);
+        sent.addAll(batch);
         await().atMost(Duration.ofSeconds(60)).until(() -> processor.running() && api.flowTailFollowing());
     }
 

@@ -27,7 +27,6 @@ import java.util.function.Predicate;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -55,6 +54,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.hubbletopology.api.ApiServer;
+import io.hubbletopology.api.FlowsTopicWriter;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.api.access.AcceptedTokens;
 import io.hubbletopology.broker.SharedKafka;
@@ -83,7 +83,6 @@ import io.hubbletopology.hubble.observer.ObserverGrpc;
 import io.hubbletopology.hubble.observer.ServerStatusRequest;
 import io.hubbletopology.hubble.observer.ServerStatusResponse;
 import io.hubbletopology.hubble.relay.NodeState;
-import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.ingest.hubble.FlowRecords;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
@@ -200,14 +199,7 @@ class ObserverApiIT {
     }
 
     private static void publish(List<FlowRecord> flows) throws Exception {
-        List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
-        for (FlowRecord f : flows) {
-            sends.add(producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKey.of(f).text(), f.toByteArray())));
-        }
-        producer.flush();
-        for (var s : sends) {
-            s.get(30, TimeUnit.SECONDS);
-        }
+        FlowsTopicWriter.sendAll(producer, TOPICS.flows(), flows);
         published.addAll(flows);
     }
 

@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +31,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.FlowsTopicWriter;
 import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.DropReason;
@@ -96,7 +96,7 @@ class PolicySuggestionIT {
         try (var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
                 new ByteArraySerializer())) {
             for (FlowRecord f : concat()) {
-                producer.send(new ProducerRecord<>(TOPICS.flows(), null, f.getTimeUnixNanos() / 1_000_000L, EdgeKey.of(f).text(), f.toByteArray()));
+                producer.send(FlowsTopicWriter.record(TOPICS.flows(), f));
             }
         }
         long expected = concat().stream().filter(f -> !EdgeKey.isReply(f)).count();
