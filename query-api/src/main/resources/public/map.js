@@ -12,10 +12,15 @@
   const edges = new Map();      // edge id -> {id, src, dst, state, e (EdgeStats or EdgeUpdate), mark}
   const members = new Map();    // namespace ("" for endpoints outside the cluster) -> Set of node ids
   const nodeNamespace = new Map();
-  const aggregates = new Map(); // drawn edge id of a collapsed end -> Set of edge ids
+  // Drawn edge id of a collapsed end -> {members: edge id -> its share, flows, states: state -> count, marks}:
+  // kept as running sums, so an update redraws its aggregate in O(1) however many edges it stands for.
+  const aggregates = new Map();
   let structureChanged = false; // a node, or a namespace's collapse, changed: positions are due
   let redrawDue = false;        // a namespace crossed the collapse size: everything is drawn again once, at commit
-  const dirtyAggregates = new Map(); // aggregate id -> [source, target], recomputed once per commit
+  // From a clear until endHold (the snapshot, or a range's answer, is in), edges only go into the model: the
+  // first draw is then one cy.add of the collapsed graph and one layout, not thousands of partial draws.
+  let held = false;
+  const dirtyAggregates = new Set(); // aggregate ids, redrawn once per commit
   const dirtyCounts = new Set();     // collapsed namespaces whose count label changed
   const pending = new Map();         // element id -> JSON of an element not drawn yet: one cy.add per commit
   let haystack = false;
@@ -136,10 +141,6 @@
       width: Math.min(1 + Math.log10(1 + flows), 6) };
   }
 
-  function combinedState(a, b) {
-    return a === undefined ? b : a === b ? a : 'mixed';
-  }
-
   /** Draws (or redraws) one model edge, directly or as its share of a collapsed namespace's edge. */
   function drawEdge(m) {
     const source = drawnNode(m.src), target = drawnNode(m.dst);
@@ -150,21 +151,32 @@
     }
     if (source === target) return;   // inside one collapsed namespace: its count says it
     const id = 'agg:' + source + '>' + target;
-    if (!aggregates.has(id)) aggregates.set(id, new Set());
-    aggregates.get(id).add(m.id);
-    dirtyAggregates.set(id, [source, target]);
+    let agg = aggregates.get(id);
+    if (!agg) {
+      agg = { source: source, target: target, members: new Map(), flows: 0, states: new Map(), marks: { new: 0, gone: 0 } };
+      aggregates.set(id, agg);
+    }
+    const before = agg.members.get(m.id);
+    if (before) addShare(agg, before, -1);
+    const share = { flows: m.e.flows || 0, state: m.state, mark: m.mark };
+    agg.members.set(m.id, share);
+    addShare(agg, share, 1);
+    dirtyAggregates.add(id);
   }
 
-  function redrawAggregate(id, source, target) {
-    let flows = 0, st, mark = '';
-    for (const member of aggregates.get(id)) {
-      const m = edges.get(member);
-      if (!m) continue;
-      flows += m.e.flows || 0;
-      st = combinedState(st, m.state);
-      if (m.mark === 'new' || (m.mark === 'gone' && mark === '')) mark = m.mark;
-    }
-    put('edges', edgeData(id, source, target, flows, st), [st === 'dropped' ? 'dropped' : '', mark].join(' ').trim());
+  function addShare(agg, share, sign) {
+    agg.flows += sign * share.flows;
+    const count = (agg.states.get(share.state) || 0) + sign;
+    if (count > 0) agg.states.set(share.state, count); else agg.states.delete(share.state);
+    if (share.mark === 'new' || share.mark === 'gone') agg.marks[share.mark] += sign;
+  }
+
+  /** One state if all its edges have it, else mixed; marked new if one edge is new, else gone if one is gone. */
+  function redrawAggregate(id) {
+    const agg = aggregates.get(id);
+    const st = agg.states.size === 1 ? agg.states.keys().next().value : agg.states.size > 1 ? 'mixed' : undefined;
+    const mark = agg.marks.new > 0 ? 'new' : agg.marks.gone > 0 ? 'gone' : '';
+    put('edges', edgeData(id, agg.source, agg.target, agg.flows, st), [st === 'dropped' ? 'dropped' : '', mark].join(' ').trim());
   }
 
   /** Applies one edge (EdgeStats or EdgeUpdate, as the feed or REST sent it); call inside cy.batch. */
@@ -200,9 +212,11 @@
 
   /** The deferred work of a batch of changes (call outside cy.batch): redraws, collapsed sums and counts, positions. */
   function commit() {
+    if (held) return;
     if (redrawDue) redrawAll();
+    useFastEdgesIfMany();
     cy.batch(function () {
-      for (const [id, ends] of dirtyAggregates) redrawAggregate(id, ends[0], ends[1]);
+      for (const id of dirtyAggregates) redrawAggregate(id);
       dirtyAggregates.clear();
       for (const ns of dirtyCounts) put('nodes', { id: 'ns:' + ns, label: collapsedLabel(ns), namespace: ns }, 'collapsed');
       dirtyCounts.clear();
@@ -284,13 +298,23 @@
     dirtyAggregates.clear();
     dirtyCounts.clear();
     pending.clear();
-    redrawDue = false;
+    redrawDue = true;
+    held = true;
     cy.elements().remove();
     structureChanged = true;
   }
 
+  /** The snapshot (or the range's answer) is in: the next commit draws all the model at once. */
+  function endHold() {
+    held = false;
+  }
+
+  /** Decided before the edges are added, so that a first draw of thousands is not styled twice. */
   function useFastEdgesIfMany() {
-    if (!haystack && cy.edges().length > MANY_EDGES) {
+    if (haystack) return;
+    let count = cy.edges().length;
+    for (const p of pending.values()) if (p.group === 'edges') count++;
+    if (count > MANY_EDGES) {
       haystack = true;   // bezier edges cost too much to draw at this count; haystack lines have no arrows
       cy.style().selector('edge').style({ 'curve-style': 'haystack', 'haystack-radius': 0 }).update();
     }
@@ -319,10 +343,10 @@
     commit: commit,
     fit: fit,
     clear: clear,
+    endHold: endHold,
     setMarks: setMarks,
     toggleNamespace: toggleNamespace,
     collapsedCount: collapsedCount,
-    useFastEdgesIfMany: useFastEdgesIfMany,
     nodeCount: function () { return nodeNamespace.size; },
     isBig: function (ns) { return (members.get(ns) || new Set()).size > state.collapseAt; }
   };
