@@ -80,8 +80,8 @@ public final class Main implements Runnable {
      */
     private static OptionSpec logFormatOption(CommandLine cli) {
         SettingFlag flag = SettingFlag.of("--log-format", LogFormat.KEY).label("text|json");
-        return OptionSpec.builder(flag.name()).userObject(flag).scopeType(ScopeType.INHERIT).paramLabel(flag.label()).type(String.class).hasInitialValue(false)
-                .description(flag.description())
+        return OptionSpec.builder(flag.name()).userObject(flag).scopeType(ScopeType.INHERIT).paramLabel(flag.label())
+                .type(String.class).hasInitialValue(false).description(flag.description())
                 .setter(new CommandLine.Model.ISetter() {
                     @Override
                     public <T> T set(T value) {

@@ -111,15 +111,11 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
             }
         }
         Map<String, String> all = new LinkedHashMap<>(settings);
+        all.putAll(KafkaSettings.topicOverrides(topics));
         all.put(KafkaSettings.BOOTSTRAP_SERVERS.name(), bootstrapServers);
         all.put(APPLICATION_ID.name(), applicationId);
         all.put(STATE_DIR.name(), stateDir.toString());
-        return from(ConfigValues.of(all)).withTopics(topics);
-    }
-
-    public ProcessorConfig withTopics(TopicNames names) {
-        return new ProcessorConfig(bootstrapServers, kafkaProperties, applicationId, applicationServer, stateDir, threads, standbyReplicas,
-                commitInterval, exactlyOnce, windowSize, windowGrace, windowRetention, names, partitions, replicationFactor, liveInterval);
+        return from(ConfigValues.of(all));
     }
 
     public ProcessorConfig withApplicationServer(String hostPort) {
@@ -168,8 +164,7 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
 
     /** Defaults for one local instance against the given Kafka. */
     public static ProcessorConfig defaults(String bootstrapServers, Path stateDir) {
-        return from(ConfigValues.of(Map.of(KafkaSettings.BOOTSTRAP_SERVERS.name(), bootstrapServers,
-                STATE_DIR.name(), stateDir.toString())));
+        return defaults(bootstrapServers, DEFAULT_APPLICATION_ID, stateDir, TopicNames.defaults(), Map.of());
     }
 
     static String parseApplicationId(String s) {

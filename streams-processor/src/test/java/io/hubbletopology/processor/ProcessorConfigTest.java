@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
+import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.topics.TopicNames;
 
 class ProcessorConfigTest {
@@ -38,10 +39,11 @@ class ProcessorConfigTest {
         TopicNames topics = TopicNames.prefixed("t.");
         ProcessorConfig config = ProcessorConfig.defaults("127.0.0.1:1", "app", Path.of("/tmp/s"), topics,
                 Map.of("processor.commit_interval", "200ms", "kafka.properties.session.timeout.ms", "10000"));
-        ProcessorConfig asTheRoleReadsIt = ProcessorConfig.from(ConfigValues.of(Map.of("kafka.bootstrap_servers", "127.0.0.1:1",
-                "processor.application_id", "app", "processor.state_dir", "/tmp/s", "processor.commit_interval", "200ms",
-                "kafka.properties.session.timeout.ms", "10000")));
-        assertThat(config).isEqualTo(asTheRoleReadsIt.withTopics(topics));
+        Map<String, String> settings = new java.util.HashMap<>(KafkaSettings.topicOverrides(topics));
+        settings.putAll(Map.of("kafka.bootstrap_servers", "127.0.0.1:1", "processor.application_id", "app",
+                "processor.state_dir", "/tmp/s", "processor.commit_interval", "200ms", "kafka.properties.session.timeout.ms", "10000"));
+        assertThat(config).isEqualTo(ProcessorConfig.from(ConfigValues.of(settings)));
+        assertThat(config.topics()).isEqualTo(topics);
         assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(200));
         assertThat(config.windowGrace()).as("the rest at its default").isEqualTo(Duration.ofSeconds(30));
         assertThatThrownBy(() -> ProcessorConfig.defaults("127.0.0.1:1", "app", Path.of("/tmp/s"), topics,

@@ -12,6 +12,7 @@ import com.google.protobuf.WireFormat;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.hubbletopology.hubble.observer.GetFlowsRequest;
 import io.hubbletopology.hubble.observer.GetFlowsResponse;
 import io.hubbletopology.hubble.observer.ObserverGrpc;
 
@@ -25,7 +26,7 @@ final class ArrivedResponseMarshaller implements MethodDescriptor.Marshaller<Arr
     private static final int FLOW_TAG = GetFlowsResponse.FLOW_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
     /** {@code Observer/GetFlows} with this marshaller for its responses; requests are encoded as the stub does. */
-    static final MethodDescriptor<io.hubbletopology.hubble.observer.GetFlowsRequest, ArrivedResponse> GET_FLOWS =
+    static final MethodDescriptor<GetFlowsRequest, ArrivedResponse> GET_FLOWS =
             ObserverGrpc.getGetFlowsMethod().toBuilder(ObserverGrpc.getGetFlowsMethod().getRequestMarshaller(),
                     new ArrivedResponseMarshaller()).build();
 

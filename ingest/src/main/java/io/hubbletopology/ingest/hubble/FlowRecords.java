@@ -1,5 +1,7 @@
 package io.hubbletopology.ingest.hubble;
 
+import com.google.protobuf.ByteString;
+
 import io.hubbletopology.hubble.flow.Endpoint;
 import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.hubble.flow.Layer4;
@@ -37,7 +39,7 @@ public final class FlowRecords {
      *                     {@code flow} again
      * @param fallbackNode the node to record when the flow does not name one (a local agent's socket)
      */
-    public static FlowRecord fromHubble(Flow flow, com.google.protobuf.ByteString asSent, String fallbackNode) {
+    public static FlowRecord fromHubble(Flow flow, ByteString asSent, String fallbackNode) {
         FlowRecord.Builder record = FlowRecord.newBuilder()
                 .setTimeUnixNanos(flow.getTime().getSeconds() * 1_000_000_000L + flow.getTime().getNanos())
                 .setNodeName(flow.getNodeName().isEmpty() ? fallbackNode : flow.getNodeName())

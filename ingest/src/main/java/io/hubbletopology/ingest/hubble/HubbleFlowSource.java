@@ -156,8 +156,9 @@ public final class HubbleFlowSource implements AutoCloseable {
             FlowStreamReader reader = new FlowStreamReader();
             context.run(() -> {
                 probe(ObserverGrpc.newBlockingStub(channel.channel()));
-                ClientCalls.asyncServerStreamingCall(channel.channel().newCall(ArrivedResponseMarshaller.GET_FLOWS, CallOptions.DEFAULT),
-                        request, reader);
+                // Through our marshaller, not the stub's: it keeps each flow's bytes as they arrived.
+                ClientCalls.asyncServerStreamingCall(
+                        channel.channel().newCall(ArrivedResponseMarshaller.GET_FLOWS, CallOptions.DEFAULT), request, reader);
             });
             reader.readAll(this::handle, () -> running);
         } catch (InterruptedException e) {

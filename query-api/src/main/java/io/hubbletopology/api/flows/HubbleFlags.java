@@ -185,7 +185,8 @@ public final class HubbleFlags {
             return PercentEncoding.decode(s);
         } catch (IllegalArgumentException e) {
             String named = parameter != null ? parameter : s.length() > 64 ? s.substring(0, 64) : s;
-            throw new BadParameterException(named, (parameter != null ? "its value" : "the name") + " is not percent-encoded UTF-8 (" + e.getMessage() + ")");
+            throw new BadParameterException(named, (parameter != null ? "its value" : "the name")
+                    + " is not percent-encoded UTF-8 (" + e.getMessage() + ")");
         }
     }
 
