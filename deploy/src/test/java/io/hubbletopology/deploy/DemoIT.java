@@ -4,14 +4,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Timestamp;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.hubbletopology.hubble.flow.Flow;
+import io.hubbletopology.hubble.flow.FlowFilter;
+import io.hubbletopology.hubble.observer.GetFlowsRequest;
+import io.hubbletopology.hubble.observer.GetNodesRequest;
+import io.hubbletopology.hubble.observer.ObserverGrpc;
+import io.hubbletopology.hubble.observer.ServerStatusRequest;
+import io.hubbletopology.hubble.observer.ServerStatusResponse;
+
 /**
- * The README's demo, run as a user runs it: one process, a topology that grows, this machine's interfaces,
- * and Ctrl-C stopping everything within 15 s with exit code 0 and no stack trace.
+ * The README's demo, run as a user runs it: one process, a topology that grows, this machine's interfaces, Hubble's
+ * own API where its ready line says (asked as {@code hubble status} and {@code hubble observe --since 2h --last 20
+ * --namespace NS} ask it, answering what {@code /api/v1/flows} answers), and Ctrl-C stopping everything within 15 s
+ * with exit code 0 and no stack trace.
  */
 class DemoIT {
 
@@ -34,10 +55,63 @@ class DemoIT {
             Http.Response health = Http.get(api + "/health");
             assertThat(health.status()).isEqualTo(200);
             assertThat(health.body().path("status").asText()).isEqualTo("ok");
+            theHubbleApiItPrintsAnswersAsHubbleObserveAsks(demo.stdout(), api);
 
             demo.signal("INT");
             assertThat(demo.awaitExit(Duration.ofSeconds(15))).isEqualTo(0);
             assertThat(demo.stderr()).doesNotContain("\tat ").doesNotContain("Exception");
         }
+    }
+
+    private static final Pattern HUBBLE_SERVER = Pattern.compile("hubble observe --server (\\S+?)\\)");
+
+    private static void theHubbleApiItPrintsAnswersAsHubbleObserveAsks(String stdout, String api) throws Exception {
+        Matcher printed = HUBBLE_SERVER.matcher(stdout);
+        assertThat(printed.find()).as("the ready line names the Hubble API: %s", stdout).isTrue();
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(printed.group(1)).usePlaintext().build();
+        try {
+            ObserverGrpc.ObserverBlockingStub hubble = ObserverGrpc.newBlockingStub(channel);
+            ServerStatusResponse status = hubble.withDeadlineAfter(30, TimeUnit.SECONDS).serverStatus(ServerStatusRequest.getDefaultInstance());
+            assertThat(status.getNumFlows()).isPositive();
+            assertThat(status.getNumConnectedNodes().getValue()).isPositive();
+            // The nodes are those Hubble named in its flows (the simulated cluster's), not the agent's own name.
+            List<String> nodes = hubble.withDeadlineAfter(30, TimeUnit.SECONDS).getNodes(GetNodesRequest.getDefaultInstance())
+                    .getNodesList().stream().map(n -> n.getName()).toList();
+            assertThat(nodes).isNotEmpty().hasSize(status.getNumConnectedNodes().getValue());
+
+            String namespace = Http.get(api + "/api/v1/namespaces").body().path("namespaces").get(0).path("name").asText();
+            // A range that has ended, so that both answers are of the same flows once the pipeline holds them all.
+            Instant until = Instant.now().minusSeconds(1);
+            GetFlowsRequest last20 = GetFlowsRequest.newBuilder().setNumber(20)
+                    .setSince(timestamp(until.minus(Duration.ofHours(2)))).setUntil(timestamp(until))
+                    .addWhitelist(FlowFilter.newBuilder().addSourcePod(namespace + "/"))
+                    .addWhitelist(FlowFilter.newBuilder().addDestinationPod(namespace + "/")).build();
+            String rest = api + "/api/v1/flows?format=hubble&limit=20&namespace=" + namespace + "&since=" + until.minus(Duration.ofHours(2))
+                    + "&until=" + until;
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                List<String> overGrpc = new ArrayList<>();
+                List<Instant> times = new ArrayList<>();
+                hubble.withDeadlineAfter(30, TimeUnit.SECONDS).getFlows(last20).forEachRemaining(r -> {
+                    Flow flow = r.getFlow();
+                    assertThat(r.getNodeName()).isIn(nodes);
+                    assertThat(flow.getSource().getNamespace() + " " + flow.getDestination().getNamespace()).contains(namespace);
+                    overGrpc.add(flow.getUuid());
+                    times.add(Instant.ofEpochSecond(r.getTime().getSeconds(), r.getTime().getNanos()));
+                });
+                assertThat(overGrpc).hasSize(20).doesNotHaveDuplicates();
+                assertThat(times).isSorted().allMatch(t -> !t.isAfter(until));
+                List<String> overRest = new ArrayList<>();
+                for (JsonNode f : Http.get(rest).body().path("flows")) {
+                    overRest.add(f.path("flow").path("uuid").asText());
+                }
+                assertThat(overGrpc).containsExactlyInAnyOrderElementsOf(overRest);
+            });
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Timestamp timestamp(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
     }
 }
