@@ -52,6 +52,7 @@ class DemoIT {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> Http.totalFlows(Http.get(api + "/topology").body()) > first.get());
             assertThat(Http.get(api + "/links").body().path("links").findValuesAsText("name")).contains("lo");
+            theEdgesCarryWhatOnlyResponsesTell(api);
             Http.Response health = Http.get(api + "/health");
             assertThat(health.status()).isEqualTo(200);
             assertThat(health.body().path("status").asText()).isEqualTo("ok");
@@ -61,6 +62,28 @@ class DemoIT {
             assertThat(demo.awaitExit(Duration.ofSeconds(15))).isEqualTo(0);
             assertThat(demo.stderr()).doesNotContain("\tat ").doesNotContain("Exception");
         }
+    }
+
+    /**
+     * HTTP status classes, DNS failures and latencies come only from L7 responses, which Hubble marks as replies: with
+     * the defaults they must be counted, not shown as zero (the simulated cluster answers some requests with 5xx and
+     * some DNS queries with NXDOMAIN).
+     */
+    private static void theEdgesCarryWhatOnlyResponsesTell(String api) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode edges = Http.get(api + "/api/v1/topology?last=15m").body().path("links");
+            long serverErrors = 0;
+            long dnsFailures = 0;
+            long latencies = 0;
+            for (JsonNode e : edges) {
+                serverErrors += e.path("http").path("status").path("5xx").asLong();
+                dnsFailures += e.path("dns").path("failures").asLong();
+                latencies += e.path("latency").path("count").asLong();
+            }
+            assertThat(serverErrors).as("HTTP 5xx responses").isPositive();
+            assertThat(dnsFailures).as("DNS failures").isPositive();
+            assertThat(latencies).as("L7 latencies").isPositive();
+        });
     }
 
     private static final Pattern HUBBLE_SERVER = Pattern.compile("hubble observe --server (\\S+?)\\)");

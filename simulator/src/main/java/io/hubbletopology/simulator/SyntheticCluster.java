@@ -11,6 +11,8 @@ import java.util.UUID;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.Timestamp;
 
+import io.hubbletopology.flowfilter.CiliumEventTypes;
+import io.hubbletopology.hubble.flow.CiliumEventType;
 import io.hubbletopology.hubble.flow.DNS;
 import io.hubbletopology.hubble.flow.Endpoint;
 import io.hubbletopology.hubble.flow.Flow;
@@ -108,34 +110,48 @@ public final class SyntheticCluster {
         long seq = sequence++;
         Conversation c = pick(seq);
         SimulatedPod anyPod = c.from() instanceof Party.AnyPod ? layout.pods().get(random.nextInt(layout.pods().size())) : null;
-        Object source = anyPod != null ? anyPod : resolve(c.from());
-        Object destination = resolve(c.to());
+        Object client = anyPod != null ? anyPod : resolve(c.from());
+        Object server = resolve(c.to());
         boolean dropped = c.dropRate() > 0 && random.nextDouble() < c.dropRate();
         // About one flow in five is a reply; policy drops are never replies.
         boolean reply = !dropped && random.nextInt(5) == 0;
-        int sourcePort = 32768 + random.nextInt(28000);
+        int clientPort = 32768 + random.nextInt(28000);
+        // A reply travels back, from the server's port to the client's, as Hubble reports it.
+        Object source = reply ? server : client;
+        Object destination = reply ? client : server;
+        int sourcePort = reply ? c.port() : clientPort;
+        int destinationPort = reply ? clientPort : c.port();
 
+        boolean l7 = !dropped && c.l7() != Conversation.L7.NONE;
         Flow.Builder flow = Flow.newBuilder()
                 .setTime(Timestamp.newBuilder().setSeconds(timeUnixNanos / 1_000_000_000L).setNanos((int) (timeUnixNanos % 1_000_000_000L)))
                 .setUuid(new UUID(seed, seq).toString())
                 .setVerdict(dropped ? Verdict.DROPPED : Verdict.FORWARDED)
-                .setType(c.l7() == Conversation.L7.NONE || dropped ? FlowType.L3_L4 : FlowType.L7)
+                .setType(l7 ? FlowType.L7 : FlowType.L3_L4)
                 .setTrafficDirection(TrafficDirection.EGRESS)
                 .setIsReply(BoolValue.of(reply));
+        // As Cilium's monitor reports them: a drop's subtype is its reason, a trace's its observation point.
         if (dropped) {
-            flow.setDropReasonDesc(c.dropReason()).setDropReason(c.dropReason().getNumber());
+            flow.setDropReasonDesc(c.dropReason()).setDropReason(c.dropReason().getNumber())
+                    .setEventType(CiliumEventType.newBuilder().setType(CiliumEventTypes.DROP).setSubType(c.dropReason().getNumber()));
+        } else {
+            flow.setEventType(CiliumEventType.newBuilder().setType(l7 ? CiliumEventTypes.ACCESS_LOG : CiliumEventTypes.TRACE));
         }
         Endpoint.Builder src = endpointOf(source);
         Endpoint.Builder dst = endpointOf(destination);
-        // The node that saw the flow: the source pod's, else the destination pod's.
-        String node = source instanceof SimulatedPod p ? p.node() : ((SimulatedPod) destination).node();
-        if (destination instanceof OutsidePeer peer && !peer.dnsName().isEmpty()) {
-            flow.addDestinationNames(peer.dnsName());
+        // The node that saw the conversation: the client pod's, else the server pod's.
+        String node = client instanceof SimulatedPod p ? p.node() : ((SimulatedPod) server).node();
+        if (server instanceof OutsidePeer peer && !peer.dnsName().isEmpty()) {
+            if (reply) {
+                flow.addSourceNames(peer.dnsName());
+            } else {
+                flow.addDestinationNames(peer.dnsName());
+            }
         }
         flow.setSource(src).setDestination(dst).setNodeName(node)
                 .setIP(IP.newBuilder().setSource(ipOf(source)).setDestination(ipOf(destination)).setIpVersion(IPVersion.IPv4));
         if (c.protocol().equals("UDP")) {
-            flow.setL4(Layer4.newBuilder().setUDP(UDP.newBuilder().setSourcePort(sourcePort).setDestinationPort(c.port())));
+            flow.setL4(Layer4.newBuilder().setUDP(UDP.newBuilder().setSourcePort(sourcePort).setDestinationPort(destinationPort)));
         } else {
             TCPFlags.Builder flags = TCPFlags.newBuilder();
             int r = random.nextInt(100);
@@ -146,9 +162,9 @@ public final class SyntheticCluster {
             } else {
                 flags.setACK(true).setPSH(r % 2 == 0);
             }
-            flow.setL4(Layer4.newBuilder().setTCP(TCP.newBuilder().setSourcePort(sourcePort).setDestinationPort(c.port()).setFlags(flags)));
+            flow.setL4(Layer4.newBuilder().setTCP(TCP.newBuilder().setSourcePort(sourcePort).setDestinationPort(destinationPort).setFlags(flags)));
         }
-        if (!dropped && c.l7() != Conversation.L7.NONE) {
+        if (l7) {
             flow.setL7(layer7(c, reply));
         }
         return flow.build();

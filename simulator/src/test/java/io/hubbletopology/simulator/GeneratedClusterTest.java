@@ -49,17 +49,20 @@ class GeneratedClusterTest {
     }
 
     private static String src(Flow f) {
-        return node(f.getSource(), List.of());
+        return node(f.getSource(), f.getSourceNamesList());
     }
 
     private static String dst(Flow f) {
         return node(f.getDestination(), f.getDestinationNamesList());
     }
 
+    /** The edge a flow counts on, named from the side that opened the connection (a reply's destination). */
     private static String edge(Flow f) {
+        boolean reply = f.getIsReply().getValue();
         boolean udp = f.getL4().hasUDP();
-        int port = udp ? f.getL4().getUDP().getDestinationPort() : f.getL4().getTCP().getDestinationPort();
-        return src(f) + " -> " + dst(f) + " " + (udp ? "UDP" : "TCP") + "/" + port;
+        int port = udp ? (reply ? f.getL4().getUDP().getSourcePort() : f.getL4().getUDP().getDestinationPort())
+                : (reply ? f.getL4().getTCP().getSourcePort() : f.getL4().getTCP().getDestinationPort());
+        return (reply ? dst(f) + " -> " + src(f) : src(f) + " -> " + dst(f)) + " " + (udp ? "UDP" : "TCP") + "/" + port;
     }
 
     private static Set<String> nodes(List<Flow> flows) {

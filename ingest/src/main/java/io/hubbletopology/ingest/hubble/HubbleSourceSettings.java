@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 import io.hubbletopology.config.ConfigKey;
+import io.hubbletopology.flowfilter.CiliumEventTypes;
+import io.hubbletopology.hubble.flow.EventTypeFilter;
 import io.hubbletopology.hubble.flow.FlowFilter;
 import io.hubbletopology.hubble.flow.Verdict;
 
@@ -17,7 +19,9 @@ import io.hubbletopology.hubble.flow.Verdict;
  * @param target          Relay or the local socket
  * @param verdicts        verdicts to keep (empty: all), sent to Hubble as a whitelist
  * @param excludedPods    pod prefixes to leave out ({@code kube-system/} leaves out a namespace), as source or destination
- * @param includeReplies  false asks Hubble for non-reply flows only, as hubble-ui does
+ * @param includeReplies  false leaves out the replies of L3/L4 flows (half of all flows), as hubble-ui does, but keeps
+ *                        L7 responses: Hubble marks them replies, and only they carry the HTTP status, the DNS
+ *                        rcode and the latency
  * @param maxBackoff      the cap of the reconnect delay
  * @param tls             plaintext, TLS or mTLS
  * @param backfill        how many flows to ask for again after a reconnect from a server that refuses
@@ -31,7 +35,7 @@ public record HubbleSourceSettings(HubbleTarget target, List<Verdict> verdicts, 
     public static final ConfigKey<List<String>> EXCLUDE_PODS = ConfigKey.list("hubble.exclude_pods", "HUBBLE_EXCLUDE_PODS", "",
             "Pod prefixes to leave out as source or destination; 'kube-system/' leaves out a namespace.");
     public static final ConfigKey<Boolean> INCLUDE_REPLIES = ConfigKey.bool("hubble.include_replies", "HUBBLE_INCLUDE_REPLIES", "false",
-            "Keep reply flows too (left out by default, as hubble-ui does); they add HTTP status classes, DNS failures and latency to the edge of the request they answer.");
+            "Keep the replies of L3/L4 flows too (left out by default, as hubble-ui does). L7 responses, which carry the HTTP status, DNS rcode and latency of the request they answer, are kept either way.");
     public static final ConfigKey<Duration> MAX_BACKOFF = ConfigKey.positiveDuration("hubble.max_backoff", null, "30s",
             "The longest wait between reconnects to Hubble (exponential backoff with jitter, forever).");
     public static final ConfigKey<Integer> BACKFILL = ConfigKey.integer("hubble.backfill", null, "65535", 1, 65_535,
@@ -66,11 +70,16 @@ public record HubbleSourceSettings(HubbleTarget target, List<Verdict> verdicts, 
         return new HubbleSourceSettings(target, verdicts, excludedPods, includeReplies, cap, tls, backfill);
     }
 
-    /** The flows to keep, as Hubble's whitelist: the verdicts, and non-reply flows unless replies are included. */
+    /**
+     * The flows to keep, as Hubble's whitelist (a flow passes if it matches any filter): the verdicts, and unless
+     * replies are included, requests and L7 responses only. Leaving out every reply, as hubble-ui asks, would leave
+     * every edge without HTTP status classes, DNS failures and latency, and the answers would say zero for them.
+     */
     public List<FlowFilter> whitelist() {
         FlowFilter.Builder keep = FlowFilter.newBuilder().addAllVerdict(verdicts);
         if (!includeReplies) {
-            keep.addReply(false);
+            return List.of(keep.clone().addReply(false).build(),
+                    keep.clone().addReply(true).addEventType(EventTypeFilter.newBuilder().setType(CiliumEventTypes.ACCESS_LOG)).build());
         }
         FlowFilter filter = keep.build();
         return filter.equals(FlowFilter.getDefaultInstance()) ? List.of() : List.of(filter);

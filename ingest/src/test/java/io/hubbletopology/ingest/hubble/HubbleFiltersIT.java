@@ -10,6 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.hubbletopology.flowfilter.CiliumEventTypes;
+import io.hubbletopology.hubble.flow.EventTypeFilter;
 import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.hubble.flow.FlowFilter;
 import io.hubbletopology.hubble.flow.Verdict;
@@ -24,7 +26,7 @@ import io.hubbletopology.simulator.SyntheticCluster;
 class HubbleFiltersIT {
 
     @Test
-    void verdictAllowListExcludedPodsAndNoRepliesReachTheServer() {
+    void verdictAllowListExcludedPodsAndNoL3L4RepliesReachTheServer() {
         List<FlowRecord> received = new CopyOnWriteArrayList<>();
         try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(3)::next)
                 .flowsPerSecond(2_000).maxFlows(2_000).startPaused().start()) {
@@ -38,15 +40,17 @@ class HubbleFiltersIT {
                 await().atMost(Duration.ofSeconds(20)).until(() -> hubble.emitted() == 2_000);
                 expected = hubble.ringContents().stream()
                         .filter(f -> f.getVerdict() == Verdict.FORWARDED || f.getVerdict() == Verdict.DROPPED)
-                        .filter(f -> !(f.hasIsReply() && f.getIsReply().getValue()))
+                        // Of the replies, only L7 responses: they alone carry the status, rcode and latency.
+                        .filter(f -> !(f.hasIsReply() && f.getIsReply().getValue()) || f.getEventType().getType() == CiliumEventTypes.ACCESS_LOG)
                         .filter(f -> !f.getSource().getNamespace().equals("kube-system") && !f.getDestination().getNamespace().equals("kube-system"))
                         .toList();
                 int want = expected.size();
                 await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= want);
 
                 GetFlowsRequest asked = hubble.requests().get(0);
-                assertThat(asked.getWhitelistList()).containsExactly(FlowFilter.newBuilder()
-                        .addVerdict(Verdict.FORWARDED).addVerdict(Verdict.DROPPED).addReply(false).build());
+                FlowFilter verdicts = FlowFilter.newBuilder().addVerdict(Verdict.FORWARDED).addVerdict(Verdict.DROPPED).build();
+                assertThat(asked.getWhitelistList()).containsExactly(verdicts.toBuilder().addReply(false).build(),
+                        verdicts.toBuilder().addReply(true).addEventType(EventTypeFilter.newBuilder().setType(CiliumEventTypes.ACCESS_LOG)).build());
                 assertThat(asked.getBlacklistList()).containsExactly(
                         FlowFilter.newBuilder().addSourcePod("kube-system/").build(),
                         FlowFilter.newBuilder().addDestinationPod("kube-system/").build());
@@ -54,6 +58,7 @@ class HubbleFiltersIT {
                 assertThat(received).extracting(FlowRecord::getUuid)
                         .containsExactlyInAnyOrderElementsOf(expected.stream().map(Flow::getUuid).toList());
                 assertThat(want).as("the filters leave some flows out").isLessThan(2_000).isPositive();
+                assertThat(received).as("L7 responses are kept").anyMatch(f -> f.getIsReply() && f.hasL7());
             }
         }
     }
