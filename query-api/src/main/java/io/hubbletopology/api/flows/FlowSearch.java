@@ -75,6 +75,10 @@ public final class FlowSearch implements AutoCloseable {
         this.kafkaProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         // A chunk whose start retention deleted meanwhile reads from what is left, not from the end.
         this.kafkaProperties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A read that ends at the log's end (every newest-first read does) leaves a prefetch there that the broker
+        // holds for fetch.max.wait.ms (500 ms by default) waiting for new records; the next read, of another
+        // partition, waits behind it. Only records known to exist are read here, so that wait buys nothing.
+        this.kafkaProperties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         this.kafkaProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.topic = topic;
         this.chunk = chunk;
