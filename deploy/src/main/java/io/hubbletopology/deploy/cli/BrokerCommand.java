@@ -15,12 +15,7 @@ public final class BrokerCommand extends SettingsCommand<BrokerSettings> {
 
     /** The broker has no YAML file: its options are all there is. */
     public BrokerCommand() {
-        super(List.of(), BrokerSettings::from, List.of(
-                SettingFlag.of("--host", BrokerSettings.HOST).label("HOST"),
-                SettingFlag.of("--port", BrokerSettings.PORT).label("PORT"),
-                SettingFlag.of("--data-dir", BrokerSettings.DATA_DIR).label("DIR").mandatory(),
-                SettingFlag.of("--partitions", BrokerSettings.PARTITIONS).label("N"),
-                SettingFlag.of("--nodes", BrokerSettings.NODES).label("N")));
+        super(BrokerSettings.keys(), BrokerSettings::from, ConfigFile.NONE);
     }
 
     @Override

@@ -22,12 +22,7 @@ public final class HubbleSimCommand extends SettingsCommand<SimulatedHubbleSetti
 
     /** No YAML file: a test double started by scripts. */
     public HubbleSimCommand() {
-        super(List.of(), SimulatedHubbleSettings::from, List.of(
-                SettingFlag.of("--host", SimulatedHubbleSettings.HOST).label("HOST"),
-                SettingFlag.of("--port", SimulatedHubbleSettings.PORT).label("PORT"),
-                SettingFlag.of("--flows-per-second", SimulatedHubbleSettings.FLOWS_PER_SECOND).label("RATE"),
-                SettingFlag.of("--seed", SimulatedHubbleSettings.SEED).label("SEED"),
-                SettingFlag.of("--workloads", SimulatedHubbleSettings.WORKLOADS).label("N")));
+        super(SimulatedHubbleSettings.keys(), SimulatedHubbleSettings::from, ConfigFile.NONE);
     }
 
     @Override
