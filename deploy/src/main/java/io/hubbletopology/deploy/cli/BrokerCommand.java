@@ -8,7 +8,7 @@ import io.hubbletopology.deploy.roles.BrokerRole;
 import io.hubbletopology.deploy.roles.RoleRunner;
 import picocli.CommandLine.Command;
 
-@Command(name = "broker", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
+@Command(name = "broker",
         description = "Run a real Kafka broker (KRaft), or a cluster of --nodes brokers on consecutive ports, for running the roles "
                 + "as separate processes on one machine.")
 public final class BrokerCommand extends SettingsCommand<BrokerSettings> {

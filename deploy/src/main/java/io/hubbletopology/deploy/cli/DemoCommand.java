@@ -25,7 +25,7 @@ import io.hubbletopology.ingest.IngestConfig;
 import io.hubbletopology.processor.ProcessorConfig;
 import picocli.CommandLine.Command;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
+@Command(name = "demo",
         description = {"Run everything in one process to try it out: Kafka, a simulated Hubble, ingest, processor and API.",
                 "",
                 "The broker is real (KRaft); the simulated Hubble server speaks Hubble's gRPC protocol on loopback;",

@@ -15,8 +15,7 @@ import picocli.CommandLine.Command;
  * java -jar hubble-topology.jar hubble-sim --port 4245 --flows-per-second 200 --seed 42
  * </pre>
  */
-@Command(name = "hubble-sim", hidden = true, mixinStandardHelpOptions = true, sortOptions = false,
-        modelTransformer = SettingsCommand.Options.class,
+@Command(name = "hubble-sim", hidden = true,
         description = "Serve a simulated cluster's flows over Hubble's gRPC protocol (the demo's Hubble, as its own process).")
 public final class HubbleSimCommand extends SettingsCommand<SimulatedHubbleSettings> {
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  * (each an override of a key of {@link IngestConfig}); a bad value is one line naming the key, exit code 2. With
  * {@code --replay} it exits 0 once the input ends and Kafka has everything.
  */
-@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
+@Command(name = "ingest",
         description = "Run the per-node agent: read Hubble's flows and/or this node's link states (or replay a file) and publish them to Kafka.")
 public final class IngestCommand extends SettingsCommand<IngestConfig> {
 

@@ -25,7 +25,7 @@ import picocli.CommandLine.ParameterException;
  * java -jar hubble-topology.jar policy --api http://127.0.0.1:8080 --namespace shop --since 24h --output policies/
  * </pre>
  */
-@Command(name = "policy", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
+@Command(name = "policy",
         description = "Write the CiliumNetworkPolicies suggested by a namespace's observed traffic, one file per policy "
                 + "(GET /api/v1/policies of a running processor; docs/policy.md).")
 public final class PolicyCommand extends SettingsCommand<PolicyQuery> {

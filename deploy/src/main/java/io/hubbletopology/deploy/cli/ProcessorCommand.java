@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  * {@code processor}: the Kafka Streams processor and the query API. Each option overrides a key of
  * {@link ProcessorRoleSettings}; a bad value is one line naming the key, exit code 2.
  */
-@Command(name = "processor", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
+@Command(name = "processor",
         description = "Run the Kafka Streams processor and the query API in one JVM.")
 public final class ProcessorCommand extends SettingsCommand<ProcessorRoleSettings> {
 

@@ -17,6 +17,7 @@ import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.config.KafkaSettings;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
  * {@link #parse}; a bad one, from wherever it came, is one line naming the key and exit code 2.
  *
  * <pre>{@code
- * @Command(name = "sink", modelTransformer = SettingsCommand.Options.class)
+ * @Command(name = "sink", description = "...")
  * public final class SinkCommand extends SettingsCommand<SinkConfig> {
  *     public SinkCommand() {
  *         super(SinkConfig.keys(), SinkConfig::from, ConfigFile.YAML);
@@ -39,8 +40,13 @@ import picocli.CommandLine.Spec;
  * }
  * }</pre>
  *
+ * <p>Every role's command has {@code --help} and {@code --version}, lists its options in the order of its keys,
+ * and gets them from {@link Options}: the {@code @Command} below is inherited, so a role's own says its name and
+ * description only.
+ *
  * @param <S> the role's settings
  */
+@Command(mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class)
 public abstract class SettingsCommand<S> implements Callable<Integer> {
 
     /** Bad configuration: the process exits with this after one line naming the key. */
@@ -146,7 +152,7 @@ public abstract class SettingsCommand<S> implements Callable<Integer> {
         return option == null ? null : (T) option.getValue();
     }
 
-    /** Adds the options of a {@link SettingsCommand} to its picocli model: {@code @Command(modelTransformer = ...)}. */
+    /** Adds the options of a {@link SettingsCommand} to its picocli model (named by the class's {@code @Command}). */
     public static final class Options implements IModelTransformer {
 
         @Override

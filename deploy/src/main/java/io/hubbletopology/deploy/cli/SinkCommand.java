@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  * java -jar hubble-topology.jar sink --bootstrap-servers kafka:9092 --remote-write-url http://prometheus:9090/api/v1/write
  * </pre>
  */
-@Command(name = "sink", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
+@Command(name = "sink",
         description = "Write final edge windows and link states to Prometheus, VictoriaMetrics, Mimir, ... by remote write.")
 public final class SinkCommand extends SettingsCommand<SinkConfig> {
 
