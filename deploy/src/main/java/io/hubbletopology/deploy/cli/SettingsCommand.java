@@ -64,7 +64,7 @@ public abstract class SettingsCommand<S> implements Callable<Integer> {
 
     private final List<ConfigKey<?>> keys;
     private final Function<ConfigValues, S> parser;
-    private final ConfigFile file;
+    private final ConfigFile configFile;
 
     /**
      * @param keys   every key the role reads; those with a command-line option are its options
@@ -75,7 +75,7 @@ public abstract class SettingsCommand<S> implements Callable<Integer> {
     protected SettingsCommand(List<ConfigKey<?>> keys, Function<ConfigValues, S> parser, ConfigFile file) {
         this.keys = List.copyOf(keys);
         this.parser = parser;
-        this.file = file;
+        this.configFile = file;
     }
 
     List<SettingFlag> flags() {
@@ -84,7 +84,7 @@ public abstract class SettingsCommand<S> implements Callable<Integer> {
 
     /** The keys the role reads from its YAML file; empty for a role without one. */
     List<ConfigKey<?>> fileKeys() {
-        return file == ConfigFile.YAML ? keys : List.of();
+        return configFile == ConfigFile.YAML ? keys : List.of();
     }
 
     S parse(ConfigValues values) {
@@ -106,7 +106,7 @@ public abstract class SettingsCommand<S> implements Callable<Integer> {
             settings = parse(values(environment()));
         } catch (ConfigException e) {
             // A command without a YAML file is set by its options alone: the line names the option beside the key.
-            spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage() + (file == ConfigFile.NONE ? optionOf(e.key()) : ""));
+            spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage() + (configFile == ConfigFile.NONE ? optionOf(e.key()) : ""));
             return BAD_CONFIGURATION;
         }
         return run(settings);
