@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.hubbletopology.config.ConfigException;
+import io.hubbletopology.config.CommandLineOption;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
 
@@ -25,16 +26,17 @@ import io.hubbletopology.config.ConfigValues;
 public record BrokerSettings(String host, int port, Path dataDir, int partitions, int nodes) {
 
     public static final ConfigKey<String> HOST = ConfigKey.string("broker.host", null, "127.0.0.1",
-            "Address to listen on and advertise.");
+            "Address to listen on and advertise.").withOption("--host", "HOST");
     public static final ConfigKey<Integer> PORT = ConfigKey.integer("broker.port", null, "9092", 0, 65_535,
-            "Client port; 0 picks a free one.");
+            "Client port; 0 picks a free one.").withOption("--port", "PORT");
     public static final ConfigKey<Path> DATA_DIR = new ConfigKey<>("broker.data_dir", null, null,
-            "Where the broker keeps its data; reused across restarts.", Path::of);
+            "Where the broker keeps its data; reused across restarts.", Path::of)
+            .withOption(CommandLineOption.of("--data-dir", "DIR").mandatory());
     public static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("broker.partitions", null, "3", 1, 10_000,
-            "Default partitions of new topics.");
+            "Default partitions of new topics.").withOption("--partitions", "N");
     public static final ConfigKey<Integer> NODES = ConfigKey.integer("broker.nodes", "BROKER_NODES", "1", 1, 99,
             "KRaft nodes, each broker and controller in a process of its own on ports --port..--port+N-1 (the quorum on "
-            + "the N ports after those); 1 runs the broker in this process.");
+            + "the N ports after those); 1 runs the broker in this process.").withOption("--nodes", "N");
 
     public BrokerSettings {
         Objects.requireNonNull(host, "host");

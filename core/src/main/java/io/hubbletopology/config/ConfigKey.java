@@ -30,9 +30,10 @@ import java.util.regex.Pattern;
  * @param parser       text to value; throws IllegalArgumentException with the reason on bad text
  * @param aliases      older names of the key still read (in the YAML file and overrides), after the name itself:
  *                     a renamed key keeps working in the files and scripts that use the old name
+ * @param option       the command-line option that sets it, or null when none does
  */
 public record ConfigKey<T>(String name, String env, String defaultValue, String description, Function<String, T> parser,
-                           List<String> aliases) {
+                           List<String> aliases, CommandLineOption option) {
 
     private static final Pattern DURATION = Pattern.compile("^(\\d{1,12})(ms|s|m|h|d)?$");
 
@@ -44,14 +45,24 @@ public record ConfigKey<T>(String name, String env, String defaultValue, String 
     }
 
     public ConfigKey(String name, String env, String defaultValue, String description, Function<String, T> parser) {
-        this(name, env, defaultValue, description, parser, List.of());
+        this(name, env, defaultValue, description, parser, List.of(), null);
     }
 
     /** This key, also read under an older name ({@code topics.flows} also as {@code kafka.topics.flows}). */
     public ConfigKey<T> withAlias(String oldName) {
         List<String> all = new java.util.ArrayList<>(aliases);
         all.add(oldName);
-        return new ConfigKey<>(name, env, defaultValue, description, parser, all);
+        return new ConfigKey<>(name, env, defaultValue, description, parser, all, option);
+    }
+
+    /** This key, set on the command line of every role that reads it by {@code option}. */
+    public ConfigKey<T> withOption(CommandLineOption option) {
+        return new ConfigKey<>(name, env, defaultValue, description, parser, aliases, option);
+    }
+
+    /** This key, set on the command line by {@code --name VALUE}, {@code label} saying what the value looks like. */
+    public ConfigKey<T> withOption(String optionName, String label) {
+        return withOption(CommandLineOption.of(optionName, label));
     }
 
     /** The default as a typed value, or null when there is none: for values built in code from the same defaults. */

@@ -39,14 +39,15 @@ public record KafkaSettings(String bootstrapServers, Map<String, Object> propert
 
     public static final ConfigKey<String> BOOTSTRAP_SERVERS = new ConfigKey<>("kafka.bootstrap_servers",
             "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "Kafka bootstrap servers, host:port[,host:port...].",
-            KafkaSettings::nonBlank);
+            KafkaSettings::nonBlank).withOption("--bootstrap-servers", "HOST:PORT[,...]");
     public static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("kafka.partitions", "KAFKA_PARTITIONS", "3",
-            1, 10_000, "Partitions of the topics this role creates when they are missing (existing ones are used as they are).");
+            1, 10_000, "Partitions of the topics this role creates when they are missing (existing ones are used as they are).")
+            .withOption("--partitions", "N");
     public static final ConfigKey<Integer> REPLICATION_FACTOR = new ConfigKey<>("kafka.replication_factor",
             "KAFKA_REPLICATION_FACTOR", "auto", "Replication factor of the topics this role creates (for the processor, "
             + "also of Kafka Streams' internal topics). auto: 3 replicas with min.insync.replicas=2 on a cluster of three "
             + "or more brokers, else one per broker and 1 (see docs/sizing.md); a number fixes it, min.insync.replicas "
-            + "then 2 from 3 on.", ReplicationPlan::parseFactor);
+            + "then 2 from 3 on.", ReplicationPlan::parseFactor).withOption("--replication-factor", "N");
 
     public static final ConfigKey<String> FLOWS_TOPIC = topic("topics.flows", TopicNames.DEFAULT_FLOWS,
             "Raw flows from the ingest agents (protobuf FlowRecord, key: the edge).").withAlias("kafka.topics.flows");

@@ -79,7 +79,7 @@ public final class Main implements Runnable {
      * {@link #execute} before the options, which then win.
      */
     private static OptionSpec logFormatOption(CommandLine cli) {
-        SettingFlag flag = SettingFlag.of("--log-format", LogFormat.KEY).label("text|json");
+        SettingFlag flag = SettingFlag.of(LogFormat.KEY);
         return OptionSpec.builder(flag.name()).userObject(flag).scopeType(ScopeType.INHERIT).paramLabel(flag.label())
                 .type(String.class).hasInitialValue(false).description(flag.description())
                 .setter(new CommandLine.Model.ISetter() {

@@ -74,32 +74,40 @@ public record IngestConfig(KafkaSettings kafka, String nodeName, DiscoveryMode m
     public static final Path DEFAULT_SYSFS_ROOT = Path.of("/sys/class/net");
 
     public static final ConfigKey<DiscoveryMode> MODE = new ConfigKey<>("discovery.mode", "DISCOVERY_MODE", "both",
-            "What to discover: hubble (flows), sysfs (this node's link states) or both.", DiscoveryMode::parse);
+            "What to discover: hubble (flows), sysfs (this node's link states) or both.", DiscoveryMode::parse)
+            .withOption("--mode", "hubble|sysfs|both");
     public static final ConfigKey<String> HUBBLE_ADDR = ConfigKey.string("discovery.hubble_addr", "HUBBLE_ADDR", "localhost:4245",
-            "Hubble Relay (host:port, default port 4245) or the local agent's socket (unix:///var/run/cilium/hubble.sock).");
+            "Hubble Relay (host:port, default port 4245) or the local agent's socket (unix:///var/run/cilium/hubble.sock).")
+            .withOption("--hubble-addr", "HOST:PORT|unix:///PATH");
     public static final ConfigKey<Duration> POLL_INTERVAL = ConfigKey.positiveDuration("discovery.poll_interval", "POLL_INTERVAL",
-            "1s", "How often link states are read from sysfs (a bare number is seconds).");
+            "1s", "How often link states are read from sysfs (a bare number is seconds).")
+            .withOption("--poll-interval", "DURATION");
     public static final ConfigKey<Duration> SNAPSHOT_INTERVAL = ConfigKey.positiveDuration("discovery.snapshot_interval",
-            "SNAPSHOT_INTERVAL", "60s", "How often every link state is published, changed or not (keeps the compacted topic full).");
+            "SNAPSHOT_INTERVAL", "60s", "How often every link state is published, changed or not (keeps the compacted topic full).")
+            .withOption("--snapshot-interval", "DURATION");
     public static final ConfigKey<Path> SYSFS_ROOT = new ConfigKey<>("discovery.sysfs_root", "SYSFS_ROOT", "/sys/class/net",
-            "Where the interfaces are: /sys/class/net, or the host's mounted elsewhere (/host/sys/class/net).", Path::of);
+            "Where the interfaces are: /sys/class/net, or the host's mounted elsewhere (/host/sys/class/net).", Path::of)
+            .withOption("--sysfs-root", "DIR");
     public static final ConfigKey<String> REPLAY_FILE = new ConfigKey<>("replay.file", null, null,
             "Replay 'hubble observe -o json' output or Hubble exporter files instead of following Hubble; '-' reads stdin.",
-            s -> "-".equals(s.trim()) ? "-" : ConfigKey.parseReadableFile(s).toString());
+            s -> "-".equals(s.trim()) ? "-" : ConfigKey.parseReadableFile(s).toString())
+            .withOption("--replay", "FILE|-");
 
     public static final ConfigKey<Boolean> TLS_ENABLED = ConfigKey.bool("hubble.tls.enabled", "HUBBLE_TLS", "false",
             "Connect to Hubble with TLS (implied by ca_file or cert_file).");
     public static final ConfigKey<Path> TLS_CA_FILE = ConfigKey.readableFile("hubble.tls.ca_file", "HUBBLE_TLS_CA_FILE",
-            "PEM CA the Hubble server's certificate must chain to; unset: the JDK's trust store.");
+            "PEM CA the Hubble server's certificate must chain to; unset: the JDK's trust store.")
+            .withOption("--hubble-tls-ca", "FILE");
     public static final ConfigKey<Path> TLS_CERT_FILE = ConfigKey.readableFile("hubble.tls.cert_file", "HUBBLE_TLS_CERT_FILE",
-            "PEM client certificate for mTLS (with key_file).");
+            "PEM client certificate for mTLS (with key_file).").withOption("--hubble-tls-cert", "FILE");
     public static final ConfigKey<Path> TLS_KEY_FILE = ConfigKey.readableFile("hubble.tls.key_file", "HUBBLE_TLS_KEY_FILE",
-            "PEM (PKCS#8) key of the client certificate.");
+            "PEM (PKCS#8) key of the client certificate.").withOption("--hubble-tls-key", "FILE");
     public static final ConfigKey<String> TLS_SERVER_NAME = ConfigKey.string("hubble.tls.server_name", "HUBBLE_TLS_SERVER_NAME", null,
-            "The name Hubble's certificate carries when it is not the address's host (e.g. ui.hubble-relay.cilium.io).");
+            "The name Hubble's certificate carries when it is not the address's host (e.g. ui.hubble-relay.cilium.io).")
+            .withOption("--hubble-tls-server-name", "NAME");
 
     public static final ConfigKey<Duration> FLOWS_RETENTION = ConfigKey.positiveDuration("kafka.flows_retention", null, "24h",
-            "Retention of the flows topic when the agent creates it.");
+            "Retention of the flows topic when the agent creates it.").withOption("--flows-retention", "DURATION");
     public static final ConfigKey<String> COMPRESSION = new ConfigKey<>("kafka.compression", null, "lz4",
             "Producer compression: none, gzip, snappy, lz4 or zstd.", IngestConfig::compression);
     public static final ConfigKey<Duration> LINGER = ConfigKey.duration("kafka.linger", null, "20ms",
@@ -111,11 +119,13 @@ public record IngestConfig(KafkaSettings kafka, String nodeName, DiscoveryMode m
             "Bytes the agent holds while Kafka is slow or away; when full it stops reading its sources (backpressure).");
 
     public static final ConfigKey<String> NODE_NAME = ConfigKey.string("node.name", "NODE_NAME", null,
-            "This node's name, for link states and flows that do not carry one; unset: the host name.");
+            "This node's name, for link states and flows that do not carry one; unset: the host name.")
+            .withOption("--node-name", "NAME");
     public static final ConfigKey<String> HEALTH_HOST = ConfigKey.string("health.host", null, "0.0.0.0",
             "Address of the health and metrics HTTP server.");
     public static final ConfigKey<Integer> HEALTH_PORT = ConfigKey.integer("health.port", "HEALTH_PORT", "8081", -1, 65_535,
-            "Port of /health, /ready (aliases /healthz, /readyz) and /metrics; 0 picks a free port, -1 turns the server off.");
+            "Port of /health, /ready (aliases /healthz, /readyz) and /metrics; 0 picks a free port, -1 turns the server off.")
+            .withOption("--health-port", "PORT");
 
     public IngestConfig {
         Objects.requireNonNull(kafka, "kafka");

@@ -39,12 +39,12 @@ public record ApiSettings(String host, int port, String mode, List<String> token
                           Path tokensFile, boolean metricsRequireToken, FlowQueryBounds flowBounds) {
 
     public static final ConfigKey<String> HOST = ConfigKey.string("api.host", "API_HOST", "0.0.0.0",
-            "Address the query API binds (0.0.0.0: every interface).");
+            "Address the query API binds (0.0.0.0: every interface).").withOption("--api-host", "HOST");
     /** The default of {@link #PORT}, which other ports are placed beside. */
     public static final int DEFAULT_PORT = 8080;
 
     public static final ConfigKey<Integer> PORT = ConfigKey.integer("api.port", "API_PORT", String.valueOf(DEFAULT_PORT), 0, 65_535,
-            "HTTP port of the query API, the live feed and the page.");
+            "HTTP port of the query API, the live feed and the page.").withOption("--api-port", "PORT");
     public static final ConfigKey<List<String>> TOKENS = ConfigKey.list("api.tokens", "API_TOKENS", "",
             "Bearer tokens accepted (comma-separated); empty and no api.tokens_file: no authentication. Browsers may pass ?token=.");
     public static final ConfigKey<String> TOKENS_FILE = ConfigKey.string("api.tokens_file", "API_TOKENS_FILE", null,

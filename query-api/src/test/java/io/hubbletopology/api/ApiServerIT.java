@@ -29,7 +29,6 @@ import io.hubbletopology.api.access.RawRequest;
 import io.hubbletopology.api.live.WsClient;
 import io.hubbletopology.broker.MetricsReference;
 import io.hubbletopology.broker.SharedKafka;
-import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.topics.TopicNames;
 
@@ -45,10 +44,8 @@ class ApiServerIT {
 
     @BeforeAll
     static void start() {
-        processor = new TopologyProcessor(ProcessorConfig.defaults(SharedKafka.bootstrapServers(), "api-it", dir.resolve("state"),
-                TopicNames.prefixed("api-it."),
-                Map.of("processor.commit_interval", "100ms", "processor.window.grace", "5m",
-                        "processor.window.retention", "1h", "kafka.partitions", "1", "kafka.replication_factor", "1")));
+        processor = new TopologyProcessor(FastCommits.config(SharedKafka.bootstrapServers(), "api-it", dir.resolve("state"),
+                TopicNames.prefixed("api-it."), Map.of("processor.window.retention", "1h", "kafka.partitions", "1")));
         processor.start();
         api = new ApiServer(new ApiSettings("127.0.0.1", 0, "hubble"), processor.queryService());
         api.start();

@@ -32,7 +32,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
@@ -55,9 +54,8 @@ class RestApiIT {
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        processor = new TopologyProcessor(ProcessorConfig.defaults(kafka, "rest-it", dir.resolve("state"), TOPICS,
-                Map.of("processor.commit_interval", "100ms", "processor.window.grace", "5m",
-                        "processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1")));
+        processor = new TopologyProcessor(FastCommits.config(kafka, "rest-it", dir.resolve("state"), TOPICS,
+                Map.of("processor.window.retention", "1h", "kafka.partitions", "2")));
         processor.start();
         api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
         api.start();

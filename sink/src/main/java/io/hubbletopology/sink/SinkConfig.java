@@ -38,10 +38,12 @@ public record SinkConfig(String bootstrapServers, Map<String, Object> kafkaPrope
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     public static final ConfigKey<String> GROUP_ID = ConfigKey.string("sink.group_id", "SINK_GROUP_ID",
-            "hubble-topology-sink", "Kafka consumer group of the sink; instances with the same group share the partitions.");
+            "hubble-topology-sink", "Kafka consumer group of the sink; instances with the same group share the partitions.")
+            .withOption("--group-id", "GROUP");
     public static final ConfigKey<URI> REMOTE_WRITE_URL = new ConfigKey<>("sink.remote_write_url", "REMOTE_WRITE_URL", null,
             "Prometheus remote write endpoint (required), e.g. http://prometheus:9090/api/v1/write, "
-            + "http://victoria-metrics:8428/api/v1/write, https://mimir/api/v1/push.", SinkConfig::parseUrl);
+            + "http://victoria-metrics:8428/api/v1/write, https://mimir/api/v1/push.", SinkConfig::parseUrl)
+            .withOption("--remote-write-url", "URL");
     public static final ConfigKey<String> BASIC_AUTH_USERNAME = ConfigKey.string("sink.basic_auth.username",
             "REMOTE_WRITE_USERNAME", null, "User for HTTP basic auth (with sink.basic_auth.password).");
     public static final ConfigKey<String> BASIC_AUTH_PASSWORD = ConfigKey.string("sink.basic_auth.password",
@@ -51,10 +53,10 @@ public record SinkConfig(String bootstrapServers, Map<String, Object> kafkaPrope
     public static final ConfigKey<Path> TLS_CA_FILE = ConfigKey.readableFile("sink.tls.ca_file", "REMOTE_WRITE_CA_FILE",
             "PEM CA certificate(s) to trust for an https endpoint; unset: the JVM's trusted CAs.");
     public static final ConfigKey<String> TENANT = ConfigKey.string("sink.tenant", "REMOTE_WRITE_TENANT", null,
-            "Tenant sent as X-Scope-OrgID (Mimir, Cortex); unset: no header.");
+            "Tenant sent as X-Scope-OrgID (Mimir, Cortex); unset: no header.").withOption("--tenant", "ID");
     public static final ConfigKey<Map<String, String>> EXTRA_LABELS = new ConfigKey<>("sink.extra_labels",
             "SINK_EXTRA_LABELS", "", "Labels added to every sample, name=value[,name=value...], e.g. cluster=prod.",
-            SinkConfig::parseLabels);
+            SinkConfig::parseLabels).withOption("--extra-labels", "NAME=VALUE[,...]");
     public static final ConfigKey<Duration> WINDOW_GRACE = ConfigKey.positiveDuration("sink.window_grace",
             "SINK_WINDOW_GRACE", "1m", "How long after a window's end its figures are written: at least "
             + "processor.window.grace plus processor.commit_interval, or a window may be written before its last update.");
@@ -72,7 +74,8 @@ public record SinkConfig(String bootstrapServers, Map<String, Object> kafkaPrope
     public static final ConfigKey<String> HEALTH_HOST = ConfigKey.string("health.host", null, "0.0.0.0",
             "Address of the health and metrics port.");
     public static final ConfigKey<Integer> HEALTH_PORT = ConfigKey.integer("health.port", "HEALTH_PORT", "8082", -1,
-            65_535, "Port of /health, /ready (aliases /healthz, /readyz) and /metrics; -1 turns it off.");
+            65_535, "Port of /health, /ready (aliases /healthz, /readyz) and /metrics; -1 turns it off.")
+            .withOption("--health-port", "PORT");
 
     public SinkConfig {
         kafkaProperties = Map.copyOf(kafkaProperties);

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.hubbletopology.config.ConfigException;
+import io.hubbletopology.config.CommandLineOption;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.config.KafkaSettings;
@@ -51,34 +52,41 @@ public record ProcessorConfig(String bootstrapServers, Map<String, Object> kafka
 
     public static final ConfigKey<String> APPLICATION_ID = new ConfigKey<>("processor.application_id", "APPLICATION_ID",
             DEFAULT_APPLICATION_ID, "Kafka Streams application id; instances with the same id share the work.",
-            ProcessorConfig::parseApplicationId);
+            ProcessorConfig::parseApplicationId).withOption("--application-id", "ID");
     public static final ConfigKey<String> APPLICATION_SERVER = new ConfigKey<>("processor.application_server",
             "APPLICATION_SERVER", null, "host:port where other instances reach this one's API (e.g. pod IP and API "
             + "port); unset: the API's bind address, else 127.0.0.1 when Kafka is on loopback, else this machine's "
-            + "address (logged at start).", ProcessorConfig::parseHostPort);
+            + "address (logged at start).", ProcessorConfig::parseHostPort)
+            .withOption("--application-server", "HOST:PORT");
     public static final ConfigKey<Path> STATE_DIR = new ConfigKey<>("processor.state_dir", "STATE_DIR", null,
             "Where the state stores live; default: hubble-topology/processor-<api port> under $XDG_STATE_HOME "
-            + "(~/.local/state), not the system temp directory, which the OS may clear under a running processor.", Path::of);
+            + "(~/.local/state), not the system temp directory, which the OS may clear under a running processor.", Path::of)
+            .withOption("--state-dir", "DIR");
     public static final ConfigKey<Integer> THREADS = ConfigKey.integer("processor.threads", "STREAM_THREADS", "1",
-            1, 64, "Kafka Streams threads.");
+            1, 64, "Kafka Streams threads.").withOption("--threads", "N");
     public static final ConfigKey<Integer> STANDBY_REPLICAS = ConfigKey.integer("processor.standby_replicas",
-            "STANDBY_REPLICAS", "0", 0, 10, "Warm copies of each store kept on other instances.");
+            "STANDBY_REPLICAS", "0", 0, 10, "Warm copies of each store kept on other instances.")
+            .withOption("--standby-replicas", "N");
     public static final ConfigKey<Duration> COMMIT_INTERVAL = ConfigKey.duration("processor.commit_interval",
-            "COMMIT_INTERVAL", "1s", "How often progress is committed; also how often figures reach the output topics.");
+            "COMMIT_INTERVAL", "1s", "How often progress is committed; also how often figures reach the output topics.")
+            .withOption("--commit-interval", "DURATION");
     public static final ConfigKey<Boolean> EXACTLY_ONCE = ConfigKey.bool("processor.exactly_once", "EXACTLY_ONCE",
             "false", "Process with exactly_once_v2 (Kafka transactions): counts survive a crash exactly. Needs "
-            + "brokers whose transaction state log fits the cluster (transaction.state.log.replication.factor).");
+            + "brokers whose transaction state log fits the cluster (transaction.state.log.replication.factor).")
+            .withOption(CommandLineOption.of("--exactly-once"));
     public static final ConfigKey<Duration> WINDOW_SIZE = ConfigKey.duration("processor.window.size", "WINDOW_SIZE",
-            "1m", "The tumbling window of edge figures.");
+            "1m", "The tumbling window of edge figures.").withOption("--window-size", "DURATION");
     public static final ConfigKey<Duration> WINDOW_GRACE = ConfigKey.duration("processor.window.grace", "WINDOW_GRACE",
-            "30s", "How late a flow may arrive and still count in its window; later flows are counted as late.");
+            "30s", "How late a flow may arrive and still count in its window; later flows are counted as late.")
+            .withOption("--window-grace", "DURATION");
     public static final ConfigKey<Duration> WINDOW_RETENTION = ConfigKey.duration("processor.window.retention",
-            "WINDOW_RETENTION", "24h", "How long windows are kept for queries (at least window size plus grace).");
+            "WINDOW_RETENTION", "24h", "How long windows are kept for queries (at least window size plus grace).")
+            .withOption("--window-retention", "DURATION");
     public static final ConfigKey<Duration> LIVE_INTERVAL = ConfigKey.positiveDuration("processor.live_interval",
             "LIVE_INTERVAL", DEFAULT_LIVE_INTERVAL_MS + "ms", "How often the provisional figures of the edges (and the links) that changed go to "
             + "the live topic (topics.live) that the API's /ws/topology follows: live clients see a flow within about "
             + "this, whatever processor.commit_interval is. Provisional: they may run ahead of committed counts and be "
-            + "corrected after a crash or rebalance (docs/topics.md).");
+            + "corrected after a crash or rebalance (docs/topics.md).").withOption("--live-interval", "DURATION");
 
     public ProcessorConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");

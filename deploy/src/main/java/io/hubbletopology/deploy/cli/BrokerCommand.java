@@ -8,19 +8,14 @@ import io.hubbletopology.deploy.roles.BrokerRole;
 import io.hubbletopology.deploy.roles.RoleRunner;
 import picocli.CommandLine.Command;
 
-@Command(name = "broker", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
+@Command(name = "broker",
         description = "Run a real Kafka broker (KRaft), or a cluster of --nodes brokers on consecutive ports, for running the roles "
                 + "as separate processes on one machine.")
 public final class BrokerCommand extends SettingsCommand<BrokerSettings> {
 
     /** The broker has no YAML file: its options are all there is. */
     public BrokerCommand() {
-        super(List.of(), BrokerSettings::from, List.of(
-                SettingFlag.of("--host", BrokerSettings.HOST).label("HOST"),
-                SettingFlag.of("--port", BrokerSettings.PORT).label("PORT"),
-                SettingFlag.of("--data-dir", BrokerSettings.DATA_DIR).label("DIR").mandatory(),
-                SettingFlag.of("--partitions", BrokerSettings.PARTITIONS).label("N"),
-                SettingFlag.of("--nodes", BrokerSettings.NODES).label("N")));
+        super(BrokerSettings.keys(), BrokerSettings::from, ConfigFile.NONE);
     }
 
     @Override

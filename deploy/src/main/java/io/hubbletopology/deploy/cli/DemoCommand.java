@@ -20,13 +20,12 @@ import io.hubbletopology.deploy.roles.IngestRole;
 import io.hubbletopology.deploy.roles.ProcessorRole;
 import io.hubbletopology.deploy.roles.RoleRunner;
 import io.hubbletopology.deploy.roles.SimulatedHubbleRole;
-import io.hubbletopology.deploy.roles.SimulatedHubbleSettings;
 import io.hubbletopology.ingest.DiscoveryMode;
 import io.hubbletopology.ingest.IngestConfig;
 import io.hubbletopology.processor.ProcessorConfig;
 import picocli.CommandLine.Command;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
+@Command(name = "demo",
         description = {"Run everything in one process to try it out: Kafka, a simulated Hubble, ingest, processor and API.",
                 "",
                 "The broker is real (KRaft); the simulated Hubble server speaks Hubble's gRPC protocol on loopback;",
@@ -35,13 +34,7 @@ public final class DemoCommand extends SettingsCommand<DemoSettings> {
 
     /** No YAML file: the demo is everything at its defaults but for these few options. */
     public DemoCommand() {
-        super(List.of(), DemoSettings::from, List.of(
-                SettingFlag.of("--api-port", ApiSettings.PORT).label("PORT"),
-                SettingFlag.of("--data-dir", DemoSettings.DATA_DIR).label("DIR"),
-                SettingFlag.of("--flows-per-second", SimulatedHubbleSettings.FLOWS_PER_SECOND).label("RATE"),
-                SettingFlag.of("--seed", SimulatedHubbleSettings.SEED).label("SEED"),
-                SettingFlag.of("--workloads", SimulatedHubbleSettings.WORKLOADS).label("N"),
-                SettingFlag.of("--sysfs-root", IngestConfig.SYSFS_ROOT).label("DIR")));
+        super(DemoSettings.keys(), DemoSettings::from, ConfigFile.NONE);
     }
 
     /** The demo is what its options say, whatever the roles' variables in this shell (API_PORT, SYSFS_ROOT) hold. */

@@ -15,19 +15,13 @@ import picocli.CommandLine.Command;
  * java -jar hubble-topology.jar hubble-sim --port 4245 --flows-per-second 200 --seed 42
  * </pre>
  */
-@Command(name = "hubble-sim", hidden = true, mixinStandardHelpOptions = true, sortOptions = false,
-        modelTransformer = SettingsCommand.Options.class,
+@Command(name = "hubble-sim", hidden = true,
         description = "Serve a simulated cluster's flows over Hubble's gRPC protocol (the demo's Hubble, as its own process).")
 public final class HubbleSimCommand extends SettingsCommand<SimulatedHubbleSettings> {
 
     /** No YAML file: a test double started by scripts. */
     public HubbleSimCommand() {
-        super(List.of(), SimulatedHubbleSettings::from, List.of(
-                SettingFlag.of("--host", SimulatedHubbleSettings.HOST).label("HOST"),
-                SettingFlag.of("--port", SimulatedHubbleSettings.PORT).label("PORT"),
-                SettingFlag.of("--flows-per-second", SimulatedHubbleSettings.FLOWS_PER_SECOND).label("RATE"),
-                SettingFlag.of("--seed", SimulatedHubbleSettings.SEED).label("SEED"),
-                SettingFlag.of("--workloads", SimulatedHubbleSettings.WORKLOADS).label("N")));
+        super(SimulatedHubbleSettings.keys(), SimulatedHubbleSettings::from, ConfigFile.NONE);
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import io.hubbletopology.api.policy.PolicyRoute;
@@ -26,25 +25,17 @@ import picocli.CommandLine.ParameterException;
  * java -jar hubble-topology.jar policy --api http://127.0.0.1:8080 --namespace shop --since 24h --output policies/
  * </pre>
  */
-@Command(name = "policy", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
+@Command(name = "policy",
         description = "Write the CiliumNetworkPolicies suggested by a namespace's observed traffic, one file per policy "
                 + "(GET /api/v1/policies of a running processor; docs/policy.md).")
 public final class PolicyCommand extends SettingsCommand<PolicyQuery> {
 
-    private static final String TOKEN = "--token";
-    private static final String TOKEN_FILE = "--token-file";
+    private static final String TOKEN = PolicyQuery.TOKEN.option().name();
+    private static final String TOKEN_FILE = PolicyQuery.TOKEN_FILE.option().name();
 
     /** A client has no YAML file: its options, and the token's variable, are all there is. */
     public PolicyCommand() {
-        super(List.of(), PolicyQuery::from, List.of(
-                SettingFlag.of("--api", PolicyQuery.API).label("URL"),
-                SettingFlag.of("--namespace", PolicyQuery.NAMESPACE).label("NAMESPACE").mandatory(),
-                SettingFlag.of("--since", PolicyQuery.SINCE).label("DURATION"),
-                SettingFlag.of("--workload", PolicyQuery.WORKLOAD).label("WORKLOAD"),
-                SettingFlag.of("--output", PolicyQuery.OUTPUT).label("DIR"),
-                SettingFlag.of(TOKEN, PolicyQuery.TOKEN).label("TOKEN"),
-                SettingFlag.of(TOKEN_FILE, PolicyQuery.TOKEN_FILE).label("FILE"),
-                SettingFlag.of("--timeout", PolicyQuery.TIMEOUT).label("DURATION")));
+        super(PolicyQuery.keys(), PolicyQuery::from, ConfigFile.NONE);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.hubbletopology.config.CommandLineOption;
 import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
@@ -26,24 +27,28 @@ record PolicyQuery(URI api, String namespace, String since, String workload, Pat
                    Duration timeout) {
 
     static final ConfigKey<URI> API = new ConfigKey<>("policy.api", null, "http://127.0.0.1:8080",
-            "The processor's API, an http:// or https:// URL.", PolicyQuery::httpUrl);
+            "The processor's API, an http:// or https:// URL.", PolicyQuery::httpUrl)
+            .withOption("--api", "URL");
     static final ConfigKey<String> NAMESPACE = ConfigKey.string("policy.namespace", null, null,
-            "The namespace whose workloads get policies.");
+            "The namespace whose workloads get policies.")
+            .withOption(CommandLineOption.of("--namespace", "NAMESPACE").mandatory());
     static final ConfigKey<String> SINCE = new ConfigKey<>("policy.since", null, "24h",
             "How far back the observed flows go (5m, 2h, 1d).", s -> {
                 ConfigKey.parseDuration(s);
                 return s.trim();
-            });
+            }).withOption("--since", "DURATION");
     static final ConfigKey<String> WORKLOAD = ConfigKey.string("policy.workload", null, null,
-            "Only this workload (its id, kind/name or name).");
+            "Only this workload (its id, kind/name or name).").withOption("--workload", "WORKLOAD");
     static final ConfigKey<Path> OUTPUT = new ConfigKey<>("policy.output", null, null,
-            "Directory to write one <policy name>.yaml per policy into; unset: the YAML goes to stdout.", Path::of);
+            "Directory to write one <policy name>.yaml per policy into; unset: the YAML goes to stdout.", Path::of)
+            .withOption("--output", "DIR");
     static final ConfigKey<String> TOKEN = ConfigKey.string("policy.token", "HUBBLE_TOPOLOGY_API_TOKEN", null,
-            "Bearer token for the API.");
+            "Bearer token for the API.").withOption("--token", "TOKEN");
     static final ConfigKey<Path> TOKEN_FILE = new ConfigKey<>("policy.token_file", null, null,
-            "File holding the bearer token (a mounted Secret); read instead of policy.token.", Path::of);
+            "File holding the bearer token (a mounted Secret); read instead of policy.token.", Path::of)
+            .withOption("--token-file", "FILE");
     static final ConfigKey<Duration> TIMEOUT = ConfigKey.positiveDuration("policy.timeout", null, "30s",
-            "How long to wait for the answer.");
+            "How long to wait for the answer.").withOption("--timeout", "DURATION");
 
     static List<ConfigKey<?>> keys() {
         return List.of(API, NAMESPACE, SINCE, WORKLOAD, OUTPUT, TOKEN, TOKEN_FILE, TIMEOUT);

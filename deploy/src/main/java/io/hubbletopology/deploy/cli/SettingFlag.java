@@ -2,40 +2,45 @@ package io.hubbletopology.deploy.cli;
 
 import java.util.Locale;
 
+import io.hubbletopology.config.CommandLineOption;
 import io.hubbletopology.config.ConfigKey;
 
 /**
- * One command-line option that overrides one {@link ConfigKey}. Only the option's name (and how it is typed) is
- * said here; its description, environment variable and default are the key's, so {@code --help} cannot drift from
- * the reference.
+ * The command-line option of one {@link ConfigKey}, as its key declares it ({@link ConfigKey#option()}): its name and
+ * how it is typed come from the option, its description, environment variable and default from the key, so
+ * {@code --help} cannot drift from the reference.
  *
  * <pre>{@code
- * SettingFlag.of("--mode", IngestConfig.MODE).label("hubble|sysfs|both")
+ * SettingFlag.of(IngestConfig.MODE).description()   // "What to discover: ... Key discovery.mode, env DISCOVERY_MODE. Default: both."
  * }</pre>
  *
- * @param name       the option, e.g. {@code --mode}
- * @param key        the setting it overrides
- * @param paramLabel what the value looks like in {@code --help}; null: the key's last part in capitals
- * @param repeatable whether the option may be given several times (and split at commas), its values joined as a list
- * @param required   whether the role refuses to start without it
+ * @param key the setting the option overrides; it has a {@link CommandLineOption}
  */
-public record SettingFlag(String name, ConfigKey<?> key, String paramLabel, boolean repeatable, boolean required) {
+public record SettingFlag(ConfigKey<?> key) {
 
-    public static SettingFlag of(String name, ConfigKey<?> key) {
-        return new SettingFlag(name, key, null, false, false);
+    public SettingFlag {
+        if (key.option() == null) {
+            throw new IllegalArgumentException("key " + key.name() + " has no command-line option");
+        }
     }
 
-    public SettingFlag label(String label) {
-        return new SettingFlag(name, key, label, repeatable, required);
+    public static SettingFlag of(ConfigKey<?> key) {
+        return new SettingFlag(key);
+    }
+
+    /** The option, e.g. {@code --mode}. */
+    public String name() {
+        return key.option().name();
     }
 
     /** Given several times or with commas, its values joined as one list. */
-    public SettingFlag many() {
-        return new SettingFlag(name, key, paramLabel, true, required);
+    public boolean repeatable() {
+        return key.option().repeatable();
     }
 
-    public SettingFlag mandatory() {
-        return new SettingFlag(name, key, paramLabel, repeatable, true);
+    /** Whether the role refuses to start without it. */
+    public boolean required() {
+        return key.option().required();
     }
 
     /** The help line: the key's description, where else it can be set, and its default. */
@@ -46,12 +51,13 @@ public record SettingFlag(String name, ConfigKey<?> key, String paramLabel, bool
     /** The help line of a role that reads its keys' environment variables, or of one that does not (the demo). */
     public String description(boolean readsEnvironment) {
         String where = "Key " + key.name() + (key.env() == null || !readsEnvironment ? "" : ", env " + key.env()) + ".";
-        return key.description() + " " + where + (required ? "" : " Default: " + defaultText(key) + ".");
+        return key.description() + " " + where + (required() ? "" : " Default: " + defaultText(key) + ".");
     }
 
+    /** What the value looks like in {@code --help}: the option's label, else the key's last part in capitals. */
     public String label() {
-        if (paramLabel != null) {
-            return paramLabel;
+        if (key.option().label() != null) {
+            return key.option().label();
         }
         String last = key.name().substring(key.name().lastIndexOf('.') + 1);
         return last.toUpperCase(Locale.ROOT);

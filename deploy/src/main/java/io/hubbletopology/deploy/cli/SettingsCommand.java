@@ -17,29 +17,36 @@ import io.hubbletopology.config.ConfigException;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.config.KafkaSettings;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * A role's command whose options are derived from its settings' {@link ConfigKey}s: each {@link SettingFlag} becomes
- * an option whose help is the key's description, variable and default, and whose value overrides the key (the
- * command line wins over the environment, which wins over the YAML file). The settings are parsed once by
+ * A role's command whose options are derived from its settings' {@link ConfigKey}s: each key that declares a
+ * command-line option ({@link ConfigKey#option()}) becomes one, in the order of the keys, whose help is the key's
+ * description, variable and default, and whose value overrides the key (the command line wins over the
+ * environment, which wins over the YAML file). The settings are parsed once by
  * {@link #parse}; a bad one, from wherever it came, is one line naming the key and exit code 2.
  *
  * <pre>{@code
- * @Command(name = "sink", modelTransformer = SettingsCommand.Options.class)
+ * @Command(name = "sink", description = "...")
  * public final class SinkCommand extends SettingsCommand<SinkConfig> {
  *     public SinkCommand() {
- *         super(SinkConfig.keys(), SinkConfig::from, List.of(SettingFlag.of("--group-id", SinkConfig.GROUP_ID)));
+ *         super(SinkConfig.keys(), SinkConfig::from, ConfigFile.YAML);
  *     }
  *     protected int run(SinkConfig config) { ... }
  * }
  * }</pre>
  *
+ * <p>Every role's command has {@code --help} and {@code --version}, lists its options in the order of its keys,
+ * and gets them from {@link Options}: the {@code @Command} below is inherited, so a role's own says its name and
+ * description only.
+ *
  * @param <S> the role's settings
  */
+@Command(mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class)
 public abstract class SettingsCommand<S> implements Callable<Integer> {
 
     /** Bad configuration: the process exits with this after one line naming the key. */
@@ -52,29 +59,32 @@ public abstract class SettingsCommand<S> implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final List<ConfigKey<?>> fileKeys;
+    /** Whether a role reads a YAML file ({@code --config}, and {@code --set} for any key) besides its options. */
+    protected enum ConfigFile { YAML, NONE }
+
+    private final List<ConfigKey<?>> keys;
     private final Function<ConfigValues, S> parser;
-    private final List<SettingFlag> flags;
+    private final ConfigFile configFile;
 
     /**
-     * @param fileKeys every key the role reads from its YAML file; empty for a role without one (then it has no
-     *                 {@code --config} and no {@code --set})
-     * @param parser   the settings' {@code from(ConfigValues)}: reads and checks them once, throws
-     *                 {@link ConfigException} naming the first bad key
-     * @param flags    the options, each naming the key it overrides
+     * @param keys   every key the role reads; those with a command-line option are its options
+     * @param parser the settings' {@code from(ConfigValues)}: reads and checks them once, throws
+     *               {@link ConfigException} naming the first bad key
+     * @param file   whether the role reads a YAML file too
      */
-    protected SettingsCommand(List<ConfigKey<?>> fileKeys, Function<ConfigValues, S> parser, List<SettingFlag> flags) {
-        this.fileKeys = List.copyOf(fileKeys);
+    protected SettingsCommand(List<ConfigKey<?>> keys, Function<ConfigValues, S> parser, ConfigFile file) {
+        this.keys = List.copyOf(keys);
         this.parser = parser;
-        this.flags = List.copyOf(flags);
+        this.configFile = file;
     }
 
     List<SettingFlag> flags() {
-        return flags;
+        return keys.stream().filter(key -> key.option() != null).map(SettingFlag::of).toList();
     }
 
-    List<ConfigKey<?>> keys() {
-        return fileKeys;
+    /** The keys the role reads from its YAML file; empty for a role without one. */
+    List<ConfigKey<?>> fileKeys() {
+        return configFile == ConfigFile.YAML ? keys : List.of();
     }
 
     S parse(ConfigValues values) {
@@ -96,7 +106,7 @@ public abstract class SettingsCommand<S> implements Callable<Integer> {
             settings = parse(values(environment()));
         } catch (ConfigException e) {
             // A command without a YAML file is set by its options alone: the line names the option beside the key.
-            spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage() + (fileKeys.isEmpty() ? optionOf(e.key()) : ""));
+            spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage() + (configFile == ConfigFile.NONE ? optionOf(e.key()) : ""));
             return BAD_CONFIGURATION;
         }
         return run(settings);
@@ -104,7 +114,7 @@ public abstract class SettingsCommand<S> implements Callable<Integer> {
 
     /** " (option --since)" for the key the option sets; empty when no option sets it. */
     private String optionOf(String key) {
-        return flags.stream().filter(f -> f.key().names().contains(key)).findFirst()
+        return flags().stream().filter(f -> f.key().names().contains(key)).findFirst()
                 .map(f -> " (option " + f.name() + ")").orElse("");
     }
 
@@ -112,7 +122,7 @@ public abstract class SettingsCommand<S> implements Callable<Integer> {
     ConfigValues values(Map<String, String> env) {
         Path file = option(CONFIG);
         ConfigValues values = ConfigValues.load(file, env, overrides(env));
-        List<String> unknown = values.unknownFileKeys(keys());
+        List<String> unknown = values.unknownFileKeys(fileKeys());
         if (!unknown.isEmpty()) {
             log.warn("Ignoring unknown keys in {}: {}", file, unknown);
         }
@@ -142,13 +152,13 @@ public abstract class SettingsCommand<S> implements Callable<Integer> {
         return option == null ? null : (T) option.getValue();
     }
 
-    /** Adds the options of a {@link SettingsCommand} to its picocli model: {@code @Command(modelTransformer = ...)}. */
+    /** Adds the options of a {@link SettingsCommand} to its picocli model (named by the class's {@code @Command}). */
     public static final class Options implements IModelTransformer {
 
         @Override
         public CommandSpec transform(CommandSpec spec) {
             SettingsCommand<?> command = (SettingsCommand<?>) spec.userObject();
-            List<ConfigKey<?>> keys = command.keys();
+            List<ConfigKey<?>> keys = command.fileKeys();
             if (!keys.isEmpty()) {
                 spec.addOption(OptionSpec.builder(CONFIG).paramLabel("FILE").type(Path.class)
                         .description("YAML configuration (keys: " + String.join(", ", groups(keys))

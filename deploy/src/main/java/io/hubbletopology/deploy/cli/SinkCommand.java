@@ -2,7 +2,6 @@ package io.hubbletopology.deploy.cli;
 
 import java.util.List;
 
-import io.hubbletopology.config.KafkaSettings;
 import io.hubbletopology.deploy.roles.RoleRunner;
 import io.hubbletopology.deploy.roles.SinkRole;
 import io.hubbletopology.sink.SinkConfig;
@@ -16,18 +15,12 @@ import picocli.CommandLine.Command;
  * java -jar hubble-topology.jar sink --bootstrap-servers kafka:9092 --remote-write-url http://prometheus:9090/api/v1/write
  * </pre>
  */
-@Command(name = "sink", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingsCommand.Options.class,
+@Command(name = "sink",
         description = "Write final edge windows and link states to Prometheus, VictoriaMetrics, Mimir, ... by remote write.")
 public final class SinkCommand extends SettingsCommand<SinkConfig> {
 
     public SinkCommand() {
-        super(SinkConfig.keys(), SinkConfig::from, List.of(
-                SettingFlag.of("--bootstrap-servers", KafkaSettings.BOOTSTRAP_SERVERS).label("HOST:PORT[,...]"),
-                SettingFlag.of("--remote-write-url", SinkConfig.REMOTE_WRITE_URL).label("URL"),
-                SettingFlag.of("--group-id", SinkConfig.GROUP_ID).label("GROUP"),
-                SettingFlag.of("--tenant", SinkConfig.TENANT).label("ID"),
-                SettingFlag.of("--extra-labels", SinkConfig.EXTRA_LABELS).label("NAME=VALUE[,...]"),
-                SettingFlag.of("--health-port", SinkConfig.HEALTH_PORT).label("PORT")));
+        super(SinkConfig.keys(), SinkConfig::from, ConfigFile.YAML);
     }
 
     @Override

@@ -24,7 +24,8 @@ public enum LogFormat {
 
     public static final ConfigKey<LogFormat> KEY = ConfigKey.oneOf("log.format", "LOG_FORMAT", "text", LogFormat.class,
             "How every role logs to stderr: text (one line per event) or json (one JSON object per line: @timestamp, "
-                    + "level, logger, thread, message, stack_trace). Environment or --log-format only.");
+                    + "level, logger, thread, message, stack_trace). Environment or --log-format only.")
+            .withOption("--log-format", "text|json");
 
     /** Name of the appender in logback.xml whose encoder this switches. */
     static final String APPENDER = "console";

@@ -24,11 +24,6 @@ public final class BrokerRole implements Role {
     }
 
     @Override
-    public String name() {
-        return "broker";
-    }
-
-    @Override
     public void start() {
         if (settings.nodes() == 1) {
             broker = EmbeddedKafkaBroker.start(settings);
@@ -49,11 +44,6 @@ public final class BrokerRole implements Role {
 
     @Override
     public void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        Role.close(broker, cluster);
     }
 }

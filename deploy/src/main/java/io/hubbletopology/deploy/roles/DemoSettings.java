@@ -23,7 +23,8 @@ import io.hubbletopology.ingest.IngestConfig;
 public record DemoSettings(int apiPort, Path dataDir, Double flowsPerSecond, long seed, int workloads, Path sysfsRoot) {
 
     public static final ConfigKey<Path> DATA_DIR = new ConfigKey<>("demo.data_dir", null, null,
-            "Where Kafka and the state stores keep data; unset: a temporary directory, removed on exit.", Path::of);
+            "Where Kafka and the state stores keep data; unset: a temporary directory, removed on exit.", Path::of)
+            .withOption("--data-dir", "DIR");
 
     public static List<ConfigKey<?>> keys() {
         return List.of(ApiSettings.PORT, DATA_DIR, SimulatedHubbleSettings.FLOWS_PER_SECOND, SimulatedHubbleSettings.SEED,

@@ -16,11 +16,6 @@ public final class IngestRole implements Role {
     }
 
     @Override
-    public String name() {
-        return "ingest";
-    }
-
-    @Override
     public void start() {
         agent = new IngestAgent(config.get());
         agent.start();
@@ -32,8 +27,6 @@ public final class IngestRole implements Role {
 
     @Override
     public void stop() {
-        if (agent != null) {
-            agent.close();
-        }
+        Role.close(agent);
     }
 }

@@ -43,11 +43,6 @@ public final class ProcessorRole implements Role {
     }
 
     @Override
-    public String name() {
-        return "processor";
-    }
-
-    @Override
     public void start() {
         ProcessorConfig settings = config.get();
         processor = new TopologyProcessor(settings);
@@ -85,14 +80,6 @@ public final class ProcessorRole implements Role {
 
     @Override
     public void stop() {
-        if (observer != null) {
-            observer.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (processor != null) {
-            processor.close();
-        }
+        Role.close(observer, server, processor);
     }
 }

@@ -1,14 +1,38 @@
 package io.hubbletopology.deploy.roles;
 
+import java.util.Locale;
+
 /** A part of the system that runs in this process: started once, stopped once. */
 public interface Role {
 
-    /** A short name for logs ("broker", "processor", ...). */
-    String name();
+    /** A short name for logs: the class's, without "Role" ("broker", "processor", "simulated-hubble"). */
+    default String name() {
+        String simple = getClass().getSimpleName().replaceFirst("Role$", "");
+        return simple.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
 
     /** Starts the role; returns once it is started (not necessarily ready). */
     void start() throws Exception;
 
     /** Stops the role and releases what it holds; must not throw for a role that did not start. */
     void stop();
+
+    /**
+     * Closes what a role started, in the order given, passing over what it did not get to start (null): so that
+     * every role's {@link #stop} is one line naming its parts.
+     */
+    static void close(AutoCloseable... parts) {
+        for (AutoCloseable part : parts) {
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("closing " + part + " failed", e);
+            }
+        }
+    }
 }

@@ -32,11 +32,6 @@ public final class SimulatedHubbleRole implements Role {
     }
 
     @Override
-    public String name() {
-        return "hubble-simulator";
-    }
-
-    @Override
     public void start() {
         SyntheticCluster cluster = new SyntheticCluster(seed, workloads);
         double rate = flowsPerSecond != null ? flowsPerSecond : cluster.naturalFlowsPerSecond();
@@ -56,8 +51,6 @@ public final class SimulatedHubbleRole implements Role {
 
     @Override
     public void stop() {
-        if (server != null) {
-            server.close();
-        }
+        Role.close(server);
     }
 }

@@ -24,22 +24,23 @@ import io.hubbletopology.simulator.SyntheticCluster;
 public record SimulatedHubbleSettings(String host, int port, Double flowsPerSecond, long seed, int workloads) {
 
     public static final ConfigKey<String> HOST = ConfigKey.string("hubble_sim.host", null, "127.0.0.1",
-            "Address to listen on.");
+            "Address to listen on.").withOption("--host", "HOST");
     public static final ConfigKey<Integer> PORT = ConfigKey.integer("hubble_sim.port", null, "4245", 0, 65_535,
-            "gRPC port (0 picks a free one).");
+            "gRPC port (0 picks a free one).").withOption("--port", "PORT");
     public static final ConfigKey<Double> FLOWS_PER_SECOND = new ConfigKey<>("hubble_sim.flows_per_second", null, null,
             "Flows the simulated cluster emits per second, all its nodes together; unset: 200 per three simulated nodes"
                     + " (a node per 20 workloads, at least three), so 200 for the default cluster and about 3,333 for"
-                    + " 1,000 workloads.", SimulatedHubbleSettings::positiveRate);
+                    + " 1,000 workloads.", SimulatedHubbleSettings::positiveRate)
+            .withOption("--flows-per-second", "RATE");
     public static final ConfigKey<Long> SEED = new ConfigKey<>("hubble_sim.seed", null, "42",
-            "Seed of the simulated cluster.", SimulatedHubbleSettings::seed);
+            "Seed of the simulated cluster.", SimulatedHubbleSettings::seed).withOption("--seed", "SEED");
 
     public static final ConfigKey<Integer> WORKLOADS = ConfigKey.integer("hubble_sim.workloads", null,
             String.valueOf(SyntheticCluster.DEFAULT_WORKLOADS), 1, SyntheticCluster.MAX_WORKLOADS,
             "Workloads on the map of the simulated cluster (pods' workloads and the peers outside them). "
                     + SyntheticCluster.DEFAULT_WORKLOADS + " is the demo's small hand-drawn cluster; any other number a"
                     + " generated one: about sqrt(N)/2 namespaces of frontends, APIs, backends and datastores, shared"
-                    + " CoreDNS and monitoring, about 10 edges per workload.");
+                    + " CoreDNS and monitoring, about 10 edges per workload.").withOption("--workloads", "N");
 
     public static List<ConfigKey<?>> keys() {
         return List.of(HOST, PORT, FLOWS_PER_SECOND, SEED, WORKLOADS);

@@ -21,11 +21,6 @@ public final class SinkRole implements Role {
     }
 
     @Override
-    public String name() {
-        return "sink";
-    }
-
-    @Override
     public void start() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         sink = new TsdbSink(config, new SinkMetrics(registry));
@@ -37,11 +32,6 @@ public final class SinkRole implements Role {
 
     @Override
     public void stop() {
-        if (health != null) {
-            health.close();
-        }
-        if (sink != null) {
-            sink.stop();
-        }
+        Role.close(health, sink);
     }
 }

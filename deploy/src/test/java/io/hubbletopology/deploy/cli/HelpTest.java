@@ -45,7 +45,7 @@ class HelpTest {
 
     @Test
     void aFlagSaysItsKeyVariableAndDefault() {
-        assertThat(SettingFlag.of("--mode", io.hubbletopology.ingest.IngestConfig.MODE).description())
+        assertThat(SettingFlag.of(io.hubbletopology.ingest.IngestConfig.MODE).description())
                 .isEqualTo("What to discover: hubble (flows), sysfs (this node's link states) or both. "
                         + "Key discovery.mode, env DISCOVERY_MODE. Default: both.");
     }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
+import io.hubbletopology.config.CommandLineOption;
 import io.hubbletopology.config.ConfigKey;
 import io.hubbletopology.flowfilter.CiliumEventTypes;
 import io.hubbletopology.hubble.flow.EventTypeFilter;
@@ -31,13 +32,17 @@ public record HubbleSourceSettings(HubbleTarget target, List<Verdict> verdicts, 
                                    boolean includeReplies, Duration maxBackoff, HubbleTls tls, int backfill) {
 
     public static final ConfigKey<List<Verdict>> VERDICTS = new ConfigKey<>("hubble.verdicts", "VERDICT_WHITELIST", "",
-            "Verdicts to keep, sent to Hubble as a filter (e.g. FORWARDED,DROPPED); empty keeps all.", HubbleSourceSettings::verdicts);
+            "Verdicts to keep, sent to Hubble as a filter (e.g. FORWARDED,DROPPED); empty keeps all.", HubbleSourceSettings::verdicts)
+            .withOption(CommandLineOption.of("--verdict", "VERDICT").many());
     public static final ConfigKey<List<String>> EXCLUDE_PODS = ConfigKey.list("hubble.exclude_pods", "HUBBLE_EXCLUDE_PODS", "",
-            "Pod prefixes to leave out as source or destination; 'kube-system/' leaves out a namespace.");
+            "Pod prefixes to leave out as source or destination; 'kube-system/' leaves out a namespace.")
+            .withOption(CommandLineOption.of("--exclude-pod", "PREFIX").many());
     public static final ConfigKey<Boolean> INCLUDE_REPLIES = ConfigKey.bool("hubble.include_replies", "HUBBLE_INCLUDE_REPLIES", "false",
-            "Keep the replies of L3/L4 flows too (left out by default, as hubble-ui does). L7 responses, which carry the HTTP status, DNS rcode and latency of the request they answer, are kept either way.");
+            "Keep the replies of L3/L4 flows too (left out by default, as hubble-ui does). L7 responses, which carry the HTTP status, DNS rcode and latency of the request they answer, are kept either way.")
+            .withOption(CommandLineOption.of("--include-replies"));
     public static final ConfigKey<Duration> MAX_BACKOFF = ConfigKey.positiveDuration("hubble.max_backoff", null, "30s",
-            "The longest wait between reconnects to Hubble (exponential backoff with jitter, forever).");
+            "The longest wait between reconnects to Hubble (exponential backoff with jitter, forever).")
+            .withOption("--max-backoff", "DURATION");
     public static final ConfigKey<Integer> BACKFILL = ConfigKey.integer("hubble.backfill", null, "65535", 1, 65_535,
             "Flows to ask for again after a reconnect to a Hubble that refuses 'since' with 'follow'.");
 

@@ -27,7 +27,7 @@ public record ObserverSettings(int port, Path keystore, String keystorePassword,
             "Port of Hubble's Observer gRPC API over the flow history (hubble observe --server HOST:PORT, hubble-ui); "
             + "0 for any free one. Unset: 4245, Hubble Relay's port, moved by as much as api.port is from 8080 "
             + "(api.port 8081: 4246), so processors started side by side with their own API ports each get one; "
-            + "any free one when api.port is 0.");
+            + "any free one when api.port is 0.").withOption("--observer-port", "PORT");
     public static final ConfigKey<Path> KEYSTORE = ConfigKey.readableFile("observer.tls.keystore", "OBSERVER_TLS_KEYSTORE",
             "Keystore (PKCS12 or JKS) to serve the Observer API with TLS; unset: plaintext.");
     public static final ConfigKey<String> KEYSTORE_PASSWORD = ConfigKey.string("observer.tls.keystore_password",

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hubbletopology.api.FastCommits;
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.FlowsTopicWriter;
 import io.hubbletopology.api.ResponseSchemas;
@@ -52,7 +53,6 @@ import io.hubbletopology.hubble.flow.Policy;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.ingest.hubble.FlowRecords;
-import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
@@ -94,9 +94,8 @@ class FlowsIT {
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        processor = new TopologyProcessor(ProcessorConfig.defaults(kafka, "flows-it", dir.resolve("state"), TOPICS,
-                Map.of("processor.commit_interval", "100ms", "processor.window.grace", "5m",
-                        "processor.window.retention", "2d", "kafka.replication_factor", "1")));
+        processor = new TopologyProcessor(FastCommits.config(kafka, "flows-it", dir.resolve("state"), TOPICS,
+                Map.of("processor.window.retention", "2d")));
         processor.start();
         api = new ApiServer(new ApiSettings("127.0.0.1", 0, "hubble").withLiveLimits(10, 20, Duration.ofSeconds(30)), processor.queryService());
         api.start();

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.hubbletopology.api.FastCommits;
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.api.ApiSettings;
@@ -57,9 +58,8 @@ class LiveFeedIT {
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        ProcessorConfig config = ProcessorConfig.defaults(kafka, "live-it", stateDir, TOPICS,
-                Map.of("processor.commit_interval", "100ms", "processor.window.grace", "5m",
-                        "processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1"));
+        ProcessorConfig config = FastCommits.config(kafka, "live-it", stateDir, TOPICS,
+                Map.of("processor.window.retention", "1h", "kafka.partitions", "2"));
         processor = new TopologyProcessor(config);
         processor.start();
         producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(), new ByteArraySerializer());

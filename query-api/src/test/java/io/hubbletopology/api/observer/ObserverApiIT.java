@@ -53,6 +53,7 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import io.hubbletopology.api.FastCommits;
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.FlowsTopicWriter;
 import io.hubbletopology.api.ApiSettings;
@@ -84,7 +85,6 @@ import io.hubbletopology.hubble.observer.ServerStatusRequest;
 import io.hubbletopology.hubble.observer.ServerStatusResponse;
 import io.hubbletopology.hubble.relay.NodeState;
 import io.hubbletopology.ingest.hubble.FlowRecords;
-import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.DnsRecord;
 import io.hubbletopology.records.EndpointRef;
@@ -125,9 +125,8 @@ class ObserverApiIT {
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        processor = new TopologyProcessor(ProcessorConfig.defaults(kafka, "observer-it", dir.resolve("state"), TOPICS,
-                Map.of("processor.commit_interval", "100ms", "processor.window.grace", "5m",
-                        "processor.window.retention", "2d", "kafka.replication_factor", "1")));
+        processor = new TopologyProcessor(FastCommits.config(kafka, "observer-it", dir.resolve("state"), TOPICS,
+                Map.of("processor.window.retention", "2d")));
         processor.start();
         ApiSettings settings = new ApiSettings("127.0.0.1", 0, "hubble").withTokens(List.of(TOKEN));
         api = new ApiServer(settings, processor.queryService());

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import io.hubbletopology.api.FastCommits;
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.api.FlowsTopicWriter;
@@ -43,7 +44,6 @@ import io.hubbletopology.ingest.replay.ReplaySource;
 import io.hubbletopology.simulator.SyntheticCluster;
 import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.graph.EndpointNames;
-import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.simulator.SyntheticCluster;
@@ -73,9 +73,8 @@ class PolicySuggestionIT {
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        processor = new TopologyProcessor(ProcessorConfig.defaults(kafka, "policy-it", dir.resolve("state"), TOPICS,
-                Map.of("processor.commit_interval", "100ms", "processor.window.grace", "5m",
-                        "processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1")));
+        processor = new TopologyProcessor(FastCommits.config(kafka, "policy-it", dir.resolve("state"), TOPICS,
+                Map.of("processor.window.retention", "1h", "kafka.partitions", "2")));
         processor.start();
         api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
         api.start();

@@ -6,11 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.serde.CodecSerde;
 
 /**
  * The running figures of one edge in one window, as the window store keeps them. Read, added to and written
@@ -164,27 +163,14 @@ final class EdgeTally {
     }
 
     static Serde<EdgeTally> serde() {
-        return new TallySerde();
+        return CodecSerde.of(EdgeTally::write, (topic, bytes) -> decode(bytes));
     }
 
-    private static final class TallySerde implements Serde<EdgeTally> {
-        @Override
-        public Serializer<EdgeTally> serializer() {
-            return (topic, t) -> t == null ? null : write(t);
-        }
-
-        @Override
-        public Deserializer<EdgeTally> deserializer() {
-            return (topic, bytes) -> {
-                if (bytes == null) {
-                    return null;
-                }
-                try {
-                    return read(ByteBuffer.wrap(bytes));
-                } catch (BufferUnderflowException | IllegalArgumentException e) {
-                    throw new SerializationException("not an edge tally: " + e);
-                }
-            };
+    private static EdgeTally decode(byte[] bytes) {
+        try {
+            return read(ByteBuffer.wrap(bytes));
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new SerializationException("not an edge tally: " + e);
         }
     }
 

@@ -1,9 +1,6 @@
 package io.hubbletopology.processor.serde;
 
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -15,12 +12,10 @@ import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.LinkStateRecord;
 
 /** A serde for our protobuf topic records (the topology reads flows through their read view, {@code FlowView}). */
-public final class ProtoSerde<T extends MessageLite> implements Serde<T> {
-
-    private final Parser<T> parser;
+public final class ProtoSerde<T extends MessageLite> extends CodecSerde<T> {
 
     private ProtoSerde(Parser<T> parser) {
-        this.parser = parser;
+        super(MessageLite::toByteArray, (topic, bytes) -> parse(parser, topic, bytes));
     }
 
     public static ProtoSerde<FlowRecord> flows() {
@@ -31,30 +26,19 @@ public final class ProtoSerde<T extends MessageLite> implements Serde<T> {
         return new ProtoSerde<>(LinkStateRecord.parser());
     }
 
-    @Override
-    public Serializer<T> serializer() {
-        return (topic, value) -> value == null ? null : value.toByteArray();
-    }
-
-    @Override
-    public Deserializer<T> deserializer() {
-        return (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            try {
-                // Aliasing: a bytes field (FlowRecord.hubble_flow, the whole Hubble flow) becomes a view of the
-                // record's array instead of a copy; protobuf aliases only a buffer it is told is immutable, hence
-                // unsafeWrap. The array is Kafka's, fresh per record and not changed after.
-                CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
-                in.enableAliasing(true);
-                T record = parser.parseFrom(in);
-                // What parseFrom(byte[]) checks after parsing: the value ended where a message may end.
-                in.checkLastTagWas(0);
-                return record;
-            } catch (InvalidProtocolBufferException e) {
-                throw new SerializationException("not a valid record on " + topic + ": " + e.getMessage(), e);
-            }
-        };
+    private static <T extends MessageLite> T parse(Parser<T> parser, String topic, byte[] bytes) {
+        try {
+            // Aliasing: a bytes field (FlowRecord.hubble_flow, the whole Hubble flow) becomes a view of the
+            // record's array instead of a copy; protobuf aliases only a buffer it is told is immutable, hence
+            // unsafeWrap. The array is Kafka's, fresh per record and not changed after.
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+            in.enableAliasing(true);
+            T record = parser.parseFrom(in);
+            // What parseFrom(byte[]) checks after parsing: the value ended where a message may end.
+            in.checkLastTagWas(0);
+            return record;
+        } catch (InvalidProtocolBufferException e) {
+            throw new SerializationException("not a valid record on " + topic + ": " + e.getMessage(), e);
+        }
     }
 }
