@@ -30,8 +30,6 @@ final class FeedClient {
      * per message, few enough that what it gets is still the newest (~1 KB each, a few tens of KB in flight).
      */
     static final int BATCH = 32;
-    /** Snapshot bytes per write, at most (or one message): 32 single messages of ~1 KB fit, a batched one goes alone. */
-    static final int SNAPSHOT_BYTES = 64 * 1024;
 
     private final FeedSocket socket;
     private final Predicate<FeedUpdate> filter;
@@ -75,15 +73,13 @@ final class FeedClient {
         return reader;
     }
 
-    /** Queues what the client sees first (filtered, then shaped as it asked), then lets the log's changes follow. */
-    synchronized void start(List<FeedUpdate> first, SnapshotShape shape) {
-        List<FeedUpdate> wanted = new ArrayList<>();
+    /** Queues what the client sees first (filtered), then lets the log's changes follow. */
+    synchronized void start(List<FeedUpdate> first) {
         for (FeedUpdate update : first) {
             if (filter.test(update)) {
-                wanted.add(update);
+                snapshot.add(update);
             }
         }
-        snapshot.addAll(shape.arrange(wanted));
         started = true;
         active.set(false);
         wake();
@@ -140,20 +136,12 @@ final class FeedClient {
         }
     }
 
-    /**
-     * The next batch: the snapshot's rest first, then the log's changes. At most {@value #SNAPSHOT_BYTES} bytes of
-     * the snapshot per write (at least one message): a batched snapshot's messages are some hundred KB each, and a
-     * write must stay well within the stall timeout on a slow link.
-     */
+    /** The next batch: the snapshot's rest first, then the log's changes. */
     private void take() {
-        long bytes = 0;
-        while (batch.size() < BATCH && !snapshot.isEmpty() && bytes < SNAPSHOT_BYTES) {
-            FeedUpdate next = snapshot.poll();
-            bytes += next.bytes().remaining();
-            batch.add(next);
+        while (batch.size() < BATCH && !snapshot.isEmpty()) {
+            batch.add(snapshot.poll());
         }
-        // Changes only once the whole snapshot is out: none goes before its end.
-        if (batch.size() < BATCH && snapshot.isEmpty()) {
+        if (batch.size() < BATCH) {
             reader.take(BATCH - batch.size(), batch);
         }
     }
