@@ -39,7 +39,7 @@ class DemoIT {
     @Test
     @Timeout(150)
     void demoShowsAGrowingTopologyAndLocalLinksThenStopsCleanlyOnCtrlC() throws Exception {
-        int apiPort = SeparateProcessesIT.freePort();
+        int apiPort = TestPorts.next();
         try (JarProcess demo = JarProcess.start("demo", "768m", "demo", "--api-port", String.valueOf(apiPort))) {
             String api = "http://127.0.0.1:" + apiPort;
             AtomicLong first = new AtomicLong();

@@ -27,7 +27,7 @@ class FirstRunIT {
     @Test
     @Timeout(150)
     void demoAsTheReadmeStartsItNamesThePageFirstLogsNoWarningAndStopsCleanlyOnSigterm() throws Exception {
-        int apiPort = SeparateProcessesIT.freePort();
+        int apiPort = TestPorts.next();
         try (JarProcess demo = JarProcess.start("first-run-demo", "768m", "demo", "--api-port", String.valueOf(apiPort))) {
             String base = "http://localhost:" + apiPort;
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
@@ -53,7 +53,7 @@ class FirstRunIT {
     @Test
     @Timeout(90)
     void aRoleAskedForJsonLogsOneObjectPerLineWithTheFieldsPipelinesRead(@TempDir Path dir) throws Exception {
-        int port = SeparateProcessesIT.freePort();
+        int port = TestPorts.next();
         try (JarProcess broker = JarProcess.start("first-run-json-broker", "512m", "broker", "--port", String.valueOf(port),
                 "--data-dir", dir.resolve("kafka").toString(), "--log-format", "json")) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))

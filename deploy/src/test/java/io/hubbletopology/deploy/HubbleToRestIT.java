@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -29,6 +30,8 @@ import io.hubbletopology.topics.TopicNames;
  * The thinnest real path through every module: a Hubble server speaking gRPC on a real socket, the ingest
  * agent, the real broker, Kafka Streams, and the REST answer, whose edge counts must equal what was sent.
  */
+// Alone, not beside another test class (deploy/pom.xml): its processor runs in this JVM.
+@Isolated
 class HubbleToRestIT {
 
     private static final long SEED = 7;

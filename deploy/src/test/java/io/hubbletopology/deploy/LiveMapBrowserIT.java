@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -24,6 +25,8 @@ import org.openqa.selenium.WebElement;
  * machine's interfaces, its indicator reads connected, the flows panel tails flows with drops highlighted,
  * and clicking an edge lists that edge's recent flows. A screenshot is saved under target/.
  */
+// Alone, not beside another test class (deploy/pom.xml): a browser on a busy machine answers scripts late.
+@Isolated
 class LiveMapBrowserIT {
 
     @Test

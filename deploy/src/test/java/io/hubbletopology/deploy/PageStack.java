@@ -71,7 +71,7 @@ final class PageStack implements AutoCloseable {
         String kafka = SharedKafka.bootstrapServers();
         TopicNames topics = TopicNames.prefixed(name + ".");
         // A port of its own rather than any free one: a processor restarted by a test listens where the page looks.
-        int apiPort = SeparateProcessesIT.freePort();
+        int apiPort = TestPorts.next();
         ProcessorRole processor = new ProcessorRole(() -> ProcessorConfig.defaults(kafka, name, dir.resolve("state"), topics,
                 Map.of("processor.commit_interval", "200ms", "processor.window.grace", "5m",
                         "processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1")),

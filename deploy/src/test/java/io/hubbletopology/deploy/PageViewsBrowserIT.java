@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -42,6 +43,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 @Timeout(240)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Alone, not beside another test class (deploy/pom.xml): a browser on a busy machine answers scripts late.
+@Isolated
 class PageViewsBrowserIT {
 
     // Generous: on a loaded 2-core machine the page's first draw alone was seen to take 30 s.

@@ -58,7 +58,7 @@ class ProcessorInstancesIT {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(BrokerSettings.loopback(dir.resolve("kafka")))) {
             String kafka = broker.bootstrapServers();
             for (int i = 0; i < 2; i++) {
-                ports.add(SeparateProcessesIT.freePort());
+                ports.add(TestPorts.next());
                 processors.add(start(kafka, ports.get(i), applicationServer));
             }
             for (int port : ports) {
@@ -70,7 +70,7 @@ class ProcessorInstancesIT {
                 assertWhole(port, expected);
             }
 
-            ports.add(SeparateProcessesIT.freePort());
+            ports.add(TestPorts.next());
             JarProcess third = start(kafka, ports.get(2), applicationServer);
             processors.add(third);
             await().atMost(Duration.ofSeconds(90)).until(() -> Http.get(api(ports.get(2)) + "/ready").status() == 200);

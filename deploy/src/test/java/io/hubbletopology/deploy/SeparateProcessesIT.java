@@ -3,7 +3,6 @@ package io.hubbletopology.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +31,8 @@ class SeparateProcessesIT {
     @Test
     @Timeout(180)
     void brokerProcessorAndIngestAsProcessesGiveTheExactTopology(@TempDir Path dir) throws Exception {
-        int kafkaPort = freePort();
-        int apiPort = freePort();
+        int kafkaPort = TestPorts.next();
+        int apiPort = TestPorts.next();
         String kafka = "127.0.0.1:" + kafkaPort;
         try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(SEED)::next)
                 .flowsPerSecond(1_000).maxFlows(FLOWS).startPaused().start();
@@ -69,9 +68,4 @@ class SeparateProcessesIT {
         }
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -2,7 +2,6 @@ package io.hubbletopology.deploy.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +21,7 @@ import org.apache.kafka.clients.admin.Admin;
 
 import io.hubbletopology.deploy.Http;
 import io.hubbletopology.deploy.JarProcess;
+import io.hubbletopology.deploy.TestPorts;
 import io.hubbletopology.ingest.hubble.FlowRecords;
 import io.hubbletopology.simulator.SimulatedHubbleServer;
 import io.hubbletopology.simulator.SyntheticCluster;
@@ -88,9 +88,9 @@ public final class EndToEndBenchmark {
 
     Report run() throws Exception {
         Path dir = Files.createTempDirectory("e2e-bench");
-        int brokerPort = freePort();
-        int apiPort = freePort();
-        int healthPort = freePort();
+        int brokerPort = TestPorts.next();
+        int apiPort = TestPorts.next();
+        int healthPort = TestPorts.next();
         String kafka = "127.0.0.1:" + brokerPort;
         out.printf("%n== End-to-end benchmark, %s, %d cores, %s%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
                 describe(settings));
@@ -357,11 +357,6 @@ public final class EndToEndBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static String describe(BenchSettings s) {
         return "steps " + s.rates() + " flows/s after " + s.initialWarmup().toSeconds() + " s at the first, " + s.warmup().toSeconds()

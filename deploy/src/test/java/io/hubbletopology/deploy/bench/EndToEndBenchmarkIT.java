@@ -8,12 +8,15 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The end-to-end benchmark's driver, run small (one low step) so that it keeps working between the runs that
  * produce BENCHMARKS.md: the roles start as processes, Kafka's tools give a baseline, and every probe flow the
  * simulated Hubble emits is seen counted on the live feed. Nothing here asserts a performance figure.
  */
+// Alone, not beside another test class (deploy/pom.xml): a benchmark: its figures mean something only on a machine of its own.
+@Isolated
 class EndToEndBenchmarkIT {
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import io.hubbletopology.topics.TopicNames;
 
@@ -21,6 +22,8 @@ import io.hubbletopology.topics.TopicNames;
  * ahead of the edge updates topic, which still receives at most one record per edge and window per commit; and
  * once committed, the live states, the edge updates topic and a new client's snapshot agree.
  */
+// Alone, not beside another test class (deploy/pom.xml): measures latency: alone, so that the figure is its own.
+@Isolated
 class LiveFeedLatencyIT {
 
     private static final int PROBES = 24;

@@ -1,7 +1,6 @@
 package io.hubbletopology.deploy.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.hubbletopology.deploy.JarProcess;
+import io.hubbletopology.deploy.TestPorts;
 
 /**
  * The roles as the README starts them, each a process of the runnable jar with every setting at its default: a
@@ -27,8 +27,8 @@ final class ReplayPipeline implements AutoCloseable {
     private final ReplayFeeder feeder;
 
     ReplayPipeline(Path dir, String... processorExtra) throws IOException, InterruptedException {
-        int kafkaPort = freePort();
-        apiPort = freePort();
+        int kafkaPort = TestPorts.next();
+        apiPort = TestPorts.next();
         kafka = "127.0.0.1:" + kafkaPort;
         roles.add(JarProcess.start("live-broker", "1g", "broker", "--port", String.valueOf(kafkaPort),
                 "--data-dir", dir.resolve("kafka").toString()));
@@ -87,11 +87,6 @@ final class ReplayPipeline implements AutoCloseable {
         throw new IllegalStateException("the processor was not ready within 4 minutes");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @Override
     public void close() {

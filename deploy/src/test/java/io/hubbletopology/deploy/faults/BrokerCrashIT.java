@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.hubbletopology.deploy.ExpectedTopology;
 import io.hubbletopology.deploy.JarProcess;
+import io.hubbletopology.deploy.TestPorts;
 import io.hubbletopology.simulator.SimulatedHubbleServer;
 import io.hubbletopology.simulator.SyntheticCluster;
 
@@ -31,8 +32,8 @@ class BrokerCrashIT {
     @Test
     @Timeout(240)
     void countsEqualWhatHubbleSentAfterTheBrokerIsKilledAndRestartedMidStream(@TempDir Path dir) throws Exception {
-        int kafkaPort = Pipeline.freePort();
-        int apiPort = Pipeline.freePort();
+        int kafkaPort = TestPorts.next();
+        int apiPort = TestPorts.next();
         String kafka = "127.0.0.1:" + kafkaPort;
         Path data = dir.resolve("kafka");
         JarProcess restarted = null;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,11 +32,6 @@ final class Pipeline {
     private Pipeline() {
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     static JarProcess broker(String name, int port, Path dataDir) throws IOException {
         return JarProcess.start(name, "512m", "broker", "--port", String.valueOf(port), "--data-dir", dataDir.toString());

@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.Verdict;
@@ -43,6 +44,8 @@ import io.hubbletopology.topics.TopicNames;
  * One record in a hundred on the flows topic is garbage: every one of them lands in the dead-letter topic
  * as it was sent, every good flow is counted once, and the processor stays RUNNING throughout.
  */
+// Alone, not beside another test class (deploy/pom.xml): its processor runs in this JVM, whose state transitions it reads.
+@Isolated
 class PoisonFlowsIT {
 
     private static final int RECORDS = 5_000;

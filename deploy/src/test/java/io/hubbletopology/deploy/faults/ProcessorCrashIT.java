@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.hubbletopology.deploy.ExpectedTopology;
 import io.hubbletopology.deploy.Http;
 import io.hubbletopology.deploy.JarProcess;
+import io.hubbletopology.deploy.TestPorts;
 import io.hubbletopology.simulator.SimulatedHubbleServer;
 import io.hubbletopology.simulator.SyntheticCluster;
 
@@ -32,8 +33,8 @@ class ProcessorCrashIT {
     @Test
     @Timeout(240)
     void restartedProcessorIsReadyWithin30sServesLiveClientsAgainAndCountsExactly(@TempDir Path dir) throws Exception {
-        int kafkaPort = Pipeline.freePort();
-        int apiPort = Pipeline.freePort();
+        int kafkaPort = TestPorts.next();
+        int apiPort = TestPorts.next();
         String kafka = "127.0.0.1:" + kafkaPort;
         String api = "http://127.0.0.1:" + apiPort;
         Path state = dir.resolve("state");

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.hubbletopology.broker.FreePorts;
 import io.hubbletopology.deploy.ExpectedTopology;
 import io.hubbletopology.deploy.Http;
 import io.hubbletopology.deploy.JarProcess;
+import io.hubbletopology.deploy.TestPorts;
 import io.hubbletopology.simulator.SimulatedHubbleServer;
 import io.hubbletopology.simulator.SyntheticCluster;
 import io.hubbletopology.topics.TopicNames;
@@ -46,7 +46,7 @@ class ThreeBrokerFaultsIT {
     private static final Logger log = LoggerFactory.getLogger(ThreeBrokerFaultsIT.class);
     private static final long SEED = 20;
     private static final int FLOWS = 14_000;
-    private static final double STREAMING = 100;
+    private static final double STREAMING = 300;
     /** While a node restarts the stream slows down, so that every fault still meets one, however slow the machine. */
     private static final double TRICKLE = 3;
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
@@ -66,7 +66,7 @@ class ThreeBrokerFaultsIT {
     @BeforeAll
     void startThePipeline() throws Exception {
         dir = Files.createTempDirectory("three-broker-faults");
-        int base = FreePorts.consecutive(6);
+        int base = TestPorts.run(6);
         String kafka = "127.0.0.1:" + base + ",127.0.0.1:" + (base + 1) + ",127.0.0.1:" + (base + 2);
         brokerRole = Pipeline.brokers("three-brokers", base, 3, dir.resolve("kafka"));
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
@@ -76,8 +76,8 @@ class ThreeBrokerFaultsIT {
 
         hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(SEED)::next)
                 .flowsPerSecond(STREAMING).maxFlows(FLOWS).startPaused().start();
-        int apiPort = Pipeline.freePort();
-        int healthPort = Pipeline.freePort();
+        int apiPort = TestPorts.next();
+        int healthPort = TestPorts.next();
         processor = Pipeline.processor("three-brokers-processor", kafka, apiPort, dir.resolve("state"));
         ingest = Pipeline.ingest("three-brokers-ingest", kafka, hubble.port(), healthPort,
                 "--set", "kafka.properties.delivery.timeout.ms=" + DELIVERY_TIMEOUT.toMillis(),

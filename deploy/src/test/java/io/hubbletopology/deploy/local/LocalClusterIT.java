@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -24,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hubbletopology.deploy.TestPorts;
 
 /**
  * deploy/local/cluster.sh as an operator runs it: `up` with two processors and two agents starts every part
@@ -41,10 +41,10 @@ class LocalClusterIT {
     @Test
     @Timeout(400)
     void upRunsTwoProcessorsAndTwoAgentsThatAnswerAndDownLeavesNoProcess(@TempDir Path runDir) throws Exception {
-        int kafkaPort = freePort();
-        int apiBase = freePortPair();
-        int hubbleBase = freePortPair();
-        int healthBase = freePortPair();
+        int kafkaPort = TestPorts.next();
+        int apiBase = TestPorts.run(2);
+        int hubbleBase = TestPorts.run(2);
+        int healthBase = TestPorts.run(2);
         List<String> options = List.of("--run-dir", runDir.toString(), "--jar", JAR.toAbsolutePath().toString(),
                 "--processors", "2", "--agents", "2", "--kafka-port", String.valueOf(kafkaPort),
                 "--api-port-base", String.valueOf(apiBase), "--hubble-port-base", String.valueOf(hubbleBase),
@@ -179,22 +179,5 @@ class LocalClusterIT {
         return sum;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    /** A port p with p+1 free too: cluster.sh numbers instances' ports from a base. */
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int p = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-            try (ServerSocket a = new ServerSocket(p); ServerSocket b = new ServerSocket(p + 1)) {
-                return p;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no two adjacent free ports found");
-    }
 }
