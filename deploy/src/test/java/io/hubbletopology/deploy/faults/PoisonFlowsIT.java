@@ -63,7 +63,7 @@ class PoisonFlowsIT {
         Random random = new Random(4242);
         Set<ByteBuffer> garbage = new HashSet<>();
         Map<String, Long> expected = new TreeMap<>();
-        try (StateTransitions states = new StateTransitions()) {
+        try (StateTransitions states = new StateTransitions(config.applicationId())) {
             processor.start();
             await().atMost(Duration.ofSeconds(60)).until(processor::running);
             long now = System.currentTimeMillis();

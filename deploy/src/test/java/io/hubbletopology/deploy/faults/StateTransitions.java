@@ -16,14 +16,20 @@ import io.hubbletopology.processor.TopologyProcessor;
  * Every state change of a processor's Kafka Streams, as the processor logs them ("Kafka Streams A -> B"):
  * read from the log because Kafka Streams takes a single state listener and the processor holds it. Also
  * notes a replaced stream thread, the other way a bad record could hurt without a state change showing.
+ * Only that processor's lines count: those of its own threads (named after its application id) and of the
+ * thread that starts and closes it, so another processor in the same JVM cannot add to them.
  */
 final class StateTransitions extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
     private final List<String> transitions = new CopyOnWriteArrayList<>();
     private final List<String> threadFailures = new CopyOnWriteArrayList<>();
     private final Logger logger = (Logger) LoggerFactory.getLogger(TopologyProcessor.class);
+    private final String applicationId;
+    private final String owner = Thread.currentThread().getName();
 
-    StateTransitions() {
+    /** Call on the thread that will start and close the processor of {@code applicationId}. */
+    StateTransitions(String applicationId) {
+        this.applicationId = applicationId;
         logger.setLevel(Level.INFO);
         start();
         logger.addAppender(this);
@@ -31,6 +37,10 @@ final class StateTransitions extends AppenderBase<ILoggingEvent> implements Auto
 
     @Override
     protected void append(ILoggingEvent event) {
+        String thread = event.getThreadName();
+        if (!thread.equals(owner) && !thread.startsWith(applicationId + "-")) {
+            return;
+        }
         String message = event.getFormattedMessage();
         if (message.startsWith("Kafka Streams ")) {
             transitions.add(message.substring("Kafka Streams ".length()));
