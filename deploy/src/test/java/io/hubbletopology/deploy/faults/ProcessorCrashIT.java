@@ -15,9 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.hubbletopology.deploy.ExpectedTopology;
 import io.hubbletopology.deploy.Http;
 import io.hubbletopology.deploy.JarProcess;
-import io.hubbletopology.deploy.TestPorts;
 import io.hubbletopology.simulator.SimulatedHubbleServer;
-import io.hubbletopology.simulator.SyntheticCluster;
 
 /**
  * The processor dies (SIGKILL) in the middle of a stream and is started again with the same state directory
@@ -33,32 +31,23 @@ class ProcessorCrashIT {
     @Test
     @Timeout(240)
     void restartedProcessorIsReadyWithin30sServesLiveClientsAgainAndCountsExactly(@TempDir Path dir) throws Exception {
-        int kafkaPort = TestPorts.next();
-        int apiPort = TestPorts.next();
-        String kafka = "127.0.0.1:" + kafkaPort;
-        String api = "http://127.0.0.1:" + apiPort;
-        Path state = dir.resolve("state");
         JarProcess restarted = null;
-        try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(SEED)::next)
-                .flowsPerSecond(250).maxFlows(FLOWS).startPaused().start();
-             JarProcess broker = Pipeline.broker("processor-crash-broker", kafkaPort, dir.resolve("kafka"));
-             JarProcess processor = Pipeline.processor("processor-crash-processor", kafka, apiPort, state);
-             JarProcess ingest = Pipeline.ingest("processor-crash-ingest", kafka, hubble.port())) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> hubble.followers() == 1);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> Http.get(api + "/ready").status() == 200);
-            try (ReconnectingWsClient live = new ReconnectingWsClient("ws://127.0.0.1:" + apiPort + "/ws/topology")) {
+        try (PipelineRun run = PipelineRun.start("processor-crash", dir, SEED, 250, FLOWS)) {
+            SimulatedHubbleServer hubble = run.hubble();
+            String api = run.api();
+            run.awaitFollowedAndReady();
+            try (ReconnectingWsClient live = new ReconnectingWsClient("ws://127.0.0.1:" + run.apiPort() + "/ws/topology")) {
                 hubble.resume();
                 await().atMost(Duration.ofSeconds(30)).until(() -> live.edgeMessages() > 0);
 
                 await().atMost(Duration.ofSeconds(60)).until(() -> hubble.emitted() >= FLOWS / 4);
-                processor.signal("KILL");
-                assertThat(processor.awaitExit(Duration.ofSeconds(10))).as("processor exit after SIGKILL").isEqualTo(137);
+                run.processor().signal("KILL");
+                assertThat(run.processor().awaitExit(Duration.ofSeconds(10))).as("processor exit after SIGKILL").isEqualTo(137);
                 log.info("Processor killed after {} flows emitted", hubble.emitted());
                 await().atMost(Duration.ofSeconds(10)).until(() -> live.connections() == 1 && !connected(api));
 
                 long killedAt = System.nanoTime();
-                restarted = Pipeline.processor("processor-crash-processor-restarted", kafka, apiPort, state);
+                restarted = Pipeline.processor("processor-crash-processor-restarted", run.kafka(), run.apiPort(), run.stateDir());
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                         .until(() -> Http.get(api + "/ready").status() == 200);
                 log.info("Ready again {} ms after the restart", (System.nanoTime() - killedAt) / 1_000_000);
