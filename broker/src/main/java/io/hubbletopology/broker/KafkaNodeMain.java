@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import io.hubbletopology.threads.DaemonThreads;
 
 /**
  * One node of a {@link KafkaCluster}, in the process {@link KafkaCluster} starts for it (not a role for
@@ -47,16 +48,14 @@ public final class KafkaNodeMain {
      * the same moment a controlled shutdown can wait for a quorum that is gone, so it gets a bounded time.
      */
     private static void stopOrphaned() {
-        Thread halt = new Thread(() -> {
+        DaemonThreads.start("kafka-node-halt", () -> {
             try {
                 Thread.sleep(ORPHAN_STOP_WITHIN_MS);
             } catch (InterruptedException ignored) {
                 // halting anyway
             }
             Runtime.getRuntime().halt(1);
-        }, "kafka-node-halt");
-        halt.setDaemon(true);
-        halt.start();
+        });
         System.exit(0);
     }
 

@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.apache.kafka.clients.admin.Admin;
+
 import io.hubbletopology.topics.ReplicationPlan;
 import io.hubbletopology.topics.TopicNames;
+import io.hubbletopology.topics.TopicProvisioner;
 
 /**
  * The Kafka and topic settings every role shares, under the same keys in every role: where Kafka is, the client
@@ -117,6 +120,11 @@ public record KafkaSettings(String bootstrapServers, Map<String, Object> propert
                 LOST_EVENTS_TOPIC.name(), names.lostEvents(), DEAD_LETTER_TOPIC.name(), names.deadLetter(),
                 EDGE_UPDATES_TOPIC.name(), names.edgeUpdates(), LINK_CHANGES_TOPIC.name(), names.linkChanges(),
                 WORKLOAD_CHANGES_TOPIC.name(), names.workloadChanges(), LIVE_TOPIC.name(), names.live());
+    }
+
+    /** What creates a role's missing topics: with these settings' partitions and replication factor. */
+    public TopicProvisioner provisioner(Admin admin) {
+        return new TopicProvisioner(admin, partitions, replicationFactor);
     }
 
     private static ConfigKey<String> topic(String name, String defaultName, String description) {

@@ -21,6 +21,7 @@ import io.hubbletopology.ingest.replay.ReplayResult;
 import io.hubbletopology.ingest.replay.ReplaySource;
 import io.hubbletopology.ingest.sysfs.SysfsLinkSource;
 import io.hubbletopology.topics.TopicProvisioner;
+import io.hubbletopology.threads.DaemonThreads;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -69,9 +70,7 @@ public final class IngestAgent implements AutoCloseable {
      * down at start costs no flow, within what Hubble's ring and gRPC flow control hold.
      */
     public synchronized void start() {
-        provisioning = new Thread(this::provision, "ingest-topics");
-        provisioning.setDaemon(true);
-        provisioning.start();
+        provisioning = DaemonThreads.start("ingest-topics", this::provision);
         startSources();
         if (config.healthPort() >= 0) {
             health = HealthServer.start(config.healthHost(), config.healthPort(), registry, readinessChecks());
@@ -133,7 +132,7 @@ public final class IngestAgent implements AutoCloseable {
     /** Creates missing topics, retrying while Kafka is unreachable, then lets the publisher send. */
     private void provision() {
         try (Admin admin = Admin.create(config.clientProperties())) {
-            TopicProvisioner provisioner = new TopicProvisioner(admin, config.partitions(), config.replicationFactor());
+            TopicProvisioner provisioner = config.kafka().provisioner(admin);
             List<NewTopic> topics = List.of(
                     provisioner.stream(config.topics().flows(), config.flowsRetention().toMillis()),
                     provisioner.compacted(config.topics().links()),

@@ -239,12 +239,4 @@ public record IngestConfig(KafkaSettings kafka, String nodeName, DiscoveryMode m
     public TopicNames topics() {
         return kafka.topics();
     }
-
-    public int partitions() {
-        return kafka.partitions();
-    }
-
-    public short replicationFactor() {
-        return kafka.replicationFactor();
-    }
 }

@@ -57,7 +57,7 @@ class IngestConfigTest {
         assertThat(c.hubble().includeReplies()).isTrue();
         assertThat(c.topics().flows()).isEqualTo("my.flows");
         assertThat(c.topics().links()).isEqualTo("hubble.links");
-        assertThat(c.partitions()).isEqualTo(12);
+        assertThat(c.kafka().partitions()).isEqualTo(12);
         assertThat(c.nodeName()).isEqualTo("worker-1");
         assertThat(c.producerProperties()).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN")
                 .containsEntry("bootstrap.servers", "kafka:9092").containsEntry("compression.type", "lz4");

@@ -55,6 +55,7 @@ import io.hubbletopology.processor.output.OutputJson;
 import io.hubbletopology.processor.query.Answer;
 import io.hubbletopology.processor.query.ClusterAnswers;
 import io.hubbletopology.processor.query.TopicFollower;
+import io.hubbletopology.threads.DaemonThreads;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
@@ -94,18 +95,10 @@ public final class ApiServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AcceptedTokens tokens;
     private final LiveFeed feed;
-    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "api-ticks");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("api-ticks"));
     private final LiveFeed flowTail;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
-    private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "api-answer-refresh");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService refresher = Executors.newSingleThreadExecutor(DaemonThreads.named("api-answer-refresh"));
     // Topology answers: shared while at most a second old; 256 questions and 64 MiB of JSON and gzip bytes at most.
     private final AnswerCache answers = new AnswerCache(ANSWER_MAX_AGE, Duration.ofMinutes(1), 256, 64L << 20, refresher);
     private TopicFollower outputs;

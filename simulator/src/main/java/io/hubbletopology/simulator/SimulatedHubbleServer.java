@@ -38,6 +38,7 @@ import io.hubbletopology.hubble.observer.GetFlowsResponse;
 import io.hubbletopology.hubble.observer.ObserverGrpc;
 import io.hubbletopology.hubble.observer.ServerStatusRequest;
 import io.hubbletopology.hubble.observer.ServerStatusResponse;
+import io.hubbletopology.threads.DaemonThreads;
 
 /**
  * A Hubble server for demos and tests that speaks Hubble's real gRPC protocol ({@code observer.Observer})
@@ -59,11 +60,7 @@ public final class SimulatedHubbleServer implements AutoCloseable {
 
     private final FlowRing ring;
     private final Server server;
-    private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "hubble-sim-stream");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService streams = Executors.newCachedThreadPool(DaemonThreads.named("hubble-sim-stream"));
     private final Thread generator;
     private final LongFunction<Flow> source;
     private volatile double flowsPerSecond;
@@ -106,9 +103,7 @@ public final class SimulatedHubbleServer implements AutoCloseable {
             builder.sslContext(ssl.build());
         }
         this.server = builder.addService(new Observer()).build().start();
-        this.generator = new Thread(this::generate, "hubble-sim-generator");
-        this.generator.setDaemon(true);
-        this.generator.start();
+        this.generator = DaemonThreads.start("hubble-sim-generator", this::generate);
         log.info("Simulated Hubble server on {} ({} flows/s{})", b.unixSocket != null ? "unix://" + b.unixSocket : b.host + ":" + port(),
                 flowsPerSecond, b.certChain == null ? "" : b.clientCa == null ? ", TLS" : ", mTLS");
     }

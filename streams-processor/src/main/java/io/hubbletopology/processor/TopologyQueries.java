@@ -238,11 +238,7 @@ public final class TopologyQueries {
 
     /** The latest state of every interface of this instance's active partitions. */
     public List<LinkState> links() {
-        return links(Scope.ACTIVE);
-    }
-
-    public List<LinkState> links(Scope scope) {
-        return linksByPartition(scope).all();
+        return linksByPartition(Scope.ACTIVE).all();
     }
 
     public Partitioned<LinkState> linksByPartition(Scope scope) {
@@ -251,11 +247,7 @@ public final class TopologyQueries {
 
     /** The workload inventory of this instance's active partitions. */
     public List<Workload> workloads() {
-        return workloads(Scope.ACTIVE);
-    }
-
-    public List<Workload> workloads(Scope scope) {
-        return workloadsByPartition(scope).all();
+        return workloadsByPartition(Scope.ACTIVE).all();
     }
 
     public Partitioned<Workload> workloadsByPartition(Scope scope) {

@@ -1,8 +1,5 @@
 package io.hubbletopology.deploy.cli;
 
-import java.util.List;
-
-import io.hubbletopology.deploy.roles.RoleRunner;
 import io.hubbletopology.deploy.roles.SimulatedHubbleRole;
 import io.hubbletopology.deploy.roles.SimulatedHubbleSettings;
 import picocli.CommandLine.Command;
@@ -17,18 +14,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hubble-sim", hidden = true,
         description = "Serve a simulated cluster's flows over Hubble's gRPC protocol (the demo's Hubble, as its own process).")
-public final class HubbleSimCommand extends SettingsCommand<SimulatedHubbleSettings> {
+public final class HubbleSimCommand extends RoleCommand<SimulatedHubbleSettings> {
 
     /** No YAML file: a test double started by scripts. */
     public HubbleSimCommand() {
-        super(SimulatedHubbleSettings.keys(), SimulatedHubbleSettings::from, ConfigFile.NONE);
-    }
-
-    @Override
-    protected int run(SimulatedHubbleSettings settings) {
-        SimulatedHubbleRole hubble = new SimulatedHubbleRole(settings.host(), settings.port(), settings.flowsPerSecond(),
-                settings.seed(), settings.workloads());
-        return new RoleRunner().run(List.of(hubble), () ->
-                System.out.println("Simulated Hubble serving on " + hubble.address() + ". Ctrl-C stops it."));
+        super(SimulatedHubbleSettings.keys(), SimulatedHubbleSettings::from, ConfigFile.NONE, SimulatedHubbleRole::new);
     }
 }

@@ -1,9 +1,6 @@
 package io.hubbletopology.deploy.cli;
 
-import java.util.List;
-
 import io.hubbletopology.deploy.roles.IngestRole;
-import io.hubbletopology.deploy.roles.RoleRunner;
 import io.hubbletopology.ingest.IngestConfig;
 import picocli.CommandLine.Command;
 
@@ -14,20 +11,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ingest",
         description = "Run the per-node agent: read Hubble's flows and/or this node's link states (or replay a file) and publish them to Kafka.")
-public final class IngestCommand extends SettingsCommand<IngestConfig> {
+public final class IngestCommand extends RoleCommand<IngestConfig> {
 
     public IngestCommand() {
-        super(IngestConfig.keys(), IngestConfig::from, ConfigFile.YAML);
-    }
-
-    @Override
-    protected int run(IngestConfig config) {
-        IngestRole role = new IngestRole(() -> config);
-        RoleRunner runner = new RoleRunner();
-        return runner.run(List.of(role), () -> {
-            if (config.replay()) {
-                role.agent().replayDone().whenComplete((result, error) -> runner.requestStop());
-            }
-        });
+        super(IngestConfig.keys(), IngestConfig::from, ConfigFile.YAML, config -> new IngestRole(() -> config));
     }
 }

@@ -1,10 +1,7 @@
 package io.hubbletopology.deploy.cli;
 
-import java.util.List;
-
 import io.hubbletopology.deploy.roles.ProcessorRole;
 import io.hubbletopology.deploy.roles.ProcessorRoleSettings;
-import io.hubbletopology.deploy.roles.RoleRunner;
 import picocli.CommandLine.Command;
 
 /**
@@ -13,16 +10,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "processor",
         description = "Run the Kafka Streams processor and the query API in one JVM.")
-public final class ProcessorCommand extends SettingsCommand<ProcessorRoleSettings> {
+public final class ProcessorCommand extends RoleCommand<ProcessorRoleSettings> {
 
     public ProcessorCommand() {
-        super(ProcessorRoleSettings.keys(), ProcessorRoleSettings::from, ConfigFile.YAML);
-    }
-
-    @Override
-    protected int run(ProcessorRoleSettings settings) {
-        ProcessorRole role = new ProcessorRole(settings::processor, settings.api(), settings.observer());
-        return new RoleRunner().run(List.of(role), () ->
-                System.out.println("Processor running; API on http://localhost:" + role.apiPort() + "/topology"));
+        super(ProcessorRoleSettings.keys(), ProcessorRoleSettings::from, ConfigFile.YAML,
+                settings -> new ProcessorRole(settings::processor, settings.api(), settings.observer()));
     }
 }

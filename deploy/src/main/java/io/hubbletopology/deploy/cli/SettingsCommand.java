@@ -31,14 +31,16 @@ import picocli.CommandLine.Spec;
  * {@link #parse}; a bad one, from wherever it came, is one line naming the key and exit code 2.
  *
  * <pre>{@code
- * @Command(name = "sink", description = "...")
- * public final class SinkCommand extends SettingsCommand<SinkConfig> {
- *     public SinkCommand() {
- *         super(SinkConfig.keys(), SinkConfig::from, ConfigFile.YAML);
+ * @Command(name = "policy", description = "...")
+ * public final class PolicyCommand extends SettingsCommand<PolicyQuery> {
+ *     public PolicyCommand() {
+ *         super(PolicyQuery.keys(), PolicyQuery::from, ConfigFile.NONE);
  *     }
- *     protected int run(SinkConfig config) { ... }
+ *     protected int run(PolicyQuery query) { ... }
  * }
  * }</pre>
+ *
+ * A command that only runs one role until it is stopped is a {@link RoleCommand}.
  *
  * <p>Every role's command has {@code --help} and {@code --version}, lists its options in the order of its keys,
  * and gets them from {@link Options}: the {@code @Command} below is inherited, so a role's own says its name and

@@ -1,8 +1,5 @@
 package io.hubbletopology.deploy.cli;
 
-import java.util.List;
-
-import io.hubbletopology.deploy.roles.RoleRunner;
 import io.hubbletopology.deploy.roles.SinkRole;
 import io.hubbletopology.sink.SinkConfig;
 import picocli.CommandLine.Command;
@@ -17,15 +14,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sink",
         description = "Write final edge windows and link states to Prometheus, VictoriaMetrics, Mimir, ... by remote write.")
-public final class SinkCommand extends SettingsCommand<SinkConfig> {
+public final class SinkCommand extends RoleCommand<SinkConfig> {
 
     public SinkCommand() {
-        super(SinkConfig.keys(), SinkConfig::from, ConfigFile.YAML);
-    }
-
-    @Override
-    protected int run(SinkConfig config) {
-        return new RoleRunner().run(List.of(new SinkRole(config)), () ->
-                System.out.println("Sink running; writing to " + config.target().url()));
+        super(SinkConfig.keys(), SinkConfig::from, ConfigFile.YAML, SinkRole::new);
     }
 }

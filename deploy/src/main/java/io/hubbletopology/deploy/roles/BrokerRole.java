@@ -1,6 +1,7 @@
 package io.hubbletopology.deploy.roles;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.hubbletopology.broker.BrokerSettings;
@@ -40,6 +41,17 @@ public final class BrokerRole implements Role {
     /** The nodes of a cluster (empty for one node in this process). */
     public List<KafkaCluster.Node> nodes() {
         return cluster != null ? cluster.nodes() : List.of();
+    }
+
+    /** Each node of a cluster with its process, then where clients connect. */
+    @Override
+    public List<String> readyLines() {
+        List<String> lines = new ArrayList<>();
+        for (KafkaCluster.Node node : nodes()) {
+            lines.add("Kafka node " + node.nodeId() + " on " + node.address() + " (pid " + node.process().pid() + ")");
+        }
+        lines.add("Kafka broker ready on " + bootstrapServers() + " (data in " + settings.dataDir() + "). Ctrl-C stops it.");
+        return lines;
     }
 
     @Override

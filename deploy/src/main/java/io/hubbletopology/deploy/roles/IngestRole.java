@@ -1,5 +1,6 @@
 package io.hubbletopology.deploy.roles;
 
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import io.hubbletopology.ingest.IngestAgent;
@@ -23,6 +24,12 @@ public final class IngestRole implements Role {
 
     public IngestAgent agent() {
         return agent;
+    }
+
+    /** A replay's end: the agent has read its whole input and Kafka holds all of it. */
+    @Override
+    public CompletionStage<?> finished() {
+        return agent.replayDone();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.hubbletopology.deploy.roles;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -76,6 +77,11 @@ public final class ProcessorRole implements Role {
 
     public TopologyProcessor processor() {
         return processor;
+    }
+
+    @Override
+    public List<String> readyLines() {
+        return List.of("Processor running; API on http://localhost:" + apiPort() + "/topology");
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.hubbletopology.deploy.roles;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** A part of the system that runs in this process: started once, stopped once. */
 public interface Role {
@@ -16,6 +19,16 @@ public interface Role {
 
     /** Stops the role and releases what it holds; must not throw for a role that did not start. */
     void stop();
+
+    /** What the role tells whoever started it, once it runs (where it listens, what it serves); nothing by default. */
+    default List<String> readyLines() {
+        return List.of();
+    }
+
+    /** Completes when the role has done its work and may stop (a replay at the end of its input); most never do. */
+    default CompletionStage<?> finished() {
+        return new CompletableFuture<>();
+    }
 
     /**
      * Closes what a role started, in the order given, passing over what it did not get to start (null): so that

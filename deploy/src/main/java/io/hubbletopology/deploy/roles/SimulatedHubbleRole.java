@@ -1,5 +1,7 @@
 package io.hubbletopology.deploy.roles;
 
+import java.util.List;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,42 +13,39 @@ public final class SimulatedHubbleRole implements Role {
 
     private static final Logger log = LoggerFactory.getLogger(SimulatedHubbleRole.class);
 
-    private final String host;
-    private final int port;
-    private final Double flowsPerSecond;
-    private final long seed;
-    private final int workloads;
+    private final SimulatedHubbleSettings settings;
     private SimulatedHubbleServer server;
 
     /** On loopback, on a free port; a null rate is the cluster's own ({@link SyntheticCluster#naturalFlowsPerSecond()}). */
     public SimulatedHubbleRole(Double flowsPerSecond, long seed, int workloads) {
-        this("127.0.0.1", 0, flowsPerSecond, seed, workloads);
+        this(new SimulatedHubbleSettings("127.0.0.1", 0, flowsPerSecond, seed, workloads));
     }
 
-    public SimulatedHubbleRole(String host, int port, Double flowsPerSecond, long seed, int workloads) {
-        this.host = host;
-        this.port = port;
-        this.flowsPerSecond = flowsPerSecond;
-        this.seed = seed;
-        this.workloads = workloads;
+    public SimulatedHubbleRole(SimulatedHubbleSettings settings) {
+        this.settings = settings;
     }
 
     @Override
     public void start() {
-        SyntheticCluster cluster = new SyntheticCluster(seed, workloads);
-        double rate = flowsPerSecond != null ? flowsPerSecond : cluster.naturalFlowsPerSecond();
-        log.info("Simulated cluster of seed {}: {} workloads, {} edges, {} nodes", seed, workloads, cluster.conversations(),
-                cluster.nodes().size());
+        SyntheticCluster cluster = new SyntheticCluster(settings.seed(), settings.workloads());
+        double rate = settings.flowsPerSecond() != null ? settings.flowsPerSecond() : cluster.naturalFlowsPerSecond();
+        log.info("Simulated cluster of seed {}: {} workloads, {} edges, {} nodes", settings.seed(), settings.workloads(),
+                cluster.conversations(), cluster.nodes().size());
         server = SimulatedHubbleServer.builder()
-                .host(host)
-                .port(port)
+                .host(settings.host())
+                .port(settings.port())
                 .flowsPerSecond(rate)
                 .source(cluster::next)
                 .start();
     }
 
     public String address() {
-        return host + ":" + server.port();
+        return settings.host() + ":" + server.port();
+    }
+
+    @Override
+    public List<String> readyLines() {
+        return List.of("Simulated Hubble serving on " + address() + ". Ctrl-C stops it.");
     }
 
     @Override

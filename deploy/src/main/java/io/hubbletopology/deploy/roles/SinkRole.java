@@ -1,5 +1,6 @@
 package io.hubbletopology.deploy.roles;
 
+import java.util.List;
 import java.util.Map;
 
 import io.hubbletopology.ingest.health.HealthServer;
@@ -28,6 +29,11 @@ public final class SinkRole implements Role {
         if (config.healthPort() >= 0) {
             health = HealthServer.start(config.healthHost(), config.healthPort(), registry, Map.of("sink", sink::ready));
         }
+    }
+
+    @Override
+    public List<String> readyLines() {
+        return List.of("Sink running; writing to " + config.target().url());
     }
 
     @Override

@@ -18,6 +18,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
 import io.hubbletopology.probes.ProbePaths;
+import io.hubbletopology.threads.DaemonThreads;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
@@ -70,11 +71,7 @@ public final class HealthServer implements AutoCloseable {
         }
         server.createContext("/metrics", exchange ->
                 respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ingest-health");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(Executors.newSingleThreadExecutor(DaemonThreads.named("ingest-health")));
         server.start();
         log.info("Health and metrics on http://{}:{}/ (health, ready, metrics; healthz, readyz as aliases)", host, server.getAddress().getPort());
         return new HealthServer(server);

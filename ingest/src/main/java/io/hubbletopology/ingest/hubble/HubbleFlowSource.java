@@ -26,6 +26,7 @@ import io.hubbletopology.hubble.observer.ServerStatusResponse;
 import io.hubbletopology.ingest.health.IngestMetrics;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.LostEventsRecord;
+import io.hubbletopology.threads.DaemonThreads;
 
 /**
  * Follows Hubble's {@code GetFlows} stream and hands every new flow to a {@link FlowSink}, forever: on any
@@ -88,9 +89,7 @@ public final class HubbleFlowSource implements AutoCloseable {
             return;
         }
         running = true;
-        thread = new Thread(this::run, "hubble-source");
-        thread.setDaemon(true);
-        thread.start();
+        thread = DaemonThreads.start("hubble-source", this::run);
     }
 
     private void run() {

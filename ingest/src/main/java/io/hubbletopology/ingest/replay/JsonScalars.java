@@ -100,25 +100,26 @@ final class JsonScalars {
     }
 
     static int int32(String text, FieldDescriptor field) throws MalformedLineException {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            try {
-                return decimal(text, field).intValueExact();
-            } catch (ArithmeticException notInt) {
-                throw invalid(field, "an int32", text);
-            }
+        long value = whole(text, field, "an int32");
+        if (value != (int) value) {
+            throw invalid(field, "an int32", text);
         }
+        return (int) value;
     }
 
     static long int64(String text, FieldDescriptor field) throws MalformedLineException {
+        return whole(text, field, "an int64");
+    }
+
+    /** A whole number in 64 bits, written as protobuf's JSON allows: digits, or a decimal or exponent form of one. */
+    private static long whole(String text, FieldDescriptor field, String type) throws MalformedLineException {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
             try {
                 return decimal(text, field).longValueExact();
-            } catch (ArithmeticException notLong) {
-                throw invalid(field, "an int64", text);
+            } catch (ArithmeticException notWhole) {
+                throw invalid(field, type, text);
             }
         }
     }
@@ -180,15 +181,9 @@ final class JsonScalars {
     }
 
     private static float float32(String text, FieldDescriptor field) throws MalformedLineException {
-        switch (text) {
-            case "NaN":
-                return Float.NaN;
-            case "Infinity":
-                return Float.POSITIVE_INFINITY;
-            case "-Infinity":
-                return Float.NEGATIVE_INFINITY;
-            default:
-                break;
+        Double named = named(text);
+        if (named != null) {
+            return named.floatValue();
         }
         double value;
         try {
@@ -203,21 +198,25 @@ final class JsonScalars {
     }
 
     private static double float64(String text, FieldDescriptor field) throws MalformedLineException {
-        switch (text) {
-            case "NaN":
-                return Double.NaN;
-            case "Infinity":
-                return Double.POSITIVE_INFINITY;
-            case "-Infinity":
-                return Double.NEGATIVE_INFINITY;
-            default:
-                break;
+        Double named = named(text);
+        if (named != null) {
+            return named;
         }
         BigDecimal value = decimal(text, field);
         if (value.compareTo(MAX_DOUBLE) > 0 || value.compareTo(MIN_DOUBLE) < 0) {
             throw new MalformedLineException("field " + field.getFullName() + ": out of range double value " + text);
         }
         return value.doubleValue();
+    }
+
+    /** The values protobuf's JSON writes as strings: "NaN", "Infinity", "-Infinity"; null for any other text. */
+    private static Double named(String text) {
+        return switch (text) {
+            case "NaN" -> Double.NaN;
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            default -> null;
+        };
     }
 
     private static MalformedLineException invalid(FieldDescriptor field, String what, String text) {

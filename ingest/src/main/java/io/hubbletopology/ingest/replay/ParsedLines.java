@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 import io.hubbletopology.hubble.observer.GetFlowsResponse;
+import io.hubbletopology.threads.DaemonThreads;
 
 /**
  * The lines of a replay's input, read and parsed on a thread of their own ("replay-read") and handed on in input
@@ -88,8 +89,7 @@ final class ParsedLines implements AutoCloseable {
     private ParsedLines(InputStream input, int maxLineChars) {
         this.input = input;
         this.maxLineChars = maxLineChars;
-        this.reading = new Thread(this::read, "replay-read");
-        reading.setDaemon(true);
+        this.reading = DaemonThreads.named("replay-read").newThread(this::read);
     }
 
     /** Starts reading {@code input} to its end; lines longer than {@code maxLineChars} characters are refused. */

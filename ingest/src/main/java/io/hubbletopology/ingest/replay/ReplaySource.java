@@ -21,6 +21,7 @@ import io.hubbletopology.ingest.hubble.FlowRecords;
 import io.hubbletopology.ingest.hubble.FlowSink;
 import io.hubbletopology.ingest.hubble.LostEvents;
 import io.hubbletopology.records.LostEventsRecord;
+import io.hubbletopology.threads.DaemonThreads;
 
 /**
  * Replays {@code hubble observe -o json} output or Hubble exporter files, one JSON object per line, into the
@@ -80,16 +81,14 @@ public final class ReplaySource {
 
     /** Replays on a thread of its own; {@link #done()} completes at the end of the input. */
     public void start() {
-        Thread t = new Thread(() -> {
+        DaemonThreads.start("replay", () -> {
             try {
                 done.complete(run());
             } catch (RuntimeException e) {
                 log.error("Replay of {} stopped: {}", name, e.toString());
                 done.completeExceptionally(e);
             }
-        }, "replay");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     public CompletableFuture<ReplayResult> done() {

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import io.hubbletopology.records.LinkCounters;
 import io.hubbletopology.records.LinkEventCause;
 import io.hubbletopology.records.LinkStateRecord;
+import io.hubbletopology.threads.DaemonThreads;
 
 /**
  * Watches the interfaces under a sysfs root ({@code /sys/class/net}, or the host's mounted elsewhere) and
@@ -46,11 +47,7 @@ public final class SysfsLinkSource implements AutoCloseable {
     private final Clock clock;
     private final Map<String, LinkStateRecord> last = new HashMap<>();
     private final AtomicLong changes = new AtomicLong();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sysfs-links");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sysfs-links"));
     private final Runnable onChange;
     private long lastSnapshotNanos;
     private boolean rootMissingLogged;

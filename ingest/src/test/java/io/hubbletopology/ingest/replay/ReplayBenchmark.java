@@ -182,7 +182,7 @@ public final class ReplayBenchmark {
     /** The agent's own topics, made beforehand as on a cluster where they exist, so only the replay is timed. */
     private static void createTopics(IngestConfig config) throws InterruptedException {
         try (Admin admin = Admin.create(config.clientProperties())) {
-            TopicProvisioner provisioner = new TopicProvisioner(admin, config.partitions(), config.replicationFactor());
+            TopicProvisioner provisioner = config.kafka().provisioner(admin);
             List<String> names = List.of(config.topics().flows(), config.topics().links(), config.topics().lostEvents());
             provisioner.ensure(List.of(provisioner.stream(names.get(0), config.flowsRetention().toMillis()),
                     provisioner.compacted(names.get(1)), provisioner.stream(names.get(2), config.flowsRetention().toMillis())), 30_000);

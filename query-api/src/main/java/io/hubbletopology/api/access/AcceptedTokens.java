@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.hubbletopology.threads.DaemonThreads;
+
 /**
  * The bearer tokens the API accepts: those of {@code api.tokens} and those of {@code api.tokens_file}, the
  * file re-read every {@link #POLL_INTERVAL} so a rotated Kubernetes Secret takes effect without a restart.
@@ -69,11 +71,7 @@ public final class AcceptedTokens implements AutoCloseable {
             return;
         }
         reload();
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "api-tokens-file");
-            t.setDaemon(true);
-            return t;
-        });
+        poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("api-tokens-file"));
         poller.scheduleWithFixedDelay(this::reload, POLL_INTERVAL.toMillis(), POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.hubbletopology.threads.DaemonThreads;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -51,17 +52,9 @@ public final class LiveFeed implements AutoCloseable {
     /** Clients with nothing left to send: a publish wakes those that want it, and looks at no other. */
     private final Set<FeedClient> parked = ConcurrentHashMap.newKeySet();
     private final AtomicInteger admitted = new AtomicInteger();
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "live-feed-sweeper");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("live-feed-sweeper"));
     // Socket writes happen here, never on the thread that publishes: a slow write delays no other update.
-    private final ExecutorService senders = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-        Thread t = new Thread(r, "live-feed-sender");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService senders = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), DaemonThreads.named("live-feed-sender"));
 
     /** A feed whose slow clients coalesce to the newest state per key (the topology); {@code maxQueue} is unused. */
     public LiveFeed(int maxClients, int maxQueue, Duration stallTimeout, MeterRegistry registry) {

@@ -26,6 +26,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.threads.DaemonThreads;
 
 /**
  * What the flows topic holds, for ServerStatus, GetNodes and GetNamespaces: one background reader goes through
@@ -65,9 +66,7 @@ final class FlowCensus implements AutoCloseable {
     }
 
     void start() {
-        thread = new Thread(this::run, "observer-census");
-        thread.setDaemon(true);
-        thread.start();
+        thread = DaemonThreads.start("observer-census", this::run);
     }
 
     private void run() {

@@ -52,8 +52,8 @@ public final class ObserverServer implements AutoCloseable {
         this.host = host;
         this.tokens = tokens;
         this.census = new FlowCensus(flows.consumerProperties(), flows.topic(), clock);
-        this.service = new ObserverService(flows.consumerProperties(), flows.topic(), history::search, bounds, census,
-                settings.keystore() != null, clock);
+        this.service = new ObserverService(flows, history, bounds, new CensusAnswers(census, settings.keystore() != null, clock),
+                clock);
     }
 
     public void start() {

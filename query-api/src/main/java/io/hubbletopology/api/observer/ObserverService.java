@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.UInt32Value;
 
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -40,14 +39,12 @@ import io.hubbletopology.hubble.observer.GetNamespacesRequest;
 import io.hubbletopology.hubble.observer.GetNamespacesResponse;
 import io.hubbletopology.hubble.observer.GetNodesRequest;
 import io.hubbletopology.hubble.observer.GetNodesResponse;
-import io.hubbletopology.hubble.observer.Namespace;
-import io.hubbletopology.hubble.observer.Node;
 import io.hubbletopology.hubble.observer.ObserverGrpc;
 import io.hubbletopology.hubble.observer.ServerStatusRequest;
 import io.hubbletopology.hubble.observer.ServerStatusResponse;
-import io.hubbletopology.hubble.observer.TLS;
-import io.hubbletopology.hubble.relay.NodeState;
+import io.hubbletopology.processor.query.FlowHistory;
 import io.hubbletopology.records.FlowRecord;
+import io.hubbletopology.threads.DaemonThreads;
 
 /**
  * Hubble's Observer service answered from the flows topic, as Relay answers it from the nodes' ring buffers:
@@ -66,36 +63,27 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
     static final long MAX_NUMBER = 100_000;
     /** GetFlows calls reading at once; each holds a Kafka consumer and a thread. */
     static final int MAX_CALLS = 16;
-    /** A node that sent a flow this recently counts as connected. */
-    static final Duration CONNECTED_WITHIN = Duration.ofMinutes(2);
     // FlowSearch takes an until; "no until" must still leave room for its nanosecond arithmetic.
     private static final Duration FUTURE = Duration.ofDays(365);
 
-    private final Map<String, Object> kafkaProperties;
-    private final String topic;
-    private final FlowHistory history;
+    private final FlowHistory flows;
+    private final FlowSearch search;
     private final FlowQueryBounds bounds;
-    private final FlowCensus census;
-    private final boolean tls;
+    private final CensusAnswers status;
     private final Clock clock;
-    private final Instant started;
     private final Semaphore calls = new Semaphore(MAX_CALLS, true);
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "observer-getflows");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers = Executors.newCachedThreadPool(DaemonThreads.named("observer-getflows"));
 
-    ObserverService(Map<String, Object> kafkaProperties, String topic, FlowHistory history, FlowQueryBounds bounds,
-                    FlowCensus census, boolean tls, Clock clock) {
-        this.kafkaProperties = kafkaProperties;
-        this.topic = topic;
-        this.history = history;
+    /**
+     * @param flows  the flows topic, read by each call from the offsets its range begins at
+     * @param search the REST flow search, which GetFlows asks for the newest N (it reads the topic from the end)
+     */
+    ObserverService(FlowHistory flows, FlowSearch search, FlowQueryBounds bounds, CensusAnswers status, Clock clock) {
+        this.flows = flows;
+        this.search = search;
         this.bounds = bounds;
-        this.census = census;
-        this.tls = tls;
+        this.status = status;
         this.clock = clock;
-        this.started = clock.instant();
     }
 
     @Override
@@ -118,32 +106,31 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
             return;
         }
         ReadyGate<GetFlowsResponse> gate = new ReadyGate<>(call);
-        workers.execute(() -> serve(request, matcher, mask, gate, call));
+        workers.execute(() -> serve(request, matcher, mask, gate));
     }
 
-    private void serve(GetFlowsRequest request, FlowFilterMatcher matcher, FlowFieldMask mask, ReadyGate<GetFlowsResponse> gate,
-                       ServerCallStreamObserver<GetFlowsResponse> call) {
+    private void serve(GetFlowsRequest request, FlowFilterMatcher matcher, FlowFieldMask mask, ReadyGate<GetFlowsResponse> gate) {
         try {
             if (!calls.tryAcquire(bounds.poolWait().toMillis(), TimeUnit.MILLISECONDS)) {
-                fail(call, Status.RESOURCE_EXHAUSTED.withDescription("all " + MAX_CALLS + " GetFlows readers are busy; try again shortly"));
+                gate.fail(Status.RESOURCE_EXHAUSTED.withDescription("all " + MAX_CALLS + " GetFlows readers are busy; try again shortly"));
                 return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
-        try (CallReader reader = new CallReader(kafkaProperties, topic)) {
-            new FlowsCall(request, matcher, mask, gate, call, reader).run();
+        try (CallReader reader = new CallReader(flows.consumerProperties(), flows.topic())) {
+            new FlowsCall(request, matcher, mask, gate, reader).run();
         } catch (TopicUnavailableException e) {
-            fail(call, Status.UNAVAILABLE.withDescription(e.getMessage()));
+            gate.fail(Status.UNAVAILABLE.withDescription(e.getMessage()));
         } catch (BusyException e) {
-            fail(call, Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
+            gate.fail(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
         } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
             Thread.currentThread().interrupt();
-            fail(call, Status.CANCELLED.withDescription("the server is stopping"));
+            gate.fail(Status.CANCELLED.withDescription("the server is stopping"));
         } catch (RuntimeException e) {
             log.error("GetFlows failed", e);
-            fail(call, Status.INTERNAL.withDescription("the call failed; see the server log"));
+            gate.fail(Status.INTERNAL.withDescription("the call failed; see the server log"));
         } finally {
             calls.release();
         }
@@ -155,7 +142,6 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
         private final FlowFilterMatcher matcher;
         private final FlowFieldMask mask;
         private final ReadyGate<GetFlowsResponse> gate;
-        private final ServerCallStreamObserver<GetFlowsResponse> call;
         private final CallReader reader;
         private final long sinceNanos;
         private final long untilNanos;
@@ -163,12 +149,11 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
         private Instant lastSent;
 
         FlowsCall(GetFlowsRequest request, FlowFilterMatcher matcher, FlowFieldMask mask, ReadyGate<GetFlowsResponse> gate,
-                  ServerCallStreamObserver<GetFlowsResponse> call, CallReader reader) {
+                  CallReader reader) {
             this.request = request;
             this.matcher = matcher;
             this.mask = mask;
             this.gate = gate;
-            this.call = call;
             this.reader = reader;
             this.sinceNanos = request.hasSince() ? nanos(request.getSince()) : Long.MIN_VALUE;
             this.untilNanos = request.hasUntil() ? nanos(request.getUntil()) : Long.MAX_VALUE;
@@ -186,7 +171,7 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
                 return;
             }
             if (cut != null) {
-                fail(call, Status.RESOURCE_EXHAUSTED.withDescription("stopped at api.flows." + cut.label() + " after reading "
+                gate.fail(Status.RESOURCE_EXHAUSTED.withDescription("stopped at api.flows." + cut.label() + " after reading "
                         + reader.scanned() + " records, before the end of the range; "
                         + (lastSent == null ? "no flow was sent" : "the last flow sent is from " + lastSent + ": ask again from there")));
                 return;
@@ -203,9 +188,7 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
                     return flow.getTimeUnixNanos() < sinceNanos || offer(HubbleFlows.of(flow));
                 });
             }
-            if (!gate.cancelled()) {
-                call.onCompleted();
-            }
+            gate.complete();
         }
 
         /** The newest N of the range below the offsets noted at start, found from the end, sent oldest first. */
@@ -215,7 +198,7 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
             Instant until = request.hasUntil() ? instant(request.getUntil()) : now.plus(FUTURE);
             Predicate<FlowRecord> wanted = r -> r.getTimeUnixNanos() >= sinceNanos && r.getTimeUnixNanos() <= untilNanos
                     && matcher.test(HubbleFlows.of(r));
-            FlowPage page = history.search(new FlowQuery(since, until, (int) request.getNumber(), true, wanted,
+            FlowPage page = search.search(new FlowQuery(since, until, (int) request.getNumber(), true, wanted,
                     FlowSearch.newestBelow(reader.endAtStart())));
             List<FlowRecord> flows = new ArrayList<>(page.flows());
             java.util.Collections.reverse(flows);
@@ -265,59 +248,17 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
 
     @Override
     public void serverStatus(ServerStatusRequest request, StreamObserver<ServerStatusResponse> responses) {
-        Instant now = clock.instant();
-        List<String> unavailable = new ArrayList<>();
-        int connected = 0;
-        for (Map.Entry<String, FlowCensus.NodeTally> e : census.nodes().entrySet()) {
-            if (connected(e.getValue(), now)) {
-                connected++;
-            } else {
-                unavailable.add(e.getKey());
-            }
-        }
-        java.util.Collections.sort(unavailable);
-        responses.onNext(ServerStatusResponse.newBuilder()
-                .setNumFlows(census.held())
-                // The topic has no ring to fill: it holds what its retention keeps, so "max" is what it holds.
-                .setMaxFlows(census.held())
-                .setSeenFlows(census.appended())
-                .setUptimeNs(Duration.between(started, now).toNanos())
-                .setNumConnectedNodes(UInt32Value.of(connected))
-                .setNumUnavailableNodes(UInt32Value.of(unavailable.size()))
-                .setFlowsRate(census.flowsPerSecond())
-                .addAllUnavailableNodes(unavailable)
-                .setVersion("hubble-topology" + (census.caughtUp() ? "" : " (still reading the history: node and namespace lists incomplete)"))
-                .build());
-        responses.onCompleted();
+        status.serverStatus(responses);
     }
 
     @Override
     public void getNodes(GetNodesRequest request, StreamObserver<GetNodesResponse> responses) {
-        Instant now = clock.instant();
-        GetNodesResponse.Builder out = GetNodesResponse.newBuilder();
-        census.nodes().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out.addNodes(Node.newBuilder()
-                .setName(e.getKey())
-                .setState(connected(e.getValue(), now) ? NodeState.NODE_CONNECTED : NodeState.NODE_UNAVAILABLE)
-                .setNumFlows(e.getValue().flows())
-                .setSeenFlows(e.getValue().flows())
-                .setTls(TLS.newBuilder().setEnabled(tls))));
-        responses.onNext(out.build());
-        responses.onCompleted();
+        status.getNodes(responses);
     }
 
     @Override
     public void getNamespaces(GetNamespacesRequest request, StreamObserver<GetNamespacesResponse> responses) {
-        GetNamespacesResponse.Builder out = GetNamespacesResponse.newBuilder();
-        for (String pair : census.namespaces()) {
-            int slash = pair.indexOf('/');
-            out.addNamespaces(Namespace.newBuilder().setCluster(pair.substring(0, slash)).setNamespace(pair.substring(slash + 1)));
-        }
-        responses.onNext(out.build());
-        responses.onCompleted();
-    }
-
-    private static boolean connected(FlowCensus.NodeTally tally, Instant now) {
-        return !tally.lastFlow().isBefore(now.minus(CONNECTED_WITHIN));
+        status.getNamespaces(responses);
     }
 
     private static FlowRecord decode(ConsumerRecord<String, byte[]> r) {
@@ -329,16 +270,6 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
         } catch (InvalidProtocolBufferException e) {
             // Not a flow record (the processor routes those to its dead-letter topic): not a flow to send.
             return null;
-        }
-    }
-
-    private static void fail(ServerCallStreamObserver<?> call, Status status) {
-        if (!call.isCancelled()) {
-            try {
-                call.onError(status.asRuntimeException());
-            } catch (IllegalStateException alreadyClosed) {
-                // the call ended meanwhile
-            }
         }
     }
 

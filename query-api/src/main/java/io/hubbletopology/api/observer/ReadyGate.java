@@ -1,5 +1,6 @@
 package io.hubbletopology.api.observer;
 
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 
 /**
@@ -39,6 +40,24 @@ final class ReadyGate<T> {
         }
         call.onNext(value);
         return true;
+    }
+
+    /** Ends the call after its last response, unless the client went away first. */
+    void complete() {
+        if (!cancelled) {
+            call.onCompleted();
+        }
+    }
+
+    /** Ends the call with {@code status}, unless the client went away or the call already ended. */
+    void fail(Status status) {
+        if (!call.isCancelled()) {
+            try {
+                call.onError(status.asRuntimeException());
+            } catch (IllegalStateException alreadyClosed) {
+                // the call ended meanwhile
+            }
+        }
     }
 
     boolean cancelled() {

@@ -473,7 +473,7 @@ class ObserverApiIT {
         List<Node> nodes = stub.getNodes(GetNodesRequest.getDefaultInstance()).getNodesList();
         assertThat(nodes).extracting(Node::getName).contains("cluster-a/node-a", "cluster-a/node-b");
         // Connected when the node's newest flow is recent; the history's are thirty minutes old.
-        Instant recent = Instant.now().minus(ObserverService.CONNECTED_WITHIN).plusSeconds(5);
+        Instant recent = Instant.now().minus(CensusAnswers.CONNECTED_WITHIN).plusSeconds(5);
         for (Node n : nodes) {
             boolean fresh = published.stream().anyMatch(r -> r.getNodeName().equals(n.getName()) && r.getTimeUnixNanos() / 1_000_000L > recent.toEpochMilli());
             assertThat(n.getState()).as(n.getName()).isEqualTo(fresh ? NodeState.NODE_CONNECTED : NodeState.NODE_UNAVAILABLE);

@@ -59,10 +59,8 @@ final class EdgeTally {
      * HTTP requests per route, at most {@link EdgeStats.Http#MAX_ROUTES}: keys stay
      * bytes ({@code method\0path}, UTF-8), compared as bytes, decoded only when read as the model.
      */
-    static final class Routes {
-        int size;
+    static final class Routes extends Counted {
         byte[][] keys = new byte[2][];
-        long[] counts = new long[2];
 
         /** Counts one request of the route; false when the route is new and there is no room left for it. */
         boolean add(byte[] key, int max) {
@@ -80,13 +78,13 @@ final class EdgeTally {
         }
 
         void put(byte[] key, long count) {
-            if (size == keys.length) {
-                keys = Arrays.copyOf(keys, size * 2);
-                counts = Arrays.copyOf(counts, size * 2);
-            }
-            keys[size] = key;
-            counts[size] = count;
-            size++;
+            int at = append(count);
+            keys[at] = key;
+        }
+
+        @Override
+        void growKeys(int length) {
+            keys = Arrays.copyOf(keys, length);
         }
 
         static byte[] key(String method, String path) {
@@ -102,10 +100,8 @@ final class EdgeTally {
     }
 
     /** A few counts by code, in the order first seen: an edge sees one to a handful of codes. */
-    static final class Counts {
-        int size;
+    static final class Counts extends Counted {
         int[] codes = new int[2];
-        long[] counts = new long[2];
 
         void add(int code) {
             for (int i = 0; i < size; i++) {
@@ -118,14 +114,32 @@ final class EdgeTally {
         }
 
         void put(int code, long count) {
-            if (size == codes.length) {
-                codes = Arrays.copyOf(codes, size * 2);
-                counts = Arrays.copyOf(counts, size * 2);
-            }
-            codes[size] = code;
-            counts[size] = count;
-            size++;
+            int at = append(count);
+            codes[at] = code;
         }
+
+        @Override
+        void growKeys(int length) {
+            codes = Arrays.copyOf(codes, length);
+        }
+    }
+
+    /** Keys (held by the subclass, in an array of its type) beside their counts, in the order first seen. */
+    abstract static class Counted {
+        int size;
+        long[] counts = new long[2];
+
+        /** The slot of a new entry holding {@code count}; both arrays double when full. */
+        final int append(long count) {
+            if (size == counts.length) {
+                counts = Arrays.copyOf(counts, size * 2);
+                growKeys(size * 2);
+            }
+            counts[size] = count;
+            return size++;
+        }
+
+        abstract void growKeys(int length);
     }
 
     void setNames(String src, String dst, String srcNamespace, String dstNamespace) {
