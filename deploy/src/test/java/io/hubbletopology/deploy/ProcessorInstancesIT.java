@@ -15,10 +15,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,12 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.hubbletopology.broker.BrokerSettings;
 import io.hubbletopology.broker.EmbeddedKafkaBroker;
-import io.hubbletopology.broker.SharedKafka;
-import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.graph.EdgeKey;
-import io.hubbletopology.records.EndpointRef;
-import io.hubbletopology.records.FlowRecord;
-import io.hubbletopology.records.L4Protocol;
+import io.hubbletopology.api.FlowsTopicWriter;
 import io.hubbletopology.topics.TopicNames;
 
 /**
@@ -64,7 +55,7 @@ class ProcessorInstancesIT {
             for (int port : ports) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> Http.get(api(port) + "/ready").status() == 200);
             }
-            Map<String, Long> expected = sendFlows(kafka);
+            Map<String, Long> expected = FlowsTopicWriter.sendAcrossEdges(kafka, TopicNames.DEFAULT_FLOWS, FLOWS);
 
             for (int port : ports) {
                 assertWhole(port, expected);
@@ -113,25 +104,6 @@ class ProcessorInstancesIT {
             args.addAll(List.of("--application-server", "127.0.0.1:" + port));
         }
         return JarProcess.start("instances-" + port, "384m", args.toArray(String[]::new));
-    }
-
-    private static Map<String, Long> sendFlows(String kafka) throws Exception {
-        Map<String, Long> expected = new TreeMap<>();
-        long now = System.currentTimeMillis();
-        try (var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
-                new ByteArraySerializer())) {
-            for (int i = 0; i < FLOWS; i++) {
-                FlowRecord flow = FlowRecord.newBuilder().setTimeUnixNanos((now + i) * 1_000_000L).setVerdict(Verdict.FORWARDED)
-                        .setSource(EndpointRef.newBuilder().setNamespace("ns" + (i % 5)).setPod("client-" + (i % 8) + "-0"))
-                        .setDestination(EndpointRef.newBuilder().setNamespace("ns" + (i % 3)).setPod("server-" + (i % 6) + "-0"))
-                        .setProtocol(L4Protocol.TCP).setDestinationPort(8000 + i % 4).build();
-                String key = EdgeKey.of(flow).text();
-                expected.merge(key, 1L, Long::sum);
-                producer.send(new ProducerRecord<>(TopicNames.DEFAULT_FLOWS, null, now + i, key, flow.toByteArray()));
-            }
-            producer.flush();
-        }
-        return expected;
     }
 
     /** Waits for a whole answer equal to what was sent; when it does not come, says what the last answer was. */

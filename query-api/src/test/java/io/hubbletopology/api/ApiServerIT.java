@@ -29,7 +29,6 @@ import io.hubbletopology.api.access.RawRequest;
 import io.hubbletopology.api.live.WsClient;
 import io.hubbletopology.broker.MetricsReference;
 import io.hubbletopology.broker.SharedKafka;
-import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.topics.TopicNames;
 
 /** The REST face on a real processor: JSON errors naming the parameter, no stack traces, metrics, HTTPS. */
@@ -38,36 +37,27 @@ class ApiServerIT {
 
     @TempDir
     static Path dir;
-    private static TopologyProcessor processor;
-    private static ApiServer api;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static RunningApi run;
 
     @BeforeAll
     static void start() {
-        processor = new TopologyProcessor(FastCommits.config(SharedKafka.bootstrapServers(), "api-it", dir.resolve("state"),
-                TopicNames.prefixed("api-it."), Map.of("processor.window.retention", "1h", "kafka.partitions", "1")));
-        processor.start();
-        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "hubble"), processor.queryService());
-        api.start();
-        await().atMost(Duration.ofSeconds(60)).until(processor::running);
+        run = RunningApi.start(FastCommits.config(SharedKafka.bootstrapServers(), "api-it", dir.resolve("state"),
+                TopicNames.prefixed("api-it."), Map.of("processor.window.retention", "1h", "kafka.partitions", "1")),
+                new ApiSettings("127.0.0.1", 0, "hubble")).awaitRunning();
     }
 
     @AfterAll
     static void stop() {
-        api.close();
-        processor.close();
+        run.close();
     }
 
     /** A GET whose answer is held to what openapi.json says the route answers. */
     private static HttpResponse<String> get(String path) throws Exception {
-        HttpResponse<String> r = unchecked(path);
-        ResponseSchemas.assertAnswer("GET", path, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
-        return r;
+        return run.getDocumented(path);
     }
 
     private static HttpResponse<String> unchecked(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return run.send(path);
     }
 
     @Test
@@ -107,7 +97,7 @@ class ApiServerIT {
                 "/ws/topology?colour=blue", "colour", "/ws/flows?port=http", "port", "/ws/flows?reply=perhaps", "reply",
                 "/ws/flows?colour=blue", "colour", "/ws/flows?from-pod=shop/web&not", "not");
         for (Map.Entry<String, String> e : bad.entrySet()) {
-            RawRequest.Answer refused = RawRequest.get(e.getKey()).upgrade().send(api.port());
+            RawRequest.Answer refused = RawRequest.get(e.getKey()).upgrade().send(run.port());
             assertThat(refused.status()).as(e.getKey() + ": " + refused.body()).isEqualTo(400);
             assertThat(refused.head()).doesNotContainIgnoringCase("Upgrade: websocket");
             ResponseSchemas.assertDocumented("GET", ResponseSchemas.template(e.getKey()), 400, refused.body());
@@ -115,7 +105,7 @@ class ApiServerIT {
                     .as(e.getKey()).isEqualTo(e.getValue());
         }
         // And a good one still opens.
-        WsClient fine = WsClient.connect("ws://127.0.0.1:" + api.port() + "/ws/flows?from-pod=shop/web&verdict=dropped", null);
+        WsClient fine = WsClient.connect("ws://127.0.0.1:" + run.port() + "/ws/flows?from-pod=shop/web&verdict=dropped", null);
         fine.close();
     }
 
@@ -135,7 +125,7 @@ class ApiServerIT {
         // A little of everything first: a topology query, a flow query, a live client.
         assertThat(get("/api/v1/topology").statusCode()).isEqualTo(200);
         assertThat(get("/api/v1/flows?limit=10").statusCode()).isEqualTo(200);
-        WsClient live = WsClient.connect("ws://127.0.0.1:" + api.port() + "/ws/topology", null);
+        WsClient live = WsClient.connect("ws://127.0.0.1:" + run.port() + "/ws/topology", null);
         MetricsReference doc = MetricsReference.read(MetricsReference.locate());
         try {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
@@ -166,7 +156,7 @@ class ApiServerIT {
 
         ApiSettings https = new ApiSettings("127.0.0.1", 0, "hubble", List.of(), List.of(), 10, Duration.ofSeconds(30), 100,
                 Duration.ofSeconds(5), Duration.ofMinutes(5), keystore, "changeit", Duration.ofSeconds(2));
-        try (ApiServer secure = new ApiServer(https, processor.queryService())) {
+        try (ApiServer secure = new ApiServer(https, run.processor().queryService())) {
             secure.start();
             KeyStore trust = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(keystore)) {

@@ -12,12 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +23,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.hubbletopology.broker.SharedKafka;
-import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.topics.TopicNames;
 
 /**
@@ -45,18 +40,14 @@ class EncodedAnswersIT {
     @Test
     @Timeout(120)
     void gzipAndPlainAreOneTopologyFreshWithinTheBoundAndAnUnchangedTagIsA304(@TempDir Path dir) throws Exception {
-        String kafka = SharedKafka.bootstrapServers();
         TopicNames topics = TopicNames.prefixed("encoded-it.");
-        try (TopologyProcessor processor = new TopologyProcessor(FreshAnswersIT.withDefaultCommitInterval("encoded-it", topics, dir));
-             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN)), processor.queryService());
-             var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
-                     new ByteArraySerializer())) {
-            api.start();
-            processor.start("127.0.0.1:" + api.port());
-            await().atMost(Duration.ofSeconds(60)).until(processor::running);
+        try (RunningApi run = RunningApi.start(FreshAnswersIT.withDefaultCommitInterval("encoded-it", topics, dir),
+                     new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN))).awaitRunning();
+             var producer = FlowsTopicWriter.producer(SharedKafka.bootstrapServers())) {
+            ApiServer api = run.api();
             FreshAnswersIT.send(producer, topics, "web-0", 5);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> FreshAnswersIT.flows(body(get(api, PATH, false, null))) == 5);
+                    .until(() -> RunningApi.flows(body(get(api, PATH, false, null))) == 5);
 
             // The same topology in both encodings; the same bytes whenever they carry the same computation's tag.
             HttpResponse<byte[]> plain = get(api, PATH, false, null);
@@ -100,13 +91,13 @@ class EncodedAnswersIT {
             HttpResponse<byte[]> before = get(api, PATH, true, null);
             FreshAnswersIT.send(producer, topics, "web-1", 3);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> FreshAnswersIT.flows(body(get(api, PATH, false, null))) == 8);
+                    .until(() -> RunningApi.flows(body(get(api, PATH, false, null))) == 8);
             for (boolean gz : new boolean[] {true, false}) {
                 Instant asked = Instant.now();
                 HttpResponse<byte[]> after = get(api, PATH, gz, gz ? etag(before) : null);
                 assertThat(after.statusCode()).as("the tag held before the change").isEqualTo(200);
                 JsonNode answer = body(after);
-                assertThat(FreshAnswersIT.flows(answer)).isEqualTo(8);
+                assertThat(RunningApi.flows(answer)).isEqualTo(8);
                 assertThat(Instant.parse(answer.path("as_of").asText()))
                         .isAfterOrEqualTo(asked.minus(ApiServer.ANSWER_MAX_AGE).minusMillis(50));
                 assertThat(answer.path("partial").asBoolean(true)).isFalse();

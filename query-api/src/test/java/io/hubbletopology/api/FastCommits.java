@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.topics.TopicNames;
 
@@ -13,8 +14,8 @@ import io.hubbletopology.topics.TopicNames;
  * one replica on the one shared broker; each test adds what it needs (retention, partitions).
  *
  * <pre>{@code
- * new TopologyProcessor(FastCommits.config(kafka, "rest-it", dir.resolve("state"), TOPICS,
- *         Map.of("processor.window.retention", "1h", "kafka.partitions", "2")));
+ * RunningApi.start(FastCommits.config(kafka, "flows-it", dir.resolve("state"), TOPICS,
+ *         Map.of("processor.window.retention", "2d")), new ApiSettings("127.0.0.1", 0, "hubble"));
  * }</pre>
  */
 public final class FastCommits {
@@ -28,5 +29,11 @@ public final class FastCommits {
                 "processor.window.grace", "5m", "kafka.replication_factor", "1"));
         settings.putAll(more);
         return ProcessorConfig.defaults(kafka, applicationId, stateDir, topics, settings);
+    }
+
+    /** The common case: on the shared test broker, an hour of windows over two partitions. */
+    public static ProcessorConfig onTwoPartitions(String applicationId, Path stateDir, TopicNames topics) {
+        return config(SharedKafka.bootstrapServers(), applicationId, stateDir, topics,
+                Map.of("processor.window.retention", "1h", "kafka.partitions", "2"));
     }
 }

@@ -3,23 +3,16 @@ package io.hubbletopology.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,12 +20,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.L4Protocol;
@@ -43,25 +34,18 @@ import io.hubbletopology.topics.TopicNames;
 @Timeout(120)
 class RestApiIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final TopicNames TOPICS = TopicNames.prefixed("rest-it.");
     @TempDir
     static Path dir;
-    private static TopologyProcessor processor;
-    private static ApiServer api;
+    private static RunningApi run;
 
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        processor = new TopologyProcessor(FastCommits.config(kafka, "rest-it", dir.resolve("state"), TOPICS,
-                Map.of("processor.window.retention", "1h", "kafka.partitions", "2")));
-        processor.start();
-        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
-        api.start();
+        run = RunningApi.start(FastCommits.onTwoPartitions("rest-it", dir.resolve("state"), TOPICS),
+                new ApiSettings("127.0.0.1", 0, "both"));
         long now = System.currentTimeMillis();
-        try (var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (var producer = FlowsTopicWriter.producer(kafka)) {
             // shop/web -> shop/cart TCP/8080: 5 forwarded; shop/web -> data/db TCP/5432: 3 dropped;
             // data/db -> kube-system/dns UDP/53: 2 forwarded.
             for (int i = 0; i < 5; i++) {
@@ -89,8 +73,7 @@ class RestApiIT {
 
     @AfterAll
     static void stop() {
-        api.close();
-        processor.close();
+        run.close();
     }
 
     private static FlowRecord flow(String srcNs, String srcPod, String dstNs, String dstPod, L4Protocol protocol, int port,
@@ -109,16 +92,9 @@ class RestApiIT {
         producer.send(FlowsTopicWriter.record(TOPICS.flows(), f));
     }
 
+    /** Every answer this test reads is one openapi.json describes, body and all. */
     static JsonNode get(String pathAndQuery) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + pathAndQuery)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        // Every answer this test reads is one openapi.json describes, body and all.
-        ResponseSchemas.assertAnswer("GET", pathAndQuery, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
-        JsonNode body = JSON.readTree(r.body());
-        if (body.isObject()) {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("http_status", r.statusCode());
-        }
-        return body;
+        return run.getDocumentedJson(pathAndQuery);
     }
 
     private static List<String> keys(JsonNode topology) {

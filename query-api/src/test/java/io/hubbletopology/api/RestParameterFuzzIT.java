@@ -1,7 +1,6 @@
 package io.hubbletopology.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -28,9 +27,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hubbletopology.api.access.RawRequest;
-import io.hubbletopology.broker.SharedKafka;
-import io.hubbletopology.processor.ProcessorConfig;
-import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.topics.TopicNames;
 
 /**
@@ -61,15 +57,10 @@ class RestParameterFuzzIT {
     @Timeout(120)
     void everyDescribedParameterWithValuesFromItsSchemaGetsNo5xxAlwaysJsonAndNoErrorLog() throws Exception {
         TopicNames topics = TopicNames.prefixed("rest-fuzz-it.");
-        ProcessorConfig config = ProcessorConfig.defaults(SharedKafka.bootstrapServers(), "rest-fuzz-it", stateDir, topics,
-                Map.of("processor.commit_interval", "200ms", "processor.window.grace", "5m",
-                        "processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1"));
-        try (TopologyProcessor processor = new TopologyProcessor(config);
-             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
-             ErrorLogCapture log = new ErrorLogCapture()) {
-            processor.start();
-            api.start();
-            await().atMost(Duration.ofSeconds(60)).until(processor::running);
+        try (ErrorLogCapture log = new ErrorLogCapture();
+             RunningApi run = RunningApi.start(FastCommits.onTwoPartitions("rest-fuzz-it", stateDir, topics), new ApiSettings("127.0.0.1", 0, "both"))
+                     .awaitRunning()) {
+            ApiServer api = run.api();
             JsonNode spec = JSON.readTree(get(api.port(), "/api/v1/openapi.json").body());
             List<Route> routes = routes(spec);
             assertThat(routes).extracting(Route::path).contains("/api/v1/topology", "/api/v1/flows", "/api/v1/edges", "/internal/v1/edges",

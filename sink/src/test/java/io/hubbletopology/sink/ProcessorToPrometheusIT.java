@@ -3,10 +3,6 @@ package io.hubbletopology.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,23 +13,18 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.FlowsTopicWriter;
+import io.hubbletopology.api.RunningApi;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.L7FlowType;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
-import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.processor.output.EdgeStats;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
@@ -55,8 +46,6 @@ import io.hubbletopology.topics.TopicNames;
  */
 class ProcessorToPrometheusIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String FLOWS = "sum(sum_over_time(hubble_topology_edge_flows[1h]))";
     private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
     private static final int EDGES = 4;
@@ -85,7 +74,7 @@ class ProcessorToPrometheusIT {
             awaitPublished(p.api, both);
             sink = p.startSink(group, sinkSettings);
             awaitSum(p.prometheus, FLOWS, both);
-            assertThat(flows(get(p.api, "/api/v1/topology?last=1h"))).isEqualTo(both);
+            assertThat(RunningApi.flows(p.api.getOk("/api/v1/topology?last=1h"))).isEqualTo(both);
             sink.stop();
         }
     }
@@ -110,9 +99,9 @@ class ProcessorToPrometheusIT {
             awaitPublished(p.api, flows);
             // Nothing more arrives: the last windows reach Prometheus by the wall clock alone.
             awaitSum(p.prometheus, FLOWS, flows);
-            assertThat(flows(get(p.api, "/api/v1/topology?last=1h"))).isEqualTo(flows);
+            assertThat(RunningApi.flows(p.api.getOk("/api/v1/topology?last=1h"))).isEqualTo(flows);
 
-            long httpRequests = p.processor.queries().topology(startedAt.minusSeconds(60), Instant.now().plusSeconds(60))
+            long httpRequests = p.api.processor().queries().topology(startedAt.minusSeconds(60), Instant.now().plusSeconds(60))
                     .stream().map(EdgeStats::http).mapToLong(EdgeStats.Http::requests).sum();
             assertThat(httpRequests).isEqualTo(sent[1]);
             awaitSum(p.prometheus, "sum(sum_over_time(hubble_topology_edge_http_requests[1h]))", httpRequests);
@@ -123,8 +112,8 @@ class ProcessorToPrometheusIT {
     }
 
     /** A processor with its API and a Prometheus, on topics of their own. */
-    private record Pipeline(LocalTsdb prometheus, TopologyProcessor processor, ApiServer api,
-                            KafkaProducer<String, byte[]> producer, TopicNames topics) implements AutoCloseable {
+    private record Pipeline(LocalTsdb prometheus, RunningApi api, KafkaProducer<String, byte[]> producer,
+                            TopicNames topics) implements AutoCloseable {
 
         static Pipeline start(Path dir, String name, Duration window, Duration grace) throws Exception {
             String kafka = SharedKafka.bootstrapServers();
@@ -135,14 +124,16 @@ class ProcessorToPrometheusIT {
                             "processor.window.grace", grace.toMillis() + "ms", "processor.window.retention", "1h",
                             "kafka.partitions", "2", "kafka.replication_factor", "1"));
             LocalTsdb prometheus = LocalTsdb.start(LocalTsdb.Kind.PROMETHEUS);
-            TopologyProcessor processor = new TopologyProcessor(config);
-            ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
-            Pipeline p = new Pipeline(prometheus, processor, api, new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()),
-                    new StringSerializer(), new ByteArraySerializer()), topics);
+            RunningApi api;
             try {
-                api.start();
-                processor.start("127.0.0.1:" + api.port());
-                await().atMost(Duration.ofSeconds(60)).until(processor::running);
+                api = RunningApi.start(config, new ApiSettings("127.0.0.1", 0, "both"));
+            } catch (RuntimeException | Error e) {
+                prometheus.close();
+                throw e;
+            }
+            Pipeline p = new Pipeline(prometheus, api, FlowsTopicWriter.producer(kafka), topics);
+            try {
+                api.awaitRunning();
                 return p;
             } catch (RuntimeException | Error e) {
                 p.close();
@@ -163,7 +154,6 @@ class ProcessorToPrometheusIT {
         public void close() throws Exception {
             producer.close();
             api.close();
-            processor.close();
             prometheus.close();
         }
     }
@@ -223,29 +213,14 @@ class ProcessorToPrometheusIT {
      * Until the API counts them all, and then a few commit intervals more: the API reads the stores, which may be
      * ahead of {@code topology.edges} by up to one commit (the cache is flushed to both at commit).
      */
-    private static void awaitPublished(ApiServer api, long flows) throws InterruptedException {
+    private static void awaitPublished(RunningApi api, long flows) throws InterruptedException {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                .until(() -> flows(get(api, "/api/v1/topology?last=1h")) == flows);
+                .until(() -> RunningApi.flows(api.getOk("/api/v1/topology?last=1h")) == flows);
         Thread.sleep(COMMIT_INTERVAL.multipliedBy(5).toMillis());
     }
 
     private static void awaitSum(LocalTsdb tsdb, String promql, long expected) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
                 .untilAsserted(() -> assertThat(tsdb.query(promql)).isEqualTo((double) expected));
-    }
-
-    private static long flows(JsonNode topology) {
-        long sum = 0;
-        for (JsonNode link : topology.path("links")) {
-            sum += link.path("flows").asLong();
-        }
-        return sum;
-    }
-
-    private static JsonNode get(ApiServer api, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
     }
 }

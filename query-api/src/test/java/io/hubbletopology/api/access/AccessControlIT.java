@@ -1,10 +1,8 @@
 package io.hubbletopology.api.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,10 +21,9 @@ import io.hubbletopology.api.ApiDescription;
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.FastCommits;
+import io.hubbletopology.api.RunningApi;
 import io.hubbletopology.api.access.RawRequest.Answer;
-import io.hubbletopology.broker.SharedKafka;
-import io.hubbletopology.processor.ProcessorConfig;
-import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.topics.TopicNames;
 
 /**
@@ -42,29 +39,21 @@ class AccessControlIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path stateDir;
-    private static TopologyProcessor processor;
+    private static RunningApi run;
     private static ApiServer api;
 
     @BeforeAll
     static void start() {
         TopicNames topics = TopicNames.prefixed("access-it.");
-        ProcessorConfig config = ProcessorConfig.defaults(SharedKafka.bootstrapServers(), "access-it", stateDir, topics,
-                Map.of("processor.commit_interval", "200ms", "processor.window.grace", "5m",
-                        "processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1"));
-        processor = new TopologyProcessor(config);
-        processor.start();
-        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN)), processor.queryService());
-        api.start();
-        await().atMost(Duration.ofSeconds(60)).until(processor::running);
+        run = RunningApi.start(FastCommits.onTwoPartitions("access-it", stateDir, topics),
+                new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN))).awaitRunning();
+        api = run.api();
     }
 
     @AfterAll
     static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (processor != null) {
-            processor.close();
+        if (run != null) {
+            run.close();
         }
     }
 
@@ -283,7 +272,7 @@ class AccessControlIT {
     @Test
     void refusesWebSocketsFromAnotherOriginAtTheHandshake() throws Exception {
         try (ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, "both").withTokens(List.of(TOKEN))
-                .withAllowedOrigins(List.of(PAGE)), processor.queryService())) {
+                .withAllowedOrigins(List.of(PAGE)), run.processor().queryService())) {
             guarded.start();
             for (String path : List.of("/ws/topology", "/ws/flows")) {
                 RawRequest withToken = RawRequest.get(path).with("Authorization", "Bearer " + TOKEN).upgrade();

@@ -15,10 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,15 +26,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.FlowsTopicWriter;
 import io.hubbletopology.broker.SharedKafka;
-import io.hubbletopology.hubble.flow.Verdict;
-import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.processor.TopologyQueries;
-import io.hubbletopology.records.EndpointRef;
-import io.hubbletopology.records.FlowRecord;
-import io.hubbletopology.records.L4Protocol;
 import io.hubbletopology.topics.TopicNames;
 
 /**
@@ -67,7 +59,7 @@ class TwoInstancesIT {
         try {
             startAll(a, b, apiA, apiB);
 
-            Map<String, Long> expected = send(kafka, topics);
+            Map<String, Long> expected = FlowsTopicWriter.sendAcrossEdges(kafka, topics.flows(), FLOWS);
             assertThat(expected.size()).as("edges spread over the partitions").isGreaterThan(20);
 
             for (int port : new int[] {portA, portB}) {
@@ -121,7 +113,7 @@ class TwoInstancesIT {
         ApiServer apiB = new ApiServer(new ApiSettings("127.0.0.1", portB, "both"), b.queryService());
         try {
             startAll(a, b, apiA, apiB);
-            Map<String, Long> expected = send(kafka, topics);
+            Map<String, Long> expected = FlowsTopicWriter.sendAcrossEdges(kafka, topics.flows(), FLOWS);
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
                     !a.queries().localPartitions(TopologyQueries.Store.EDGES).activePartitions().isEmpty()
                             && !b.queries().localPartitions(TopologyQueries.Store.EDGES).activePartitions().isEmpty());
@@ -165,25 +157,6 @@ class TwoInstancesIT {
         java.util.Set<Integer> out = new java.util.TreeSet<>();
         array.forEach(n -> out.add(n.asInt()));
         return out;
-    }
-
-    private static Map<String, Long> send(String kafka, TopicNames topics) {
-        Map<String, Long> expected = new TreeMap<>();
-        long now = System.currentTimeMillis();
-        try (var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
-                new ByteArraySerializer())) {
-            for (int i = 0; i < FLOWS; i++) {
-                FlowRecord flow = FlowRecord.newBuilder().setTimeUnixNanos((now + i) * 1_000_000L).setVerdict(Verdict.FORWARDED)
-                        .setSource(EndpointRef.newBuilder().setNamespace("ns" + (i % 5)).setPod("client-" + (i % 8) + "-0"))
-                        .setDestination(EndpointRef.newBuilder().setNamespace("ns" + (i % 3)).setPod("server-" + (i % 6) + "-0"))
-                        .setProtocol(L4Protocol.TCP).setDestinationPort(8000 + i % 4).build();
-                String key = EdgeKey.of(flow).text();
-                expected.merge(key, 1L, Long::sum);
-                producer.send(new ProducerRecord<>(topics.flows(), null, now + i, key, flow.toByteArray()));
-            }
-            producer.flush();
-        }
-        return expected;
     }
 
     /** Waits for a whole answer; when it does not come, says what the last answer and each instance held. */

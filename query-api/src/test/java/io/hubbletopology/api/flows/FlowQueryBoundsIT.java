@@ -3,10 +3,7 @@ package io.hubbletopology.api.flows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,11 +30,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.FlowsTopicWriter;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.RunningApi;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.config.ConfigValues;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.processor.ProcessorConfig;
-import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.L4Protocol;
@@ -53,12 +50,11 @@ class FlowQueryBoundsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TopicNames TOPICS = TopicNames.prefixed("flow-bounds-it.");
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int COUNT = 900;
     private static final int MAX_SCANNED = 120;
     @TempDir
     static Path dir;
-    private static TopologyProcessor processor;
+    private static RunningApi run;
     private static ApiServer api;
     private static final Set<String> dropped = new HashSet<>();
     private static final Set<String> all = new HashSet<>();
@@ -67,15 +63,14 @@ class FlowQueryBoundsIT {
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        processor = new TopologyProcessor(ProcessorConfig.defaults(kafka, "flow-bounds-it", dir.resolve("state"), TOPICS,
-                Map.of("processor.commit_interval", "100ms", "processor.window.grace", "5m",
-                        "processor.window.retention", "2d", "kafka.replication_factor", "1")));
-        processor.start();
         // The bounds are set the way an operator sets them: through their keys.
         ApiSettings settings = ApiSettings.from(ConfigValues.of(Map.of("api.host", "127.0.0.1", "api.port", "0",
                 "api.flows.max_scanned", String.valueOf(MAX_SCANNED), "api.flows.pool_wait", "300ms")), "hubble");
-        api = new ApiServer(settings, processor.queryService());
-        api.start();
+        run = RunningApi.start(ProcessorConfig.defaults(kafka, "flow-bounds-it", dir.resolve("state"), TOPICS,
+                Map.of("processor.commit_interval", "100ms", "processor.window.grace", "5m",
+                        "processor.window.retention", "2d", "kafka.replication_factor", "1")),
+                settings);
+        api = run.api();
         t0 = Instant.now().minus(Duration.ofMinutes(40)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of("linger.ms", 5)),
                 new StringSerializer(), new ByteArraySerializer())) {
@@ -95,13 +90,12 @@ class FlowQueryBoundsIT {
             }
             FlowsTopicWriter.sendAll(producer, TOPICS.flows(), flows);
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> processor.running() && api.flowTailFollowing());
+        await().atMost(Duration.ofSeconds(60)).until(() -> run.processor().running() && api.flowTailFollowing());
     }
 
     @AfterAll
     static void stop() {
-        api.close();
-        processor.close();
+        run.close();
     }
 
     private static String time(FlowRecord f) {
@@ -110,8 +104,7 @@ class FlowQueryBoundsIT {
     }
 
     private static HttpResponse<String> send(String query) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/flows?" + query)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return run.send("/api/v1/flows?" + query);
     }
 
     private static String range() {

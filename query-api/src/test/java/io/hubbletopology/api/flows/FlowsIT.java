@@ -3,11 +3,8 @@ package io.hubbletopology.api.flows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +37,7 @@ import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.FlowsTopicWriter;
 import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.RunningApi;
 import io.hubbletopology.api.live.WsClient;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.CiliumEventType;
@@ -53,7 +51,6 @@ import io.hubbletopology.hubble.flow.Policy;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.ingest.hubble.FlowRecords;
-import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.records.L4Protocol;
@@ -73,7 +70,7 @@ class FlowsIT {
     private static final int COUNT = 600;
     @TempDir
     static Path dir;
-    private static TopologyProcessor processor;
+    private static RunningApi run;
     private static ApiServer api;
     private static KafkaProducer<String, byte[]> producer;
     private static final List<FlowRecord> sent = new ArrayList<>();
@@ -94,11 +91,10 @@ class FlowsIT {
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        processor = new TopologyProcessor(FastCommits.config(kafka, "flows-it", dir.resolve("state"), TOPICS,
-                Map.of("processor.window.retention", "2d")));
-        processor.start();
-        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "hubble").withLiveLimits(10, 20, Duration.ofSeconds(30)), processor.queryService());
-        api.start();
+        run = RunningApi.start(FastCommits.config(kafka, "flows-it", dir.resolve("state"), TOPICS,
+                Map.of("processor.window.retention", "2d")),
+                new ApiSettings("127.0.0.1", 0, "hubble").withLiveLimits(10, 20, Duration.ofSeconds(30)));
+        api = run.api();
         producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of("linger.ms", 5)), new StringSerializer(), new ByteArraySerializer());
         // One flow a second for ten minutes, thirty minutes ago, with every attribute the filters look at varying.
         t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -128,23 +124,17 @@ class FlowsIT {
         }
         FlowsTopicWriter.sendAll(producer, TOPICS.flows(), batch);
         sent.addAll(batch);
-        await().atMost(Duration.ofSeconds(60)).until(() -> processor.running() && api.flowTailFollowing());
+        await().atMost(Duration.ofSeconds(60)).until(() -> run.processor().running() && api.flowTailFollowing());
     }
 
     @AfterAll
     static void stop() {
-        api.close();
-        processor.close();
+        run.close();
         producer.close();
     }
 
     private static JsonNode get(String query) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/flows?" + query)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        ResponseSchemas.assertDocumented("GET", "/api/v1/flows", r.statusCode(), r.body());
-        JsonNode body = JSON.readTree(r.body());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("http_status", r.statusCode());
-        return body;
+        return run.getDocumentedJson("/api/v1/flows?" + query);
     }
 
     private static String range() {

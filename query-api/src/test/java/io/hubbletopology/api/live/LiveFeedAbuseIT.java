@@ -9,8 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -20,9 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
-import io.hubbletopology.broker.SharedKafka;
-import io.hubbletopology.processor.ProcessorConfig;
-import io.hubbletopology.processor.TopologyProcessor;
+import io.hubbletopology.api.FastCommits;
+import io.hubbletopology.api.RunningApi;
 import io.hubbletopology.topics.TopicNames;
 
 /**
@@ -41,13 +38,8 @@ class LiveFeedAbuseIT {
     @Timeout(180)
     void oversizedFramesAndConnectChurnLeaveTheServerUpBoundedAndServingOthers() throws Exception {
         TopicNames topics = TopicNames.prefixed("ws-abuse-it.");
-        ProcessorConfig config = ProcessorConfig.defaults(SharedKafka.bootstrapServers(), "ws-abuse-it", stateDir, topics,
-                Map.of("processor.commit_interval", "200ms", "processor.window.grace", "5m",
-                        "processor.window.retention", "1h", "kafka.partitions", "2", "kafka.replication_factor", "1"));
-        try (TopologyProcessor processor = new TopologyProcessor(config);
-             ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService())) {
-            processor.start();
-            api.start();
+        try (RunningApi run = RunningApi.start(FastCommits.onTwoPartitions("ws-abuse-it", stateDir, topics), new ApiSettings("127.0.0.1", 0, "both"))) {
+            ApiServer api = run.api();
             String url = "ws://127.0.0.1:" + api.port() + "/ws/topology";
             WsClient observer = WsClient.connect(url, null);
             await().atMost(Duration.ofSeconds(10)).until(() -> api.feed().clientCount() == 1);

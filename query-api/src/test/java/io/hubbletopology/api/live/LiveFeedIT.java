@@ -16,8 +16,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +26,7 @@ import io.hubbletopology.api.FastCommits;
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.FlowsTopicWriter;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.graph.EdgeKey;
@@ -58,11 +57,10 @@ class LiveFeedIT {
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        ProcessorConfig config = FastCommits.config(kafka, "live-it", stateDir, TOPICS,
-                Map.of("processor.window.retention", "1h", "kafka.partitions", "2"));
+        ProcessorConfig config = FastCommits.onTwoPartitions("live-it", stateDir, TOPICS);
         processor = new TopologyProcessor(config);
         processor.start();
-        producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(), new ByteArraySerializer());
+        producer = FlowsTopicWriter.producer(kafka);
         // The output topics exist once the processor runs; the test creates them for a processor that does not publish yet.
         try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers", kafka))) {
             new io.hubbletopology.topics.TopicProvisioner(admin, 2, (short) 1).ensure(List.of(

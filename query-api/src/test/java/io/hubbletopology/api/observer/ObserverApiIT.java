@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +24,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -54,9 +52,9 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.hubbletopology.api.FastCommits;
-import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.FlowsTopicWriter;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.RunningApi;
 import io.hubbletopology.api.access.AcceptedTokens;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.CiliumEventType;
@@ -85,7 +83,6 @@ import io.hubbletopology.hubble.observer.ServerStatusRequest;
 import io.hubbletopology.hubble.observer.ServerStatusResponse;
 import io.hubbletopology.hubble.relay.NodeState;
 import io.hubbletopology.ingest.hubble.FlowRecords;
-import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.DnsRecord;
 import io.hubbletopology.records.EndpointRef;
 import io.hubbletopology.records.FlowRecord;
@@ -109,8 +106,7 @@ class ObserverApiIT {
     private static final String TOKEN = "observer-s3cret";
     @TempDir
     static Path dir;
-    private static TopologyProcessor processor;
-    private static ApiServer api;
+    private static RunningApi run;
     private static ObserverServer observer;
     private static KafkaProducer<String, byte[]> producer;
     private static ManagedChannel channel;
@@ -125,15 +121,13 @@ class ObserverApiIT {
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        processor = new TopologyProcessor(FastCommits.config(kafka, "observer-it", dir.resolve("state"), TOPICS,
-                Map.of("processor.window.retention", "2d")));
-        processor.start();
         ApiSettings settings = new ApiSettings("127.0.0.1", 0, "hubble").withTokens(List.of(TOKEN));
-        api = new ApiServer(settings, processor.queryService());
-        api.start();
+        run = RunningApi.start(FastCommits.config(kafka, "observer-it", dir.resolve("state"), TOPICS,
+                Map.of("processor.window.retention", "2d")),
+                settings);
         // As ProcessorRole wires it.
-        observer = new ObserverServer(ObserverSettings.DEFAULT.withPort(0), "127.0.0.1", processor.queryService().flowHistory(),
-                api.flowSearch(),
+        observer = new ObserverServer(ObserverSettings.DEFAULT.withPort(0), "127.0.0.1", run.processor().queryService().flowHistory(),
+                run.api().flowSearch(),
                 settings.flowBounds(), new AcceptedTokens(settings.tokens(), null), Clock.systemUTC());
         observer.start();
         producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of("linger.ms", 5)), new StringSerializer(), new ByteArraySerializer());
@@ -155,8 +149,7 @@ class ObserverApiIT {
             channel.shutdownNow();
         }
         observer.close();
-        api.close();
-        processor.close();
+        run.close();
         producer.close();
     }
 
@@ -443,7 +436,7 @@ class ObserverApiIT {
     }
 
     private static HttpResponse<String> rest(String query) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/flows?" + query))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + run.port() + "/api/v1/flows?" + query))
                 .header("Authorization", "Bearer " + TOKEN).build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }

@@ -4,21 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,10 +23,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.hubbletopology.api.FastCommits;
-import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
+import io.hubbletopology.api.RunningApi;
 import io.hubbletopology.api.FlowsTopicWriter;
-import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.hubble.flow.DropReason;
 import io.hubbletopology.hubble.flow.L7FlowType;
@@ -44,7 +36,6 @@ import io.hubbletopology.ingest.replay.ReplaySource;
 import io.hubbletopology.simulator.SyntheticCluster;
 import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.graph.EndpointNames;
-import io.hubbletopology.processor.TopologyProcessor;
 import io.hubbletopology.records.FlowRecord;
 import io.hubbletopology.simulator.SyntheticCluster;
 import io.hubbletopology.topics.TopicNames;
@@ -59,25 +50,20 @@ import io.hubbletopology.topics.TopicNames;
 class PolicySuggestionIT {
 
     private static final ObjectMapper YAML = new YAMLMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final TopicNames TOPICS = TopicNames.prefixed("policy-it.");
     private static final long SEED = 7;
     private static final int SYNTHETIC_FLOWS = 3_000;
     @TempDir
     static Path dir;
-    private static TopologyProcessor processor;
-    private static ApiServer api;
+    private static RunningApi run;
     private static final List<FlowRecord> SYNTHETIC = new ArrayList<>();
     private static final List<FlowRecord> CAPTURE = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         String kafka = SharedKafka.bootstrapServers();
-        processor = new TopologyProcessor(FastCommits.config(kafka, "policy-it", dir.resolve("state"), TOPICS,
-                Map.of("processor.window.retention", "1h", "kafka.partitions", "2")));
-        processor.start();
-        api = new ApiServer(new ApiSettings("127.0.0.1", 0, "both"), processor.queryService());
-        api.start();
+        run = RunningApi.start(FastCommits.onTwoPartitions("policy-it", dir.resolve("state"), TOPICS),
+                new ApiSettings("127.0.0.1", 0, "both"));
         long now = System.currentTimeMillis();
         SyntheticCluster cluster = new SyntheticCluster(SEED);
         for (int i = 0; i < SYNTHETIC_FLOWS; i++) {
@@ -92,8 +78,7 @@ class PolicySuggestionIT {
         long shift = now * 1_000_000L - replayed.get(replayed.size() - 1).getTimeUnixNanos();
         replayed.forEach(f -> CAPTURE.add(f.toBuilder().setTimeUnixNanos(f.getTimeUnixNanos() + shift).build()));
         assertThat(CAPTURE).hasSize(32);
-        try (var producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of()), new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (var producer = FlowsTopicWriter.producer(kafka)) {
             for (FlowRecord f : concat()) {
                 producer.send(FlowsTopicWriter.record(TOPICS.flows(), f));
             }
@@ -111,8 +96,7 @@ class PolicySuggestionIT {
 
     @AfterAll
     static void stop() {
-        api.close();
-        processor.close();
+        run.close();
     }
 
     private static List<FlowRecord> concat() {
@@ -123,10 +107,7 @@ class PolicySuggestionIT {
 
     /** A GET whose answer is held to what openapi.json says the route answers (its JSON to the schema). */
     static HttpResponse<String> get(String pathAndQuery) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + pathAndQuery)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        ResponseSchemas.assertAnswer("GET", pathAndQuery, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
-        return r;
+        return run.getDocumented(pathAndQuery);
     }
 
     private static Set<String> namespaces(List<FlowRecord> flows) {
