@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.hubbletopology.hubble.flow.EventTypeFilter;
 
@@ -17,35 +19,45 @@ class CiliumEventTypesTest {
         return EventTypeFilter.newBuilder().setType(type).setMatchSubType(true).setSubType(subtype).build();
     }
 
-    @Test
-    void aTypeAloneMatchesEverySubtype() {
-        assertThat(CiliumEventTypes.filter("trace")).isEqualTo(type(4));
-        assertThat(CiliumEventTypes.filter("drop")).isEqualTo(type(1));
-        assertThat(CiliumEventTypes.filter("policy-verdict")).isEqualTo(type(5));
-        assertThat(CiliumEventTypes.filter("l7")).isEqualTo(type(129));
-        assertThat(CiliumEventTypes.filter("trace-sock")).isEqualTo(type(7));
-        assertThat(CiliumEventTypes.filter(" Trace ")).isEqualTo(type(4));
+    @ParameterizedTest(name = "\"{0}\" is type {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            trace          | 4
+            drop           | 1
+            policy-verdict | 5
+            l7             | 129
+            trace-sock     | 7
+            ' Trace '      | 4
+            """)
+    void aTypeAloneMatchesEverySubtype(String name, int type) {
+        assertThat(CiliumEventTypes.filter(name)).isEqualTo(type(type));
     }
 
-    @Test
-    void aTraceSubtypeIsItsObservationPointByCiliumsNumbers() {
-        assertThat(CiliumEventTypes.filter("trace:to-endpoint")).isEqualTo(subtype(4, 0));
-        assertThat(CiliumEventTypes.filter("trace:to-proxy")).isEqualTo(subtype(4, 1));
-        assertThat(CiliumEventTypes.filter("trace:to-stack")).isEqualTo(subtype(4, 3));
-        assertThat(CiliumEventTypes.filter("trace:from-endpoint")).isEqualTo(subtype(4, 5));
-        assertThat(CiliumEventTypes.filter("trace:from-network")).isEqualTo(subtype(4, 10));
-        assertThat(CiliumEventTypes.filter("trace:to-network")).isEqualTo(subtype(4, 11));
-        assertThat(CiliumEventTypes.filter("trace:from-crypto")).isEqualTo(subtype(4, 12));
-        assertThat(CiliumEventTypes.filter("TRACE:TO-CRYPTO")).isEqualTo(subtype(4, 13));
+    @ParameterizedTest(name = "\"{0}\" is trace subtype {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            trace:to-endpoint   | 0
+            trace:to-proxy      | 1
+            trace:to-stack      | 3
+            trace:from-endpoint | 5
+            trace:from-network  | 10
+            trace:to-network    | 11
+            trace:from-crypto   | 12
+            TRACE:TO-CRYPTO     | 13
+            """)
+    void aTraceSubtypeIsItsObservationPointByCiliumsNumbers(String name, int subtype) {
+        assertThat(CiliumEventTypes.filter(name)).isEqualTo(subtype(4, subtype));
     }
 
-    @Test
-    void anySubtypeAndAnyTypeMayBeANumberAsTheCliAllows() {
-        assertThat(CiliumEventTypes.filter("drop:133")).isEqualTo(subtype(1, 133));
-        assertThat(CiliumEventTypes.filter("trace:3")).isEqualTo(subtype(4, 3));
-        assertThat(CiliumEventTypes.filter("4:0")).isEqualTo(subtype(4, 0));
-        assertThat(CiliumEventTypes.filter("agent:policy-updated")).isEqualTo(subtype(130, 5));
-        assertThat(CiliumEventTypes.filter("255")).isEqualTo(type(255));
+    /** Where the table gives no subtype, the filter is the type alone. */
+    @ParameterizedTest(name = "\"{0}\" is type {1} subtype {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            drop:133             | 1   | 133
+            trace:3              | 4   | 3
+            4:0                  | 4   | 0
+            agent:policy-updated | 130 | 5
+            255                  | 255 |
+            """)
+    void anySubtypeAndAnyTypeMayBeANumberAsTheCliAllows(String name, int type, Integer subtype) {
+        assertThat(CiliumEventTypes.filter(name)).isEqualTo(subtype == null ? type(type) : subtype(type, subtype));
     }
 
     @Test

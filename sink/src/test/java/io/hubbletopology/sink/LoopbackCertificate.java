@@ -19,19 +19,9 @@ import javax.net.ssl.TrustManagerFactory;
  * openssl), written as PEM for the TSDBs ({@link #certFile()}, {@link #keyFile()}) and usable by Java servers and
  * clients as a key store. It is its own CA: the sink trusts it through {@code sink.tls.ca_file}.
  */
-final class LoopbackCertificate {
+record LoopbackCertificate(Path certFile, Path keyFile, KeyStore keyStore) {
 
     private static final char[] PASSWORD = "loopback".toCharArray();
-
-    private final Path certFile;
-    private final Path keyFile;
-    private final KeyStore keyStore;
-
-    private LoopbackCertificate(Path certFile, Path keyFile, KeyStore keyStore) {
-        this.certFile = certFile;
-        this.keyFile = keyFile;
-        this.keyStore = keyStore;
-    }
 
     static LoopbackCertificate create(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
         Path store = dir.resolve("tsdb.p12");
@@ -54,14 +44,6 @@ final class LoopbackCertificate {
         // PKCS#8, which Go's TLS (Prometheus, VictoriaMetrics) reads as "PRIVATE KEY".
         Files.writeString(keyFile, pem("PRIVATE KEY", keyStore.getKey("tsdb", PASSWORD).getEncoded()));
         return new LoopbackCertificate(certFile, keyFile, keyStore);
-    }
-
-    Path certFile() {
-        return certFile;
-    }
-
-    Path keyFile() {
-        return keyFile;
     }
 
     /** For a client that trusts this certificate alone. */

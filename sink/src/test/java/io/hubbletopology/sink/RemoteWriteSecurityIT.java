@@ -9,13 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -58,10 +56,7 @@ class RemoteWriteSecurityIT {
     private static final int EDGES = 3;
     private static final int WINDOWS = 4;
 
-    private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final String edgesTopic = "sink-sec-edges-" + run;
-    private final String linksTopic = "sink-sec-links-" + run;
-    private final Instant firstWindow = Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES);
+    private final TestRun run = TestRun.start("sink-sec", Duration.ofMinutes(5));
 
     @ParameterizedTest
     @EnumSource(LocalTsdb.Kind.class)
@@ -81,8 +76,8 @@ class RemoteWriteSecurityIT {
             assertThat(untrusted.reason()).contains("SSLHandshakeException");
 
             long flows = produce();
-            TsdbSink sink = LocalSink.start(tsdb, SharedKafka.bootstrapServers(), edgesTopic, linksTopic, "sink-sec-" + run,
-                    Map.of("sink.window_grace", "1s", "sink.tls.ca_file", tls.certFile().toString(),
+            TsdbSink sink = LocalSink.start(tsdb, SharedKafka.bootstrapServers(), run.edgesTopic(), run.linksTopic(),
+                    "sink-sec-" + run.id(), Map.of("sink.window_grace", "1s", "sink.tls.ca_file", tls.certFile().toString(),
                             "sink.basic_auth.username", USER, "sink.basic_auth.password", PASSWORD));
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
                     assertThat(tsdb.query("sum(sum_over_time(hubble_topology_edge_flows{cluster=\"it\"}[1h]))")).isEqualTo(flows));
@@ -94,8 +89,8 @@ class RemoteWriteSecurityIT {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void sendsTheBearerTokenFromItsFileAndTheTenantOnEveryRequest(@TempDir Path dir) throws Exception {
         LoopbackCertificate tls = LoopbackCertificate.create(dir);
-        Path tokenFile = Files.writeString(dir.resolve("token"), "token-" + run + "\n");
-        try (RemoteWriteReceiver receiver = new RemoteWriteReceiver(tls, "Bearer token-" + run)) {
+        Path tokenFile = Files.writeString(dir.resolve("token"), "token-" + run.id() + "\n");
+        try (RemoteWriteReceiver receiver = new RemoteWriteReceiver(tls, "Bearer token-" + run.id())) {
             produce();
             List<Sample> expected = new ArrayList<>();
             SeriesMapping mapping = new SeriesMapping(Map.of("cluster", "it"));
@@ -105,8 +100,8 @@ class RemoteWriteSecurityIT {
                 }
             }
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            TsdbSink sink = LocalSink.start(receiver.url(), SharedKafka.bootstrapServers(), edgesTopic, linksTopic,
-                    "sink-sec-bearer-" + run, Map.of("sink.window_grace", "1s", "sink.tls.ca_file", tls.certFile().toString(),
+            TsdbSink sink = LocalSink.start(receiver.url(), SharedKafka.bootstrapServers(), run.edgesTopic(), run.linksTopic(),
+                    "sink-sec-bearer-" + run.id(), Map.of("sink.window_grace", "1s", "sink.tls.ca_file", tls.certFile().toString(),
                             "sink.bearer_token_file", tokenFile.toString(), "sink.tenant", "team-a"),
                     new SinkMetrics(registry));
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
@@ -115,7 +110,7 @@ class RemoteWriteSecurityIT {
 
             List<Sample> got = new ArrayList<>();
             for (RemoteWriteReceiver.Received r : receiver.received()) {
-                assertThat(r.headers()).containsEntry("authorization", "Bearer token-" + run)
+                assertThat(r.headers()).containsEntry("authorization", "Bearer token-" + run.id())
                         .containsEntry("x-scope-orgid", "team-a").containsEntry("content-encoding", "snappy")
                         .containsEntry("content-type", "application/x-protobuf")
                         .containsEntry("x-prometheus-remote-write-version", "0.1.0");
@@ -135,8 +130,8 @@ class RemoteWriteSecurityIT {
     private long produce() throws Exception {
         String bootstrap = SharedKafka.bootstrapServers();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(edgesTopic)) {
-                admin.createTopics(List.of(new NewTopic(edgesTopic, 1, (short) 1), new NewTopic(linksTopic, 1, (short) 1)))
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(run.edgesTopic())) {
+                admin.createTopics(List.of(new NewTopic(run.edgesTopic(), 1, (short) 1), new NewTopic(run.linksTopic(), 1, (short) 1)))
                         .all().get(30, TimeUnit.SECONDS);
             }
         }
@@ -146,7 +141,8 @@ class RemoteWriteSecurityIT {
             for (int w = 0; w < WINDOWS; w++) {
                 for (int e = 0; e < EDGES; e++) {
                     EdgeUpdate update = update(w, e);
-                    producer.send(new ProducerRecord<>(edgesTopic, update.topicKey(), OutputJson.MAPPER.writeValueAsBytes(update))).get();
+                    producer.send(new ProducerRecord<>(run.edgesTopic(), update.topicKey(),
+                            OutputJson.MAPPER.writeValueAsBytes(update))).get();
                     flows += update.stats().flows();
                 }
             }
@@ -155,7 +151,7 @@ class RemoteWriteSecurityIT {
     }
 
     private EdgeUpdate update(int window, int edge) {
-        Instant start = firstWindow.plusSeconds(10L * window);
+        Instant start = run.firstWindow().plusSeconds(10L * window);
         long flows = 5 + window + edge;
         return EdgeUpdate.of(start, start.plusSeconds(10), new EdgeStats("shop/deployment/frontend",
                 "shop/deployment/cart-" + edge, "shop", "shop", "TCP", 8080, flows, Map.of("FORWARDED", flows), Map.of(),

@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -45,11 +43,8 @@ class TsdbSinkIT {
     /** link_up and the four rates of the one link state produced. */
     private static final int LINK_SAMPLES = 5;
 
-    private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final String edgesTopic = "sink-it-edges-" + run;
-    private final String linksTopic = "sink-it-links-" + run;
     // Ten-second windows ending between ten and two minutes ago: recent enough for Prometheus' head block.
-    private final Instant firstWindow = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES);
+    private final TestRun run = TestRun.start("sink-it", Duration.ofMinutes(10));
 
     @ParameterizedTest
     @EnumSource(LocalTsdb.Kind.class)
@@ -57,7 +52,7 @@ class TsdbSinkIT {
     void promqlSumsEqualTheFlowsThatWentInThroughCrashReplayAndTsdbRestart(LocalTsdb.Kind kind) throws Exception {
         String bootstrap = SharedKafka.bootstrapServers();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(edgesTopic, PARTITIONS, (short) 1), new NewTopic(linksTopic, 1, (short) 1)))
+            admin.createTopics(List.of(new NewTopic(run.edgesTopic(), PARTITIONS, (short) 1), new NewTopic(run.linksTopic(), 1, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
         }
         try (LocalTsdb tsdb = LocalTsdb.start(kind);
@@ -66,7 +61,7 @@ class TsdbSinkIT {
             long[] expected = produceWindows(producer, 0, 12, true);
             produceLink(producer);
 
-            TsdbSink sink = startSink(bootstrap, tsdb, "sink-it-" + run, new SinkMetrics(new SimpleMeterRegistry()));
+            TsdbSink sink = startSink(bootstrap, tsdb, "sink-it-" + run.id(), new SinkMetrics(new SimpleMeterRegistry()));
             awaitSum(tsdb, FLOWS, expected[0]);
             assertThat(tsdb.query(DROPS)).isEqualTo(expected[1]);
             assertThat(tsdb.query(HTTP_GETS)).isEqualTo(expected[0] - expected[1]);
@@ -82,13 +77,13 @@ class TsdbSinkIT {
             // A crash: nothing more committed; the restarted sink reads on from the last commit.
             sink.halt();
             long[] more = produceWindows(producer, 12, 24, true);
-            sink = startSink(bootstrap, tsdb, "sink-it-" + run, new SinkMetrics(new SimpleMeterRegistry()));
+            sink = startSink(bootstrap, tsdb, "sink-it-" + run.id(), new SinkMetrics(new SimpleMeterRegistry()));
             long flows = expected[0] + more[0];
             awaitSum(tsdb, FLOWS, flows);
 
             // A replay of everything by a second group writes the same samples again: the sums do not move.
             SimpleMeterRegistry replayRegistry = new SimpleMeterRegistry();
-            TsdbSink replay = startSink(bootstrap, tsdb, "sink-it-replay-" + run, new SinkMetrics(replayRegistry));
+            TsdbSink replay = startSink(bootstrap, tsdb, "sink-it-replay-" + run.id(), new SinkMetrics(replayRegistry));
             // Per edge window: FORWARDED and DROPPED flows, POLICY_DENIED drops, GET requests, 2xx responses.
             int samples = EDGES * 24 * 5 + LINK_SAMPLES;
             await().atMost(Duration.ofSeconds(40)).until(() -> counted(replayRegistry, "hubble_topology_sink_samples_sent")
@@ -112,7 +107,7 @@ class TsdbSinkIT {
     }
 
     private TsdbSink startSink(String bootstrap, LocalTsdb tsdb, String group, SinkMetrics metrics) {
-        return LocalSink.start(tsdb, bootstrap, edgesTopic, linksTopic, group, Map.of("sink.window_grace", "1s"), metrics);
+        return LocalSink.start(tsdb, bootstrap, run.edgesTopic(), run.linksTopic(), group, Map.of("sink.window_grace", "1s"), metrics);
     }
 
     /**
@@ -123,7 +118,7 @@ class TsdbSinkIT {
         long flows = 0;
         long drops = 0;
         for (int w = from; w < to; w++) {
-            Instant start = firstWindow.plusSeconds(10L * w);
+            Instant start = run.firstWindow().plusSeconds(10L * w);
             for (int e = 0; e < EDGES; e++) {
                 long forwarded = 10 + e + w;
                 long dropped = 1 + (e + w) % 3;
@@ -131,7 +126,7 @@ class TsdbSinkIT {
                 EdgeStats done = stats(e, forwarded, dropped);
                 for (EdgeStats s : withPartial ? List.of(partial, done) : List.of(done)) {
                     EdgeUpdate update = EdgeUpdate.of(start, start.plusSeconds(10), s);
-                    producer.send(new ProducerRecord<>(edgesTopic, e % PARTITIONS, update.topicKey(),
+                    producer.send(new ProducerRecord<>(run.edgesTopic(), e % PARTITIONS, update.topicKey(),
                             OutputJson.MAPPER.writeValueAsBytes(update))).get();
                 }
                 flows += forwarded + dropped;
@@ -143,8 +138,8 @@ class TsdbSinkIT {
 
     private void produceLink(KafkaProducer<String, byte[]> producer) throws Exception {
         LinkState link = new LinkState(null, "worker-1", "eth0", "up", 1, 10_000L, 1500, "02:42:ac:11:00:02", 1250.5, 1.0,
-                0.0, 0.0, firstWindow, firstWindow.plusSeconds(5), false);
-        producer.send(new ProducerRecord<>(linksTopic, link.key().text(), OutputJson.MAPPER.writeValueAsBytes(link))).get();
+                0.0, 0.0, run.firstWindow(), run.firstWindow().plusSeconds(5), false);
+        producer.send(new ProducerRecord<>(run.linksTopic(), link.key().text(), OutputJson.MAPPER.writeValueAsBytes(link))).get();
     }
 
     private static EdgeStats stats(int edge, long forwarded, long dropped) {

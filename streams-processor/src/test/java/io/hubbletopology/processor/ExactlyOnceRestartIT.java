@@ -27,6 +27,7 @@ import io.hubbletopology.topics.TopicNames;
  * again leaves figures that add up to exactly the flows sent: nothing lost, nothing counted twice. (The same
  * run with at_least_once publishes more than was sent: 20,930 and 22,005 for 20,000 in two runs.)
  */
+@Timeout(360)
 class ExactlyOnceRestartIT {
 
     private static final Logger log = LoggerFactory.getLogger(ExactlyOnceRestartIT.class);
@@ -34,7 +35,6 @@ class ExactlyOnceRestartIT {
     private static final int EDGES = 40;
 
     @Test
-    @Timeout(360)
     void edgeCountsEqualTheFlowsSentAfterAHardKillAndRestart(@TempDir Path dir) throws Exception {
         Outcome outcome = killAndRestart(dir, true);
         assertThat(outcome.flows()).as("flows counted").isEqualTo(FLOWS);
@@ -48,7 +48,6 @@ class ExactlyOnceRestartIT {
      * The edge windows are published once per commit, not once per flow, with no record cache.
      */
     @Test
-    @Timeout(360)
     void atLeastOnceLosesNoFlowAfterAHardKillAndPublishesEachEdgeWindowOncePerCommit(@TempDir Path dir) throws Exception {
         Outcome outcome = killAndRestart(dir, false);
         assertThat(outcome.flows()).as("flows counted").isGreaterThanOrEqualTo(FLOWS);

@@ -14,6 +14,13 @@ class AcceptedTokensTest {
     @TempDir
     Path dir;
 
+    /** Tokens listed in the configuration and read from {@code file}, watching it as the API does once started. */
+    private static AcceptedTokens watching(List<String> listed, Path file) {
+        AcceptedTokens tokens = new AcceptedTokens(listed, file);
+        tokens.watch();
+        return tokens;
+    }
+
     @Test
     void readsOneTokenPerLineOrCommaSeparatedIgnoringBlanksAndWhitespace() {
         assertThat(TokenFile.parse("\n  a  \r\n\n b,c ,, \n a\n")).containsExactly("a", "b", "c");
@@ -44,8 +51,7 @@ class AcceptedTokensTest {
     @Test
     void aConfiguredFileThatIsMissingOrEmptyAdmitsNobodyInsteadOfOpeningTheApi() throws Exception {
         Path file = dir.resolve("tokens");
-        try (AcceptedTokens tokens = new AcceptedTokens(List.of(), file)) {
-            tokens.watch();
+        try (AcceptedTokens tokens = watching(List.of(), file)) {
             assertThat(tokens.enabled()).isTrue();
             assertThat(tokens.allows(null, null)).isFalse();
             assertThat(tokens.forPeers()).isNull();
@@ -58,16 +64,14 @@ class AcceptedTokensTest {
     @Test
     void peersAreGivenACurrentTokenListedTokensFirst() throws Exception {
         Path file = Files.writeString(dir.resolve("tokens"), "old\nnew\n");
-        try (AcceptedTokens fromFile = new AcceptedTokens(List.of(), file)) {
-            fromFile.watch();
+        try (AcceptedTokens fromFile = watching(List.of(), file)) {
             assertThat(fromFile.forPeers()).isEqualTo("old");
             Files.writeString(file, "new\n");
             fromFile.reload();
             assertThat(fromFile.forPeers()).isEqualTo("new");
             assertThat(fromFile.allows("Bearer old", null)).isFalse();
         }
-        try (AcceptedTokens both = new AcceptedTokens(List.of("listed"), file)) {
-            both.watch();
+        try (AcceptedTokens both = watching(List.of("listed"), file)) {
             assertThat(both.forPeers()).isEqualTo("listed");
             assertThat(both.allows("Bearer new", null)).isTrue();
             assertThat(both.allows("Bearer listed", null)).isTrue();
@@ -77,8 +81,7 @@ class AcceptedTokensTest {
     @Test
     void keepsTheLastTokensReadWhenTheFileGoesAwayForAMoment() throws Exception {
         Path file = Files.writeString(dir.resolve("tokens"), "kept\n");
-        try (AcceptedTokens tokens = new AcceptedTokens(List.of(), file)) {
-            tokens.watch();
+        try (AcceptedTokens tokens = watching(List.of(), file)) {
             Files.delete(file);
             tokens.reload();
             assertThat(tokens.allows("Bearer kept", null)).isTrue();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.hubbletopology.processor.errors.BadParameterException;
 import io.hubbletopology.flowfilter.FlowFilterMatcher;
@@ -26,15 +28,18 @@ class HubbleFlagsTest {
         return m.test(HubbleFlows.of(flow));
     }
 
-    @Test
-    void eitherEndFlagsMatchASourceOrADestinationAndOneSidedOnesOnlyTheirSide() {
-        assertThat(keeps("namespace=data", SHOP_TO_DB)).isTrue();
-        assertThat(keeps("from-namespace=data", SHOP_TO_DB)).isFalse();
-        assertThat(keeps("port=5432", SHOP_TO_DB)).isTrue();
-        assertThat(keeps("from-port=5432", SHOP_TO_DB)).isFalse();
-        assertThat(keeps("ip=10.0.0.0/24&to-namespace=data", SHOP_TO_DB)).isTrue();
-        assertThat(keeps("ip=10.0.0.0/24&to-namespace=shop", SHOP_TO_DB)).isFalse();
-        assertThat(keeps("pod=web-1", SHOP_TO_DB)).as("a pod without namespace is in default, as the CLI has it").isFalse();
+    @ParameterizedTest(name = "{0} keeps the flow from shop to data: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            namespace=data                   | true  |
+            from-namespace=data              | false |
+            port=5432                        | true  |
+            from-port=5432                   | false |
+            ip=10.0.0.0/24&to-namespace=data | true  |
+            ip=10.0.0.0/24&to-namespace=shop | false |
+            pod=web-1                        | false | a pod without namespace is in default, as the CLI has it
+            """)
+    void eitherEndFlagsMatchASourceOrADestinationAndOneSidedOnesOnlyTheirSide(String query, boolean kept, String why) {
+        assertThat(keeps(query, SHOP_TO_DB)).as(why).isEqualTo(kept);
     }
 
     /** As the ingest writes it: the Flow Hubble sent, with its event type and subtype, beside the compact fields. */
@@ -43,20 +48,22 @@ class HubbleFlagsTest {
                 .setEventType(CiliumEventType.newBuilder().setType(type).setSubType(subtype)).build().toByteString()).build();
     }
 
-    @Test
-    void typeTakesHubbleObserveTypesWithSubtypes() {
-        FlowRecord toStack = fromHubble(4, 3);
-        FlowRecord policyDenied = fromHubble(1, 133);
-        assertThat(keeps("type=trace", toStack)).isTrue();
-        assertThat(keeps("type=trace:to-stack", toStack)).isTrue();
-        assertThat(keeps("type=trace:to-endpoint", toStack)).isFalse();
-        assertThat(keeps("type=trace:to-endpoint,trace:to-stack", toStack)).isTrue();
-        assertThat(keeps("type=trace:to-endpoint&type=trace:3", toStack)).isTrue();
-        assertThat(keeps("not&type=trace:to-stack", toStack)).isFalse();
-        assertThat(keeps("type=drop", toStack)).isFalse();
-        assertThat(keeps("type=drop:133", policyDenied)).isTrue();
-        assertThat(keeps("type=drop:181", policyDenied)).isFalse();
-        assertThat(keeps("type=" + "trace%3Ato-stack", toStack)).as("the colon percent-encoded").isTrue();
+    /** The flow's Hubble event type and subtype: 4 and 3 are trace to-stack, 1 and 133 drop for POLICY_DENIED. */
+    @ParameterizedTest(name = "{2} keeps a flow of type {0} subtype {1}: {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+            4 | 3   | type=trace                            | true  |
+            4 | 3   | type=trace:to-stack                   | true  |
+            4 | 3   | type=trace:to-endpoint                | false |
+            4 | 3   | type=trace:to-endpoint,trace:to-stack | true  |
+            4 | 3   | type=trace:to-endpoint&type=trace:3   | true  |
+            4 | 3   | not&type=trace:to-stack               | false |
+            4 | 3   | type=drop                             | false |
+            1 | 133 | type=drop:133                         | true  |
+            1 | 133 | type=drop:181                         | false |
+            4 | 3   | type=trace%3Ato-stack                 | true  | the colon percent-encoded
+            """)
+    void typeTakesHubbleObserveTypesWithSubtypes(int type, int subtype, String query, boolean kept, String why) {
+        assertThat(keeps(query, fromHubble(type, subtype))).as(why).isEqualTo(kept);
     }
 
     @Test

@@ -39,6 +39,19 @@ class LiveFeedTest {
         return client;
     }
 
+    /** Two unfiltered clients: stuck, whose sends never complete, and reader, who takes everything. */
+    private record StuckAndReader(FakeSocket stuck, FakeSocket reader) {
+    }
+
+    /** A new feed with this stall timeout, and its stuck and its reading client. */
+    private StuckAndReader feedWithStuckAndReader(Duration stallTimeout) {
+        feed = new LiveFeed(10, 100, stallTimeout, new SimpleMeterRegistry());
+        StuckAndReader clients = new StuckAndReader(FakeSocket.holding(), new FakeSocket());
+        connect("stuck", clients.stuck(), FeedFilter.ALL, List.of());
+        connect("reader", clients.reader(), FeedFilter.ALL, List.of());
+        return clients;
+    }
+
     @Test
     void theSnapshotGoesBeforeEveryChangePublishedWhileItWasRead() {
         feed = new LiveFeed(10, 100, Duration.ofSeconds(10), new SimpleMeterRegistry());
@@ -96,40 +109,32 @@ class LiveFeedTest {
 
     @Test
     void aClientWhoseSendStallsIsEvictedAfterTheStallTimeoutWhileTheOthersGoOn() {
-        feed = new LiveFeed(10, 100, Duration.ofMillis(400), new SimpleMeterRegistry());
-        FakeSocket stuck = FakeSocket.holding();
-        FakeSocket reader = new FakeSocket();
-        connect("stuck", stuck, FeedFilter.ALL, List.of());
-        connect("reader", reader, FeedFilter.ALL, List.of());
+        StuckAndReader clients = feedWithStuckAndReader(Duration.ofMillis(400));
         feed.publish(edge("edge:a", 1, "shop"));
 
-        await().atMost(WAIT).until(() -> stuck.closeCode() != null);
-        assertThat(stuck.closeCode()).isEqualTo(FeedClient.TOO_SLOW);
-        assertThat(stuck.closeReason()).contains("too slow").contains("waited more than");
+        await().atMost(WAIT).until(() -> clients.stuck().closeCode() != null);
+        assertThat(clients.stuck().closeCode()).isEqualTo(FeedClient.TOO_SLOW);
+        assertThat(clients.stuck().closeReason()).contains("too slow").contains("waited more than");
         assertThat(feed.clientCount()).isEqualTo(1);
         feed.publish(edge("edge:b", 1, "shop"));
-        await().atMost(WAIT).until(() -> reader.sent().size() == 2);
-        assertThat(stuck.sent()).hasSize(1);
+        await().atMost(WAIT).until(() -> clients.reader().sent().size() == 2);
+        assertThat(clients.stuck().sent()).hasSize(1);
     }
 
     @Test
     void atTheMemoryBoundTheClientFurthestBehindIsEvictedAndTheLogEmpties() {
-        feed = new LiveFeed(10, 100, Duration.ofSeconds(30), new SimpleMeterRegistry());
-        FakeSocket stuck = FakeSocket.holding();
-        FakeSocket reader = new FakeSocket();
-        connect("stuck", stuck, FeedFilter.ALL, List.of());
-        connect("reader", reader, FeedFilter.ALL, List.of());
+        StuckAndReader clients = feedWithStuckAndReader(Duration.ofSeconds(30));
         // The stuck client takes the first one (in flight): the bound counts the keys after it.
         feed.publish(edge("edge:0", 1, "shop"));
-        await().atMost(WAIT).until(() -> stuck.sent().size() == 1);
+        await().atMost(WAIT).until(() -> clients.stuck().sent().size() == 1);
         for (int e = 1; e < LiveFeed.MAX_KEYS + 2; e++) {
             feed.publish(edge("edge:" + e, 1, "shop"));
         }
 
-        await().atMost(WAIT).until(() -> stuck.closeCode() != null);
-        assertThat(stuck.closeReason()).contains("too slow").contains(LiveFeed.MAX_KEYS + " edges and interfaces");
-        await().atMost(WAIT).until(() -> reader.sent().size() == LiveFeed.MAX_KEYS + 2);
-        assertThat(reader.closeCode()).isNull();
+        await().atMost(WAIT).until(() -> clients.stuck().closeCode() != null);
+        assertThat(clients.stuck().closeReason()).contains("too slow").contains(LiveFeed.MAX_KEYS + " edges and interfaces");
+        await().atMost(WAIT).until(() -> clients.reader().sent().size() == LiveFeed.MAX_KEYS + 2);
+        assertThat(clients.reader().closeCode()).isNull();
     }
 
     @Test

@@ -16,14 +16,19 @@ class PartitionMergeTest {
         return new Partitioned<>(items, Map.of());
     }
 
+    /** The merged answer is whole, no partition missing, and holds exactly these values in any order. */
+    private static void assertWhole(PartitionMerge<String> merge, String... values) {
+        Answer<List<String>> answer = merge.result();
+        assertThat(answer.partial()).isFalse();
+        assertThat(answer.value()).containsExactlyInAnyOrder(values);
+    }
+
     @Test
     void isWholeOnlyWhenEveryPartitionAnswered() {
         PartitionMerge<String> merge = new PartitionMerge<>(3);
         merge.answered("a:1", part(Map.of(0, List.of("x"), 2, List.of())), Set.of(0, 2));
         merge.answered("b:1", part(Map.of(1, List.of("y", "z"))), Set.of(1));
-        Answer<List<String>> answer = merge.result();
-        assertThat(answer.partial()).isFalse();
-        assertThat(answer.value()).containsExactlyInAnyOrder("x", "y", "z");
+        assertWhole(merge, "x", "y", "z");
     }
 
     @Test
@@ -75,9 +80,7 @@ class PartitionMergeTest {
         merge.failed("c:1", Set.of(2), "ConnectException");
         assertThat(merge.uncovered()).containsExactly(2);
         merge.answered("a:1", part(Map.of(2, List.of("w"))), Set.of());
-        Answer<List<String>> answer = merge.result();
-        assertThat(answer.partial()).isFalse();
-        assertThat(answer.value()).containsExactlyInAnyOrder("x", "y", "w");
+        assertWhole(merge, "x", "y", "w");
     }
 
     @Test
