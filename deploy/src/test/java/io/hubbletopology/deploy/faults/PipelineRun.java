@@ -86,7 +86,7 @@ record PipelineRun(String name, SimulatedFlows flows, SimulatedHubbleServer hubb
         await().atMost(Duration.ofSeconds(60)).until(() -> hubble.emitted() >= emitted);
         role.signal("KILL");
         assertThat(role.awaitExit(Duration.ofSeconds(10))).as(what + " exit after SIGKILL").isEqualTo(137);
-        log.info("The {} killed after {} flows emitted", what, hubble.emitted());
+        log.info("Killed the {} after {} flows emitted", what, hubble.emitted());
     }
 
     /** The broker started again on its port and data directory, as systemd or Kubernetes would after a crash. */
