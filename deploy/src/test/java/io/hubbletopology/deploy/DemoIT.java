@@ -39,16 +39,15 @@ class DemoIT {
     @Test
     @Timeout(150)
     void demoShowsAGrowingTopologyAndLocalLinksThenStopsCleanlyOnCtrlC() throws Exception {
-        int apiPort = TestPorts.next();
-        try (JarProcess demo = JarProcess.start("demo", "768m", "demo", "--api-port", String.valueOf(apiPort))) {
-            String api = "http://127.0.0.1:" + apiPort;
+        try (DemoProcess demo = DemoProcess.start("demo")) {
+            String api = demo.api();
             AtomicLong first = new AtomicLong();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
                 long flows = Http.totalFlows(Http.get(api + "/topology").body());
                 first.set(flows);
                 return flows > 0;
             });
-            assertThat(demo.stdout()).contains("http://localhost:" + apiPort);
+            assertThat(demo.stdout()).contains("http://localhost:" + demo.apiPort());
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> Http.totalFlows(Http.get(api + "/topology").body()) > first.get());
             assertThat(Http.get(api + "/links").body().path("links").findValuesAsText("name")).contains("lo");

@@ -27,9 +27,8 @@ class FirstRunIT {
     @Test
     @Timeout(150)
     void demoAsTheReadmeStartsItNamesThePageFirstLogsNoWarningAndStopsCleanlyOnSigterm() throws Exception {
-        int apiPort = TestPorts.next();
-        try (JarProcess demo = JarProcess.start("first-run-demo", "768m", "demo", "--api-port", String.valueOf(apiPort))) {
-            String base = "http://localhost:" + apiPort;
+        try (DemoProcess demo = DemoProcess.start("first-run-demo")) {
+            String base = "http://localhost:" + demo.apiPort();
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> demo.stdout().contains("Ctrl-C stops it."));
             String ready = demo.stdout().lines().filter(l -> l.contains("Ctrl-C")).findFirst().orElseThrow();
@@ -39,9 +38,9 @@ class FirstRunIT {
             assertThat(page).as("the page comes first: %s", ready).isGreaterThan(0);
             assertThat(api).as("then the API: %s", ready).isGreaterThan(page);
             assertThat(kafka).as("then Kafka: %s", ready).isGreaterThan(api);
-            assertThat(Http.get("http://127.0.0.1:" + apiPort + "/health").status()).isEqualTo(200);
+            assertThat(Http.get(demo.api() + "/health").status()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> Http.totalFlows(Http.get("http://127.0.0.1:" + apiPort + "/topology").body()) > 0);
+                    .until(() -> Http.totalFlows(Http.get(demo.api() + "/topology").body()) > 0);
 
             demo.signal("TERM");
             assertThat(demo.awaitExit(Duration.ofSeconds(20))).isEqualTo(0);

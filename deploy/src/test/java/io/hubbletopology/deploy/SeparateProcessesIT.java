@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.hubbletopology.simulator.SimulatedHubbleServer;
-import io.hubbletopology.simulator.SyntheticCluster;
 
 /**
  * The roles run as separate processes from the runnable jar, the way the README tells operators to:
@@ -25,8 +22,7 @@ import io.hubbletopology.simulator.SyntheticCluster;
  */
 class SeparateProcessesIT {
 
-    private static final long SEED = 11;
-    private static final int FLOWS = 2_000;
+    private static final SimulatedFlows FLOWS = new SimulatedFlows(11, 2_000);
 
     @Test
     @Timeout(180)
@@ -34,8 +30,7 @@ class SeparateProcessesIT {
         int kafkaPort = TestPorts.next();
         int apiPort = TestPorts.next();
         String kafka = "127.0.0.1:" + kafkaPort;
-        try (SimulatedHubbleServer hubble = SimulatedHubbleServer.builder().source(new SyntheticCluster(SEED)::next)
-                .flowsPerSecond(1_000).maxFlows(FLOWS).startPaused().start();
+        try (SimulatedHubbleServer hubble = FLOWS.pausedHubble(1_000);
              JarProcess broker = JarProcess.start("broker", "512m", "broker", "--port", String.valueOf(kafkaPort),
                      "--data-dir", dir.resolve("kafka").toString());
              JarProcess processor = JarProcess.start("processor", "512m", "processor", "--bootstrap-servers", kafka,
@@ -47,15 +42,8 @@ class SeparateProcessesIT {
             hubble.resume();
 
             String api = "http://127.0.0.1:" + apiPort;
-            Map<String, Long> expected = ExpectedTopology.nonReplyEdgeCounts(SEED, FLOWS);
-            long expectedTotal = expected.values().stream().mapToLong(Long::longValue).sum();
-            AtomicReference<JsonNode> topology = new AtomicReference<>();
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                Http.Response r = Http.get(api + "/topology?last=1h");
-                topology.set(r.body());
-                return r.status() == 200 && Http.totalFlows(r.body()) >= expectedTotal;
-            });
-            assertThat(ExpectedTopology.edgeCounts(topology.get())).isEqualTo(expected);
+            JsonNode topology = FLOWS.awaitCounted(api + "/topology?last=1h", Duration.ofSeconds(90), Duration.ofSeconds(1));
+            assertThat(ExpectedTopology.edgeCounts(topology)).isEqualTo(FLOWS.expectedEdgeCounts());
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     Http.get(api + "/links").body().path("links").findValuesAsText("name").contains("lo"));
             assertThat(Http.get(api + "/health").body().path("status").asText()).isEqualTo("ok");

@@ -24,19 +24,9 @@ import io.hubbletopology.processor.ProcessorConfig;
  * topic's end offsets), how far the processor's committed offsets are behind them, and how many flows Hubble
  * reported lost before the agent read them.
  */
-final class PipelineGauges {
+record PipelineGauges(Admin admin, String flowsTopic, int agentHealthPort) {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    private final Admin admin;
-    private final String flowsTopic;
-    private final int agentHealthPort;
-
-    PipelineGauges(Admin admin, String flowsTopic, int agentHealthPort) {
-        this.admin = admin;
-        this.flowsTopic = flowsTopic;
-        this.agentHealthPort = agentHealthPort;
-    }
 
     long published() throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();

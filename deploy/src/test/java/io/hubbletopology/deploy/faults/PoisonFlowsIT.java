@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Isolated;
 
 import io.hubbletopology.broker.SharedKafka;
+import io.hubbletopology.deploy.InJvmRoles;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
@@ -54,11 +55,10 @@ class PoisonFlowsIT {
     @Test
     @Timeout(120)
     void garbageGoesToTheDeadLetterTopicTheRestIsCountedAndTheProcessorStaysRunning(@TempDir Path dir) throws Exception {
-        String kafka = SharedKafka.bootstrapServers();
-        TopicNames topics = TopicNames.prefixed("poison-it-" + System.nanoTime() + ".");
-        ProcessorConfig config = ProcessorConfig.defaults(kafka, "poison-it-" + System.nanoTime(), dir.resolve("state"), topics,
-                Map.of("processor.commit_interval", "200ms", "processor.window.grace", "5m",
-                        "processor.window.retention", "1h", "kafka.replication_factor", "1"));
+        InJvmRoles roles = InJvmRoles.on("poison-it-" + System.nanoTime());
+        String kafka = roles.kafka();
+        TopicNames topics = roles.topics();
+        ProcessorConfig config = roles.processorConfig(dir.resolve("state"));
         TopologyProcessor processor = new TopologyProcessor(config);
         Random random = new Random(4242);
         Set<ByteBuffer> garbage = new HashSet<>();

@@ -96,36 +96,30 @@ class KubernetesManifestsTest {
     @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyWorkloadKustomization")
     void everyRoleIsProbedOnTheSamePaths(Rendered rendered) {
         // One pair of paths for every role (ProbePaths), not the aliases kept for older probes.
-        for (Workload w : rendered.workloads()) {
-            for (Container c : w.pod().getContainers()) {
-                String where = rendered + " " + w.name() + "/" + c.getName();
-                assertThat(c.getLivenessProbe().getHttpGet().getPath()).as(where + " liveness").isEqualTo(ProbePaths.HEALTH);
-                assertThat(c.getReadinessProbe().getHttpGet().getPath()).as(where + " readiness").isEqualTo(ProbePaths.READY);
-            }
-        }
+        forEachRoleContainer(rendered, (w, c, where) -> {
+            assertThat(c.getLivenessProbe().getHttpGet().getPath()).as(where + " liveness").isEqualTo(ProbePaths.HEALTH);
+            assertThat(c.getReadinessProbe().getHttpGet().getPath()).as(where + " readiness").isEqualTo(ProbePaths.READY);
+        });
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyWorkloadKustomization")
     void everyContainerHasProbesOnADeclaredPortAndRequestsWithinLimits(Rendered rendered) {
-        for (Workload w : rendered.workloads()) {
-            for (Container c : w.pod().getContainers()) {
-                String where = rendered + " " + w.name() + "/" + c.getName();
-                assertProbeOnDeclaredPort(where + " liveness", c.getLivenessProbe(), c.getPorts());
-                assertProbeOnDeclaredPort(where + " readiness", c.getReadinessProbe(), c.getPorts());
-                ResourceRequirements r = c.getResources();
-                assertThat(r).as(where + " resources").isNotNull();
-                for (String resource : List.of("cpu", "memory")) {
-                    Quantity request = r.getRequests() == null ? null : r.getRequests().get(resource);
-                    Quantity limit = r.getLimits() == null ? null : r.getLimits().get(resource);
-                    assertThat(request).as(where + " requests." + resource).isNotNull();
-                    assertThat(limit).as(where + " limits." + resource).isNotNull();
-                    BigDecimal req = Quantity.getAmountInBytes(request);
-                    assertThat(req).as(where + " requests." + resource + " positive").isPositive();
-                    assertThat(req).as(where + " requests." + resource + " <= limit").isLessThanOrEqualTo(Quantity.getAmountInBytes(limit));
-                }
+        forEachRoleContainer(rendered, (w, c, where) -> {
+            assertProbeOnDeclaredPort(where + " liveness", c.getLivenessProbe(), c.getPorts());
+            assertProbeOnDeclaredPort(where + " readiness", c.getReadinessProbe(), c.getPorts());
+            ResourceRequirements r = c.getResources();
+            assertThat(r).as(where + " resources").isNotNull();
+            for (String resource : List.of("cpu", "memory")) {
+                Quantity request = r.getRequests() == null ? null : r.getRequests().get(resource);
+                Quantity limit = r.getLimits() == null ? null : r.getLimits().get(resource);
+                assertThat(request).as(where + " requests." + resource).isNotNull();
+                assertThat(limit).as(where + " limits." + resource).isNotNull();
+                BigDecimal req = Quantity.getAmountInBytes(request);
+                assertThat(req).as(where + " requests." + resource + " positive").isPositive();
+                assertThat(req).as(where + " requests." + resource + " <= limit").isLessThanOrEqualTo(Quantity.getAmountInBytes(limit));
             }
-        }
+        });
     }
 
     @ParameterizedTest(name = "{0}")
@@ -208,46 +202,42 @@ class KubernetesManifestsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyWorkloadKustomization")
     void everyEnvironmentVariableSetIsOneTheRoleReads(Rendered rendered) {
-        for (Workload w : rendered.workloads()) {
-            for (Container c : w.pod().getContainers()) {
-                String role = Rendered.role(c);
-                Set<String> read = new TreeSet<>(ConfigCatalog.envVars(role));
-                read.addAll(JVM_ENV);
-                Rendered.arg(c, "--config").flatMap(path -> rendered.mountedConfigFile(w.pod(), c, path))
-                        .ifPresent(text -> read.addAll(matches(ENV_IN_CONFIG, text)));
-                Set<String> fed = new HashSet<>();
-                for (EnvVar e : c.getEnv()) {
-                    if (e.getValue() != null) {
-                        fed.addAll(matches(DEPENDENT_VAR, e.getValue()));
-                    }
+        forEachRoleContainer(rendered, (w, c, where) -> {
+            String role = Rendered.role(c);
+            Set<String> read = new TreeSet<>(ConfigCatalog.envVars(role));
+            read.addAll(JVM_ENV);
+            Rendered.arg(c, "--config").flatMap(path -> rendered.mountedConfigFile(w.pod(), c, path))
+                    .ifPresent(text -> read.addAll(matches(ENV_IN_CONFIG, text)));
+            Set<String> fed = new HashSet<>();
+            for (EnvVar e : c.getEnv()) {
+                if (e.getValue() != null) {
+                    fed.addAll(matches(DEPENDENT_VAR, e.getValue()));
                 }
-                for (EnvVar e : c.getEnv()) {
-                    String where = rendered + " " + w.name() + "/" + c.getName() + " env " + e.getName();
-                    if (DOWNWARD_API_HELPERS.contains(e.getName())) {
-                        assertThat(fed).as(where + " is a helper: another variable must use $(" + e.getName() + ")").contains(e.getName());
-                    } else {
-                        assertThat(read).as(where + ": the " + role + " role reads only these").contains(e.getName());
-                    }
-                }
-                assertThat(c.getEnvFrom()).as(w.name() + " envFrom sets names no one checks").isNullOrEmpty();
             }
-        }
+            for (EnvVar e : c.getEnv()) {
+                String variable = where + " env " + e.getName();
+                if (DOWNWARD_API_HELPERS.contains(e.getName())) {
+                    assertThat(fed).as(variable + " is a helper: another variable must use $(" + e.getName() + ")").contains(e.getName());
+                } else {
+                    assertThat(read).as(variable + ": the " + role + " role reads only these").contains(e.getName());
+                }
+            }
+            assertThat(c.getEnvFrom()).as(w.name() + " envFrom sets names no one checks").isNullOrEmpty();
+        });
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyWorkloadKustomization")
     void everyContainerArgumentIsAnOptionOfItsRole(Rendered rendered) {
-        for (Workload w : rendered.workloads()) {
-            for (Container c : w.pod().getContainers()) {
-                String role = Rendered.role(c);
-                assertThat(ConfigCatalog.DEPLOYED_ROLES).contains(role);
-                List<String> args = withoutPending(role, c.getArgs());
-                // picocli refuses an unknown option, a missing value and a value of the wrong type.
-                CommandLine cli = Main.commandLine();
-                assertThat(cli.parseArgs(args.toArray(String[]::new)).subcommand().commandSpec().name())
-                        .as(rendered + " " + w.name()).isEqualTo(role);
-            }
-        }
+        forEachRoleContainer(rendered, (w, c, where) -> {
+            String role = Rendered.role(c);
+            assertThat(ConfigCatalog.DEPLOYED_ROLES).contains(role);
+            List<String> args = withoutPending(role, c.getArgs());
+            // picocli refuses an unknown option, a missing value and a value of the wrong type.
+            CommandLine cli = Main.commandLine();
+            assertThat(cli.parseArgs(args.toArray(String[]::new)).subcommand().commandSpec().name())
+                    .as(rendered + " " + w.name()).isEqualTo(role);
+        });
     }
 
     @Test
@@ -265,10 +255,22 @@ class KubernetesManifestsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyWorkloadKustomization")
     void theConfigFileEachRoleIsGivenIsMountedFromARenderedConfigMap(Rendered rendered) {
+        forEachRoleContainer(rendered, (w, c, where) -> {
+            String path = Rendered.arg(c, "--config").orElseThrow(() -> new AssertionError(w.name() + " has no --config"));
+            assertThat(rendered.mountedConfigFile(w.pod(), c, path)).as(rendered + " " + w.name() + " " + path).isPresent();
+        });
+    }
+
+    /** A check of one container of a rendered workload; {@code where} names it in messages. */
+    private interface ContainerCheck {
+        void check(Workload workload, Container container, String where);
+    }
+
+    /** Runs {@code check} on each container of every workload (the role containers: not the init containers). */
+    private static void forEachRoleContainer(Rendered rendered, ContainerCheck check) {
         for (Workload w : rendered.workloads()) {
             for (Container c : w.pod().getContainers()) {
-                String path = Rendered.arg(c, "--config").orElseThrow(() -> new AssertionError(w.name() + " has no --config"));
-                assertThat(rendered.mountedConfigFile(w.pod(), c, path)).as(rendered + " " + w.name() + " " + path).isPresent();
+                check.check(w, c, rendered + " " + w.name() + "/" + c.getName());
             }
         }
     }

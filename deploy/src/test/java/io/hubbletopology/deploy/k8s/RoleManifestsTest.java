@@ -27,7 +27,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -46,10 +45,8 @@ class RoleManifestsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.hubbletopology.deploy.k8s.Rendered#everyOverlay")
     void ingestRunsOnEveryNodeAndSeesTheHostsLinksAndTheCiliumSocket(Rendered rendered) {
-        DaemonSet ds = rendered.ingest();
-        PodSpec pod = ds.getSpec().getTemplate().getSpec();
-        Container ingest = pod.getContainers().get(0);
-        assertThat(Rendered.role(ingest)).isEqualTo("ingest");
+        PodSpec pod = rendered.ingest().getSpec().getTemplate().getSpec();
+        Container ingest = roleContainer(pod, "ingest");
 
         // Tainted nodes too: one toleration of everything.
         assertThat(pod.getTolerations()).extracting(Toleration::getOperator, Toleration::getKey, Toleration::getEffect)
@@ -82,8 +79,7 @@ class RoleManifestsTest {
     void processorIsAStatefulSetThatPeersFindAndClientsReach(Rendered rendered) {
         StatefulSet sts = rendered.processor();
         PodSpec pod = sts.getSpec().getTemplate().getSpec();
-        Container processor = pod.getContainers().get(0);
-        assertThat(Rendered.role(processor)).isEqualTo("processor");
+        Container processor = roleContainer(pod, "processor");
         Map<String, String> podLabels = sts.getSpec().getTemplate().getMetadata().getLabels();
 
         Service headless = rendered.service(sts.getSpec().getServiceName()).orElseThrow(
@@ -154,8 +150,7 @@ class RoleManifestsTest {
         Rendered rendered = Rendered.of(kustomization);
         Deployment deployment = rendered.sink();
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
-        Container sink = pod.getContainers().get(0);
-        assertThat(Rendered.role(sink)).isEqualTo("sink");
+        Container sink = roleContainer(pod, "sink");
         assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
                 .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
 
@@ -269,6 +264,13 @@ class RoleManifestsTest {
         // Edges are keyed per workload pair (flows) and node/interface (links): the processor's parallelism
         // is the partition count of these two, so they must agree.
         assertThat(topics.get(names.flows()).spec().partitions()).isEqualTo(topics.get(names.links()).spec().partitions());
+    }
+
+    /** The pod's first container, which must run {@code role}. */
+    private static Container roleContainer(PodSpec pod, String role) {
+        Container container = pod.getContainers().get(0);
+        assertThat(Rendered.role(container)).isEqualTo(role);
+        return container;
     }
 
     private static EnvVar env(Container c, String name) {
