@@ -23,6 +23,10 @@
   const dirtyAggregates = new Set(); // aggregate ids, redrawn once per commit
   const dirtyCounts = new Set();     // collapsed namespaces whose count label changed
   const pending = new Map();         // element id -> JSON of an element not drawn yet: one cy.add per commit
+  // Element id -> what it was last drawn with (its data and classes as one string). Most updates of a busy edge
+  // change neither its colour nor its width: those leave cytoscape alone, which would otherwise restyle the edge
+  // and redraw the whole canvas for each of them.
+  const looks = new Map();
   let haystack = false;
   let bounds = null;            // the extent of the last layout
 
@@ -109,6 +113,10 @@
 
   /** Sets an element's data and classes, drawn or still pending; a new one is drawn at the next commit. */
   function put(group, data, classes) {
+    let look = classes;
+    for (const k in data) look += '|' + data[k];
+    if (looks.get(data.id) === look) return;
+    looks.set(data.id, look);
     const waiting = pending.get(data.id);
     if (waiting) {
       waiting.data = data;
@@ -137,8 +145,9 @@
   }
 
   function edgeData(id, source, target, flows, st) {
+    // In quarter pixels: a finer width is not seen, and an edge whose flows grow keeps its look for a while.
     return { id: id, source: source, target: target, color: COLORS[st] || COLORS.forwarded,
-      width: Math.min(1 + Math.log10(1 + flows), 6) };
+      width: Math.round(4 * Math.min(1 + Math.log10(1 + flows), 6)) / 4 };
   }
 
   /** Draws (or redraws) one model edge, directly or as its share of a collapsed namespace's edge. */
@@ -198,6 +207,7 @@
     // drawn with cytoscape's default style.
     cy.elements().remove();
     pending.clear();
+    looks.clear();
     aggregates.clear();
     for (const [ns, ids] of members) {
       if (isCollapsed(ns)) {
@@ -298,6 +308,7 @@
     dirtyAggregates.clear();
     dirtyCounts.clear();
     pending.clear();
+    looks.clear();
     redrawDue = true;
     held = true;
     cy.elements().remove();

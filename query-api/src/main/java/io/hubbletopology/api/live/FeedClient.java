@@ -30,6 +30,8 @@ final class FeedClient {
      * per message, few enough that what it gets is still the newest (~1 KB each, a few tens of KB in flight).
      */
     static final int BATCH = 32;
+    /** Snapshot bytes per write, at most (or one message): 32 single messages of ~1 KB fit, a batched one goes alone. */
+    static final int SNAPSHOT_BYTES = 64 * 1024;
 
     private final FeedSocket socket;
     private final Predicate<FeedUpdate> filter;
@@ -73,13 +75,15 @@ final class FeedClient {
         return reader;
     }
 
-    /** Queues what the client sees first (filtered), then lets the log's changes follow. */
-    synchronized void start(List<FeedUpdate> first) {
+    /** Queues what the client sees first (filtered, then shaped as it asked), then lets the log's changes follow. */
+    synchronized void start(List<FeedUpdate> first, SnapshotShape shape) {
+        List<FeedUpdate> wanted = new ArrayList<>();
         for (FeedUpdate update : first) {
             if (filter.test(update)) {
-                snapshot.add(update);
+                wanted.add(update);
             }
         }
+        snapshot.addAll(shape.arrange(wanted));
         started = true;
         active.set(false);
         wake();
@@ -136,12 +140,20 @@ final class FeedClient {
         }
     }
 
-    /** The next batch: the snapshot's rest first, then the log's changes. */
+    /**
+     * The next batch: the snapshot's rest first, then the log's changes. At most {@value #SNAPSHOT_BYTES} bytes of
+     * the snapshot per write (at least one message): a batched snapshot's messages are some hundred KB each, and a
+     * write must stay well within the stall timeout on a slow link.
+     */
     private void take() {
-        while (batch.size() < BATCH && !snapshot.isEmpty()) {
-            batch.add(snapshot.poll());
+        long bytes = 0;
+        while (batch.size() < BATCH && !snapshot.isEmpty() && bytes < SNAPSHOT_BYTES) {
+            FeedUpdate next = snapshot.poll();
+            bytes += next.bytes().remaining();
+            batch.add(next);
         }
-        if (batch.size() < BATCH) {
+        // Changes only once the whole snapshot is out: none goes before its end.
+        if (batch.size() < BATCH && snapshot.isEmpty()) {
             reader.take(BATCH - batch.size(), batch);
         }
     }

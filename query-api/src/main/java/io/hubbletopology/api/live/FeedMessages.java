@@ -2,6 +2,7 @@ package io.hubbletopology.api.live;
 
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -81,6 +82,22 @@ public final class FeedMessages {
         message.set("missing", JSON.valueToTree(missing));
         message.put("as_of", asOf).put("edges", edges).put("links", links);
         return new FeedUpdate("snapshot", FeedUpdate.Kind.STATUS, write(message), Set.of(), Set.of(), "", 0);
+    }
+
+    /**
+     * Several messages sent as one, for a client that asked for its snapshot batched ({@link SnapshotShape}): each
+     * of {@code messages} exactly as it would have been sent alone, in order, so a client handles them as it would
+     * one by one:
+     * <pre>{"type":"batch","src":"","dst":"","state":"snapshot","messages":[{"type":"edge",...},{"type":"link",...}]}</pre>
+     */
+    static FeedUpdate batch(List<FeedUpdate> messages) {
+        return new FeedUpdate("batch", FeedUpdate.Kind.STATUS, () -> {
+            StringBuilder text = new StringBuilder("{\"type\":\"batch\",\"src\":\"\",\"dst\":\"\",\"state\":\"snapshot\",\"messages\":[");
+            for (int i = 0; i < messages.size(); i++) {
+                text.append(i == 0 ? "" : ",").append(messages.get(i).payload());
+            }
+            return text.append("]}").toString();
+        }, Set.of(), Set.of(), "", 0, null);
     }
 
     /** What a flow-tail client is told after it skipped flows it could not take in time: {@code {"type":"skipped","count":12}}. */

@@ -21,7 +21,8 @@ import io.hubbletopology.processor.errors.BadParameterException;
 
 /**
  * A live WebSocket ({@code /ws/topology}, {@code /ws/flows}) once its handshake was allowed (token and origin
- * are checked before the upgrade, by the access gate): reads the filter from the query parameters, admits the client within the limit, sends it a snapshot, and from then on every
+ * are checked before the upgrade, by the access gate): reads the filter from the query parameters, admits the client within the limit, sends it a snapshot
+ * (shaped as its {@code snapshot} parameter asks: {@link SnapshotShape}), and from then on every
  * matching change through its {@link LiveFeed}. Clients are not expected to talk: one that floods the server
  * with messages, or sends an oversized frame, is disconnected.
  */
@@ -78,9 +79,11 @@ public final class LiveEndpoint {
         ctx.session.setMaxTextMessageSize(MAX_INBOUND_MESSAGE);
         ctx.session.setMaxBinaryMessageSize(MAX_INBOUND_MESSAGE);
         Predicate<FeedUpdate> filter;
+        SnapshotShape shape;
         try {
             // The raw query too, under its reserved name: hubble's "not" applies to the parameter after it.
             filter = filters.apply(name -> io.hubbletopology.api.flows.HubbleFlags.QUERY_STRING.equals(name) ? ctx.queryString() : ctx.queryParam(name));
+            shape = SnapshotShape.parse(ctx.queryParam("snapshot"));
         } catch (BadParameterException e) {
             refuse(ctx, POLICY, "bad parameter " + e.parameter() + ": " + e.getMessage());
             return;
@@ -99,7 +102,7 @@ public final class LiveEndpoint {
             log.debug("No snapshot for live client {}: {}", address, e.getMessage());
         }
         // Admitted before the snapshot is read, started after: no change is lost, none goes before the snapshot.
-        client.start(first);
+        client.start(first, shape);
     }
 
     private void refuse(WsConnectContext ctx, int code, String reason) {

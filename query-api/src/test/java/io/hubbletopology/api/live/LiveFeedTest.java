@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +13,9 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -35,7 +39,7 @@ class LiveFeedTest {
 
     private FeedClient connect(String id, FakeSocket session, FeedFilter filter, List<FeedUpdate> snapshot) {
         FeedClient client = feed.admit(id, session, filter, id);
-        client.start(snapshot);
+        client.start(snapshot, SnapshotShape.MESSAGES);
         return client;
     }
 
@@ -58,11 +62,42 @@ class LiveFeedTest {
         FakeSocket session = new FakeSocket();
         FeedClient client = feed.admit("a", session, FeedFilter.ALL, "a");
         feed.publish(edge("edge:x@1", 2, "shop"));   // after admission, before the snapshot is handed over
-        client.start(List.of(edge("edge:x", 1, "shop"), FeedMessages.snapshotStatus(false, List.of(), "now", 1, 0)));
+        client.start(List.of(edge("edge:x", 1, "shop"), FeedMessages.snapshotStatus(false, List.of(), "now", 1, 0)), SnapshotShape.MESSAGES);
 
         await().atMost(WAIT).until(() -> session.sent().size() == 3);
         assertThat(session.sent()).extracting(m -> m.contains("snapshot") ? "status" : m.contains("@1") ? "change" : "snapshot")
                 .containsExactly("snapshot", "status", "change");
+    }
+
+    @Test
+    void aBatchedSnapshotSendsTheSameFilteredMessagesInOrderInFewBatchesThenTheStatusThenTheChanges() throws Exception {
+        feed = new LiveFeed(10, 100, Duration.ofSeconds(10), new SimpleMeterRegistry());
+        FakeSocket session = new FakeSocket();
+        FeedClient client = feed.admit("a", session, FeedFilter.parse("shop", null, null, null), "a");
+        feed.publish(edge("edge:change@1", 2, "shop"));   // after admission, before the snapshot is handed over
+        List<FeedUpdate> snapshot = new ArrayList<>();
+        // ~250 bytes each: a batch of them is larger than a write takes of the snapshot, so it goes alone.
+        for (int e = 0; e < 1_200; e++) {
+            snapshot.add(edge("edge:" + e + "-" + "x".repeat(200), e, e % 2 == 0 ? "shop" : "data"));
+        }
+        snapshot.add(FeedMessages.snapshotStatus(false, List.of(), "now", 1_200, 0));
+        client.start(snapshot, SnapshotShape.BATCHED);
+
+        await().atMost(WAIT).until(() -> session.sent().size() == 4);
+        List<String> sent = session.sent();
+        // 600 shop edges: a batch of 500 and one of 100, each message as it would have been sent alone.
+        ObjectMapper json = new ObjectMapper();
+        List<String> batched = new ArrayList<>();
+        for (String message : sent.subList(0, 2)) {
+            JsonNode batch = json.readTree(message);
+            assertThat(batch.path("type").asText()).isEqualTo("batch");
+            batch.path("messages").forEach(m -> batched.add(m.toString()));
+        }
+        List<String> alone = snapshot.stream().filter(u -> u.namespaces().contains("shop")).map(FeedUpdate::payload).toList();
+        assertThat(batched).containsExactlyElementsOf(alone);
+        assertThat(json.readTree(sent.get(0)).path("messages").size()).isEqualTo(500);
+        assertThat(sent.get(2)).contains("\"type\":\"snapshot\"");
+        assertThat(sent.get(3)).contains("edge:change@1");
     }
 
     @Test
