@@ -256,9 +256,14 @@ public final class ApiServer implements AutoCloseable {
         return flows != null && flows.following();
     }
 
-    /** The search behind GET /api/v1/flows, for tests that need its readers taken. */
+    /** The search behind GET /api/v1/flows, which the Observer API shares (its readers are the REST search's). */
     public FlowSearch flowSearch() {
         return flows.search();
+    }
+
+    /** The registry {@code /metrics} serves, for what runs beside the API (the Observer API) to add its figures to. */
+    public io.micrometer.core.instrument.MeterRegistry meters() {
+        return registry;
     }
 
     /** The flow tail's feed, for tests. */

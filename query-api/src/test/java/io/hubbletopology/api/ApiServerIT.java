@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.hubbletopology.api.access.RawRequest;
 import io.hubbletopology.api.live.WsClient;
+import io.hubbletopology.api.observer.ObserverSettings;
 import io.hubbletopology.broker.MetricsReference;
 import io.hubbletopology.broker.SharedKafka;
 import io.hubbletopology.topics.TopicNames;
@@ -44,6 +45,8 @@ class ApiServerIT {
         run = RunningApi.start(FastCommits.config(SharedKafka.bootstrapServers(), "api-it", dir.resolve("state"),
                 TopicNames.prefixed("api-it."), Map.of("processor.window.retention", "1h", "kafka.partitions", "1")),
                 new ApiSettings("127.0.0.1", 0, "hubble")).awaitRunning();
+        // The processor role serves the Observer API beside the API, and its figures on the API's /metrics.
+        run.startObserver(ObserverSettings.DEFAULT.withPort(0));
     }
 
     @AfterAll

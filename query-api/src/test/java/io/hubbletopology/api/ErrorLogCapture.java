@@ -10,18 +10,18 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
 /** Collects every ERROR line any logger writes while open: what an operator would be paged for. */
-final class ErrorLogCapture implements AutoCloseable {
+public final class ErrorLogCapture implements AutoCloseable {
 
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    ErrorLogCapture() {
+    public ErrorLogCapture() {
         appender.start();
         root.addAppender(appender);
     }
 
     /** "logger: message" of each ERROR event so far. */
-    synchronized List<String> errors() {
+    public synchronized List<String> errors() {
         return List.copyOf(appender.list).stream()
                 .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
                 .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage())

@@ -7,12 +7,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.hubbletopology.api.access.AcceptedTokens;
+import io.hubbletopology.api.observer.ObserverServer;
+import io.hubbletopology.api.observer.ObserverSettings;
 import io.hubbletopology.processor.ProcessorConfig;
 import io.hubbletopology.processor.TopologyProcessor;
 
@@ -34,10 +38,13 @@ public final class RunningApi implements AutoCloseable {
 
     private final TopologyProcessor processor;
     private final ApiServer api;
+    private final ApiSettings settings;
+    private ObserverServer observer;
 
-    private RunningApi(TopologyProcessor processor, ApiServer api) {
+    private RunningApi(TopologyProcessor processor, ApiServer api, ApiSettings settings) {
         this.processor = processor;
         this.api = api;
+        this.settings = settings;
     }
 
     public static RunningApi start(ProcessorConfig config, ApiSettings settings) {
@@ -51,7 +58,18 @@ public final class RunningApi implements AutoCloseable {
             processor.close();
             throw e;
         }
-        return new RunningApi(processor, api);
+        return new RunningApi(processor, api, settings);
+    }
+
+    /**
+     * Hubble's Observer API beside this API, as the processor role wires it: the API's flow bounds, tokens and
+     * {@code /metrics}. Closed with the rest.
+     */
+    public ObserverServer startObserver(ObserverSettings observerSettings) {
+        observer = new ObserverServer(observerSettings, settings.host(), processor.queryService().flowHistory(), api.flowSearch(),
+                settings.flowBounds(), new AcceptedTokens(settings.tokens(), settings.tokensFile()), api.meters(), Clock.systemUTC());
+        observer.start();
+        return observer;
     }
 
     /** Waits (60 s at most) until the processor's stream threads run. */
@@ -120,6 +138,9 @@ public final class RunningApi implements AutoCloseable {
 
     @Override
     public void close() {
+        if (observer != null) {
+            observer.close();
+        }
         api.close();
         processor.close();
     }

@@ -58,7 +58,7 @@ public final class ProcessorRole implements Role {
             }
             processor.start(advertised);
             observer = new ObserverServer(observerSettings, api.host(), processor.queryService().flowHistory(), server.flowSearch(),
-                    api.flowBounds(), new AcceptedTokens(api.tokens(), api.tokensFile()), java.time.Clock.systemUTC());
+                    api.flowBounds(), new AcceptedTokens(api.tokens(), api.tokensFile()), server.meters(), java.time.Clock.systemUTC());
             observer.start();
         } catch (RuntimeException e) {
             stop();

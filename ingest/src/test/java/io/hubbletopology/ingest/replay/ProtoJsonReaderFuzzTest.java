@@ -27,6 +27,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.hubbletopology.hubble.flow.Flow;
 import io.hubbletopology.hubble.observer.GetFlowsResponse;
 import io.hubbletopology.simulator.SyntheticCluster;
+import io.hubbletopology.testing.RandomMessages;
 
 /**
  * The streaming reader against protobuf's own {@code JsonFormat} (the oracle) on random messages generated from

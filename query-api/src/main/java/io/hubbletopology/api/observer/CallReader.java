@@ -139,7 +139,6 @@ final class CallReader implements AutoCloseable {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     if (r.offset() < to.get(tp)) {
                         queued.get(tp).add(r);
-                        scanned++;
                     }
                 }
                 if (!records.isEmpty()) {
@@ -157,6 +156,11 @@ final class CallReader implements AutoCloseable {
             if (next == null) {
                 return Outcome.DONE;
             }
+            // Counted as read when looked at, not when fetched: a poll brings up to 500, the bound may be fewer.
+            if (scanned >= bounds.maxScanned()) {
+                return Outcome.MAX_SCANNED;
+            }
+            scanned++;
             queued.get(new TopicPartition(next.topic(), next.partition())).poll();
             if (!visitor.accept(next)) {
                 return Outcome.STOPPED;

@@ -24,6 +24,7 @@ import io.hubbletopology.api.access.AcceptedTokens;
 import io.hubbletopology.api.flows.FlowQueryBounds;
 import io.hubbletopology.api.flows.FlowSearch;
 import io.hubbletopology.processor.query.FlowHistory;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The processor's Hubble Observer endpoint: {@code hubble observe --server HOST:4245 --since 2h} and hubble-ui
@@ -31,7 +32,7 @@ import io.hubbletopology.processor.query.FlowHistory;
  *
  * <pre>{@code
  * ObserverServer observer = new ObserverServer(ObserverSettings.DEFAULT, "0.0.0.0", processor.queryService().flowHistory(),
- *         flowSearch, bounds, new AcceptedTokens(tokens, null), Clock.systemUTC());
+ *         api.flowSearch(), bounds, new AcceptedTokens(tokens, null), api.meters(), Clock.systemUTC());
  * observer.start();
  * }</pre>
  */
@@ -47,13 +48,13 @@ public final class ObserverServer implements AutoCloseable {
     private Server server;
 
     public ObserverServer(ObserverSettings settings, String host, FlowHistory flows, FlowSearch history,
-                          FlowQueryBounds bounds, AcceptedTokens tokens, Clock clock) {
+                          FlowQueryBounds bounds, AcceptedTokens tokens, MeterRegistry meters, Clock clock) {
         this.settings = settings;
         this.host = host;
         this.tokens = tokens;
         this.census = new FlowCensus(flows.consumerProperties(), flows.topic(), clock);
         this.service = new ObserverService(flows, history, bounds, new CensusAnswers(census, settings.keystore() != null, clock),
-                clock);
+                settings.stallTimeout(), new ObserverMetrics(meters), clock);
     }
 
     public void start() {

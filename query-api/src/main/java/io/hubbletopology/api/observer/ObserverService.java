@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -70,6 +71,8 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
     private final FlowSearch search;
     private final FlowQueryBounds bounds;
     private final CensusAnswers status;
+    private final Duration stallTimeout;
+    private final ObserverMetrics metrics;
     private final Clock clock;
     private final Semaphore calls = new Semaphore(MAX_CALLS, true);
     private final ExecutorService workers = Executors.newCachedThreadPool(DaemonThreads.named("observer-getflows"));
@@ -78,11 +81,14 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
      * @param flows  the flows topic, read by each call from the offsets its range begins at
      * @param search the REST flow search, which GetFlows asks for the newest N (it reads the topic from the end)
      */
-    ObserverService(FlowHistory flows, FlowSearch search, FlowQueryBounds bounds, CensusAnswers status, Clock clock) {
+    ObserverService(FlowHistory flows, FlowSearch search, FlowQueryBounds bounds, CensusAnswers status, Duration stallTimeout,
+                    ObserverMetrics metrics, Clock clock) {
         this.flows = flows;
         this.search = search;
         this.bounds = bounds;
         this.status = status;
+        this.stallTimeout = stallTimeout;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -92,46 +98,53 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
         FlowFilterMatcher matcher;
         FlowFieldMask mask;
         try {
+            checkTime("since", request.hasSince(), request.getSince());
+            checkTime("until", request.hasUntil(), request.getUntil());
             if (request.getFirst() && request.getFollow()) {
                 throw new InvalidFilterException("first", "first cannot be combined with follow");
             }
-            if (request.getNumber() > MAX_NUMBER) {
-                throw new InvalidFilterException("number", request.getNumber() + " is more than " + MAX_NUMBER
+            // number is a uint64: Java sees one above 2^63 as negative.
+            if (Long.compareUnsigned(request.getNumber(), MAX_NUMBER) > 0) {
+                throw new InvalidFilterException("number", Long.toUnsignedString(request.getNumber()) + " is more than " + MAX_NUMBER
                         + " flows; narrow the range with since/until and read it oldest first");
             }
             matcher = FlowFilterMatcher.of(request.getWhitelistList(), request.getBlacklistList());
             mask = FlowFieldMask.of(request.getFieldMask());
         } catch (InvalidFilterException e) {
+            metrics.ended(ObserverMetrics.Outcome.INVALID);
             call.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
-        ReadyGate<GetFlowsResponse> gate = new ReadyGate<>(call);
+        ReadyGate<GetFlowsResponse> gate = new ReadyGate<>(call, stallTimeout, metrics);
         workers.execute(() -> serve(request, matcher, mask, gate));
     }
 
     private void serve(GetFlowsRequest request, FlowFilterMatcher matcher, FlowFieldMask mask, ReadyGate<GetFlowsResponse> gate) {
         try {
             if (!calls.tryAcquire(bounds.poolWait().toMillis(), TimeUnit.MILLISECONDS)) {
-                gate.fail(Status.RESOURCE_EXHAUSTED.withDescription("all " + MAX_CALLS + " GetFlows readers are busy; try again shortly"));
+                gate.fail(Status.RESOURCE_EXHAUSTED.withDescription("all " + MAX_CALLS + " GetFlows readers are busy; try again shortly"),
+                        ObserverMetrics.Outcome.BUSY);
                 return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
+        metrics.reading(1);
         try (CallReader reader = new CallReader(flows.consumerProperties(), flows.topic())) {
             new FlowsCall(request, matcher, mask, gate, reader).run();
         } catch (TopicUnavailableException e) {
-            gate.fail(Status.UNAVAILABLE.withDescription(e.getMessage()));
+            gate.fail(Status.UNAVAILABLE.withDescription(e.getMessage()), ObserverMetrics.Outcome.UNAVAILABLE);
         } catch (BusyException e) {
-            gate.fail(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
+            gate.fail(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()), ObserverMetrics.Outcome.BUSY);
         } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
             Thread.currentThread().interrupt();
-            gate.fail(Status.CANCELLED.withDescription("the server is stopping"));
+            gate.fail(Status.CANCELLED.withDescription("the server is stopping"), ObserverMetrics.Outcome.UNAVAILABLE);
         } catch (RuntimeException e) {
             log.error("GetFlows failed", e);
-            gate.fail(Status.INTERNAL.withDescription("the call failed; see the server log"));
+            gate.fail(Status.INTERNAL.withDescription("the call failed; see the server log"), ObserverMetrics.Outcome.FAILED);
         } finally {
+            metrics.reading(-1);
             calls.release();
         }
     }
@@ -167,13 +180,12 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
             } else if (request.getNumber() > 0 || request.hasSince() || request.hasUntil() || !request.getFollow()) {
                 cut = oldest();
             }
-            if (gate.cancelled()) {
+            if (gate.cancelled() || stalledEnded()) {
                 return;
             }
             if (cut != null) {
                 gate.fail(Status.RESOURCE_EXHAUSTED.withDescription("stopped at api.flows." + cut.label() + " after reading "
-                        + reader.scanned() + " records, before the end of the range; "
-                        + (lastSent == null ? "no flow was sent" : "the last flow sent is from " + lastSent + ": ask again from there")));
+                        + reader.scanned() + " records, before the end of the range; " + resumeHint()), ObserverMetrics.Outcome.BOUNDED);
                 return;
             }
             if (request.getFollow()) {
@@ -187,8 +199,25 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
                     }
                     return flow.getTimeUnixNanos() < sinceNanos || offer(HubbleFlows.of(flow));
                 });
+                if (stalledEnded()) {
+                    return;
+                }
             }
             gate.complete();
+        }
+
+        /** Ends a call whose client took nothing for the stall timeout; false if it did not stall. */
+        private boolean stalledEnded() {
+            if (!gate.stalled()) {
+                return false;
+            }
+            gate.fail(Status.RESOURCE_EXHAUSTED.withDescription("the client took no flow for " + stallTimeout.toSeconds()
+                    + " s (observer.stall_timeout); " + resumeHint()), ObserverMetrics.Outcome.STALLED);
+            return true;
+        }
+
+        private String resumeHint() {
+            return lastSent == null ? "no flow was sent" : "the last flow sent is from " + lastSent + ": ask again from there";
         }
 
         /** The newest N of the range below the offsets noted at start, found from the end, sent oldest first. */
@@ -273,8 +302,21 @@ final class ObserverService extends ObserverGrpc.ObserverImplBase {
         }
     }
 
+    /** A since or until Hubble's CLI could have sent: inside Timestamp's range (years 1 to 9999), nanos in 0..999,999,999. */
+    private static void checkTime(String field, boolean set, Timestamp t) {
+        if (set && !Timestamps.isValid(t)) {
+            throw new InvalidFilterException(field, "not a valid time: seconds " + t.getSeconds() + ", nanos " + t.getNanos()
+                    + " (years 1 to 9999, nanos 0 to 999999999)");
+        }
+    }
+
+    /** Nanoseconds since the epoch, saturated: a year-9999 until is later than every flow, not a wrapped-around past. */
     private static long nanos(Timestamp t) {
-        return t.getSeconds() * 1_000_000_000L + t.getNanos();
+        try {
+            return Math.addExact(Math.multiplyExact(t.getSeconds(), 1_000_000_000L), t.getNanos());
+        } catch (ArithmeticException e) {
+            return t.getSeconds() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     private static Instant instant(Timestamp t) {

@@ -1,6 +1,7 @@
 package io.hubbletopology.api.observer;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import io.hubbletopology.api.ApiSettings;
@@ -17,8 +18,9 @@ import io.hubbletopology.config.ConfigValues;
  * @param keystore         PKCS12 or JKS keystore with the server's key and chain; null for plaintext
  * @param keystorePassword its password
  * @param clientCa         PEM file of the CAs client certificates must chain to (mTLS); null to ask for none
+ * @param stallTimeout     how long a GetFlows call waits for its client to take a response before it ends the call
  */
-public record ObserverSettings(int port, Path keystore, String keystorePassword, Path clientCa) {
+public record ObserverSettings(int port, Path keystore, String keystorePassword, Path clientCa, Duration stallTimeout) {
 
     /** Hubble Relay's port, which {@code hubble observe --server} and hubble-ui's backend expect. */
     public static final int RELAY_PORT = 4245;
@@ -35,12 +37,20 @@ public record ObserverSettings(int port, Path keystore, String keystorePassword,
     public static final ConfigKey<Path> CLIENT_CA = ConfigKey.readableFile("observer.tls.client_ca", "OBSERVER_TLS_CLIENT_CA",
             "PEM file of the CAs the Observer API's clients must present a certificate from (mTLS); needs observer.tls.keystore.");
 
+    public static final ConfigKey<Duration> STALL_TIMEOUT = ConfigKey.positiveDuration("observer.stall_timeout", "OBSERVER_STALL_TIMEOUT",
+            "60s", "How long a GetFlows call waits for its client to take the next flow (gRPC flow control holds the rest "
+            + "back) before it ends the call RESOURCE_EXHAUSTED, so a client that stopped reading does not keep one of the "
+            + "call readers.");
+
     /** Port 4245, plaintext. */
-    public static final ObserverSettings DEFAULT = new ObserverSettings(RELAY_PORT, null, "", null);
+    public static final ObserverSettings DEFAULT = new ObserverSettings(RELAY_PORT, null, "", null, STALL_TIMEOUT.defaultParsed());
 
     public ObserverSettings {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be within 0..65535, was " + port);
+        }
+        if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+            throw new IllegalArgumentException("stallTimeout must be positive, was " + stallTimeout);
         }
     }
 
@@ -53,7 +63,7 @@ public record ObserverSettings(int port, Path keystore, String keystorePassword,
         }
         Integer port = values.get(PORT);
         return new ObserverSettings(port != null ? port : besideApi(values.get(ApiSettings.PORT)), keystore,
-                values.get(KEYSTORE_PASSWORD), clientCa);
+                values.get(KEYSTORE_PASSWORD), clientCa, values.get(STALL_TIMEOUT));
     }
 
     /**
@@ -69,10 +79,19 @@ public record ObserverSettings(int port, Path keystore, String keystorePassword,
     }
 
     public static List<ConfigKey<?>> keys() {
-        return List.of(PORT, KEYSTORE, KEYSTORE_PASSWORD, CLIENT_CA);
+        return List.of(PORT, KEYSTORE, KEYSTORE_PASSWORD, CLIENT_CA, STALL_TIMEOUT);
     }
 
     public ObserverSettings withPort(int newPort) {
-        return new ObserverSettings(newPort, keystore, keystorePassword, clientCa);
+        return new ObserverSettings(newPort, keystore, keystorePassword, clientCa, stallTimeout);
+    }
+
+    /** These settings serving TLS from {@code newKeystore}, with client certificates from {@code newClientCa} if not null. */
+    public ObserverSettings withTls(Path newKeystore, String password, Path newClientCa) {
+        return new ObserverSettings(port, newKeystore, password, newClientCa, stallTimeout);
+    }
+
+    public ObserverSettings withStallTimeout(Duration newStallTimeout) {
+        return new ObserverSettings(port, keystore, keystorePassword, clientCa, newStallTimeout);
     }
 }

@@ -125,11 +125,7 @@ class ObserverApiIT {
         run = RunningApi.start(FastCommits.config(kafka, "observer-it", dir.resolve("state"), TOPICS,
                 Map.of("processor.window.retention", "2d")),
                 settings);
-        // As ProcessorRole wires it.
-        observer = new ObserverServer(ObserverSettings.DEFAULT.withPort(0), "127.0.0.1", run.processor().queryService().flowHistory(),
-                run.api().flowSearch(),
-                settings.flowBounds(), new AcceptedTokens(settings.tokens(), null), Clock.systemUTC());
-        observer.start();
+        observer = run.startObserver(ObserverSettings.DEFAULT.withPort(0));
         producer = new KafkaProducer<>(SharedKafka.producerConfig(kafka, Map.of("linger.ms", 5)), new StringSerializer(), new ByteArraySerializer());
         t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         publishThroughTheIngestsRecords();
@@ -148,7 +144,6 @@ class ObserverApiIT {
         if (channel != null) {
             channel.shutdownNow();
         }
-        observer.close();
         run.close();
         producer.close();
     }

@@ -1,7 +1,9 @@
 package io.hubbletopology.api.observer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -41,5 +43,14 @@ class ObserverSettingsTest {
     void aGivenPortWinsOverTheDerivedOne() {
         assertThat(port(Map.of("api.port", "8081", "observer.port", "5000"))).isEqualTo(5000);
         assertThat(port(Map.of("observer.port", "0"))).isZero();
+    }
+
+    @Test
+    void aClientThatStopsReadingIsCutAfterAMinuteUnlessSetOtherwiseAndANonPositiveTimeoutFailsNamingTheKey() {
+        assertThat(ObserverSettings.from(ConfigValues.of(Map.of())).stallTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(ObserverSettings.from(ConfigValues.of(Map.of("observer.stall_timeout", "5m"))).stallTimeout())
+                .isEqualTo(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> ObserverSettings.from(ConfigValues.of(Map.of("observer.stall_timeout", "0s"))))
+                .hasMessageContaining("observer.stall_timeout");
     }
 }

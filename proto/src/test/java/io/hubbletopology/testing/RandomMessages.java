@@ -1,5 +1,6 @@
-package io.hubbletopology.ingest.replay;
+package io.hubbletopology.testing;
 
+import java.util.List;
 import java.util.Random;
 
 import com.google.protobuf.ByteString;
@@ -15,8 +16,11 @@ import com.google.protobuf.Timestamp;
  * their full depth, at most one field of each oneof, repeated fields with 0 to 3 elements, enums by any declared
  * value or by a number the enum does not declare, integers across their whole range, strings with the
  * characters JSON must escape. Seeded, so a failure can be replayed.
+ *
+ * <p>{@link #sparse} sets few fields and draws half its strings from words that mean something to the code under
+ * test, so a request gets past the first check it fails and into the code behind it.
  */
-final class RandomMessages {
+public final class RandomMessages {
 
     private static final String ALPHABET = "ab-_./:=019 \"\\\n\t\u0001\u00e9\u4e2d\ud83d\ude00";
     // Timestamp's valid range, 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
@@ -24,16 +28,30 @@ final class RandomMessages {
     private static final long MAX_SECONDS = 253_402_300_799L;
 
     private final Random random;
+    /** Out of 10, how many fields are left unset. */
+    private final int unsetTenths;
+    private final List<String> words;
 
-    RandomMessages(Random random) {
-        this.random = random;
+    public RandomMessages(Random random) {
+        this(random, 3, List.of());
     }
 
-    Message.Builder fill(Message.Builder builder) {
+    private RandomMessages(Random random, int unsetTenths, List<String> words) {
+        this.random = random;
+        this.unsetTenths = unsetTenths;
+        this.words = words;
+    }
+
+    /** Each field set once in five, and a string one of {@code words} half the time. */
+    public static RandomMessages sparse(Random random, List<String> words) {
+        return new RandomMessages(random, 8, List.copyOf(words));
+    }
+
+    public Message.Builder fill(Message.Builder builder) {
         Descriptor type = builder.getDescriptorForType();
         for (FieldDescriptor field : type.getFields()) {
             OneofDescriptor oneof = field.getRealContainingOneof();
-            if (oneof != null && builder.hasOneof(oneof) || random.nextInt(10) < 3) {
+            if (oneof != null && builder.hasOneof(oneof) || random.nextInt(10) < unsetTenths) {
                 continue;
             }
             if (field.isRepeated()) {
@@ -96,7 +114,10 @@ final class RandomMessages {
         return fill(inner).build();
     }
 
-    String text() {
+    public String text() {
+        if (!words.isEmpty() && random.nextBoolean()) {
+            return words.get(random.nextInt(words.size()));
+        }
         int n = random.nextInt(12);
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < n; i++) {
