@@ -42,7 +42,7 @@ final class FeedLog {
     private final Mode mode;
     private final int maxBehind;
     private final FeedMetrics metrics;
-    private final Map<String, Entry> latest = new HashMap<>();
+    private final Map<String, Key> latest = new HashMap<>();
     private final Set<Reader> readers = ConcurrentHashMap.newKeySet();
     private Entry[] ring = new Entry[1_024];
     private int first;
@@ -51,20 +51,30 @@ final class FeedLog {
     private int compactAt = MIN_COMPACT;
 
     /**
+     * A key with changes in the log, and its newest: every change of the key points at it, so a reader finds the
+     * key's newest state without a lookup by name (one per message per client, the feed's hottest path).
+     */
+    private static final class Key {
+        Entry newest;
+    }
+
+    /**
      * One published change; {@code prev} and {@code next} link the changes of its key still in the log, and
      * {@code version} counts its key's changes, so the states a reader skips are a subtraction, not a walk.
      */
     private static final class Entry {
         final long seq;
         final FeedUpdate update;
+        final Key key;
         final long version;
         Entry prev;
         Entry next;
 
-        Entry(long seq, FeedUpdate update, Entry previous) {
+        Entry(long seq, FeedUpdate update, Key key) {
             this.seq = seq;
             this.update = update;
-            this.version = previous == null ? 1 : previous.version + 1;
+            this.key = key;
+            this.version = key.newest == null ? 1 : key.newest.version + 1;
         }
     }
 
@@ -77,9 +87,10 @@ final class FeedLog {
 
     /** Appends a change once, for every reader; returns its sequence number. */
     synchronized long publish(FeedUpdate update) {
-        Entry previous = latest.get(update.key());
-        Entry entry = new Entry(++head, update, previous);
-        latest.put(update.key(), entry);
+        Key key = latest.computeIfAbsent(update.key(), k -> new Key());
+        Entry previous = key.newest;
+        Entry entry = new Entry(++head, update, key);
+        key.newest = entry;
         if (previous != null) {
             previous.next = entry;
             entry.prev = previous;
@@ -196,8 +207,8 @@ final class FeedLog {
         size--;
         if (gone.next != null) {
             gone.next.prev = null;
-        } else {
-            latest.remove(gone.update.key(), gone);
+        } else if (gone.key.newest == gone) {
+            latest.remove(gone.update.key(), gone.key);
         }
         return gone;
     }
@@ -338,7 +349,7 @@ final class FeedLog {
                 if (change.prev != null && change.prev.seq > passStart) {
                     continue;   // its key went out at an older change of this pass, with its newest state
                 }
-                Entry newest = latest.get(change.update.key());
+                Entry newest = change.key.newest;
                 while (newest.seq > passEnd) {
                     newest = newest.prev;
                 }

@@ -38,8 +38,8 @@ public final class FeedMetrics {
         skipped.increment(count);
     }
 
-    void sent() {
-        sent.increment();
+    void sent(int messages) {
+        sent.increment(messages);
     }
 
     void coalesced(long count) {
