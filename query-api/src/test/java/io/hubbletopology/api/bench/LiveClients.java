@@ -1,7 +1,6 @@
 package io.hubbletopology.api.bench;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,15 +149,15 @@ final class LiveClients implements AutoCloseable {
     }
 
     /** How every edge message starts, alone or inside a batch; its record inside has no "type". */
-    private static final byte[] EDGE = "{\"type\":\"edge\",".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] CLIENT = "/deployment/client-".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] SERVER = "/deployment/server-".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] FLOWS = "\"flows\":".getBytes(StandardCharsets.UTF_8);
+    private static final BytePattern EDGE = new BytePattern("{\"type\":\"edge\",");
+    private static final BytePattern CLIENT = new BytePattern("/deployment/client-");
+    private static final BytePattern SERVER = new BytePattern("/deployment/server-");
+    private static final BytePattern FLOWS = new BytePattern("\"flows\":");
 
     /** Where {@code marker}'s first occurrence in {@code data[from, to)} ends, or -1 (also when {@code from} is). */
-    private static int after(byte[] data, int from, int to, byte[] marker) {
-        int at = from < 0 ? -1 : LeanWebSockets.indexOf(data, from, to, marker);
-        return at < 0 ? -1 : at + marker.length;
+    private static int after(byte[] data, int from, int to, BytePattern marker) {
+        int at = from < 0 ? -1 : marker.indexIn(data, from, to);
+        return at < 0 ? -1 : at + marker.length();
     }
 
     /** The whole number at {@code data[at]}, or -1 when there is none. */
@@ -196,13 +195,13 @@ final class LiveClients implements AutoCloseable {
         @Override
         public void text(byte[] data, int from, int to) {
             long now = System.nanoTime();
-            int at = LeanWebSockets.indexOf(data, from, to, EDGE);
+            int at = EDGE.indexIn(data, from, to);
             if (at < 0) {
                 other.incrementAndGet();
                 return;
             }
             while (at >= 0) {
-                at = edge(data, at + EDGE.length, to, now);
+                at = edge(data, at + EDGE.length(), to, now);
             }
         }
 
@@ -218,7 +217,7 @@ final class LiveClients implements AutoCloseable {
             long client = clientAt < 0 ? -1 : number(data, clientAt, to);
             long server = serverAt < 0 ? -1 : number(data, serverAt, to);
             long flows = flowsAt < 0 ? -1 : number(data, flowsAt, to);
-            int next = LeanWebSockets.indexOf(data, Math.max(from, flowsAt), to, EDGE);
+            int next = EDGE.indexIn(data, Math.max(from, flowsAt), to);
             int edge = (int) (server * 20 + client);
             if (client < 0 || server < 0 || flows < 0 || edge >= held.length) {
                 other.incrementAndGet();
