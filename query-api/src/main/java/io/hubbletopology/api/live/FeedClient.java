@@ -14,7 +14,8 @@ import org.eclipse.jetty.websocket.api.Callback;
 /**
  * One connected live client: its snapshot first, then what its {@link FeedLog.Reader} gives, on the feed's sender
  * threads, a batch of up to {@value #BATCH} messages at a time sent back to back (Jetty gathers them into few socket
- * writes). The next batch is taken when the previous one is written, so Jetty's own outgoing queue never holds more
+ * writes), or as one message of changes to a client that asked for its updates batched ({@link UpdateShape}: one
+ * frame, one write and one completion per batch instead of per message). The next batch is taken when the previous one is written, so Jetty's own outgoing queue never holds more
  * than one batch for a slow client, and each message is the newest state of its key at that moment (the log
  * coalesces): a slow client skips intermediate states instead of falling behind. A client with nothing to send
  * waits among the feed's {@code parked} clients, the only ones a publish looks at: whoever publishes only wakes it

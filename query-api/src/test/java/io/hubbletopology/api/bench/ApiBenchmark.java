@@ -52,14 +52,15 @@ import io.hubbletopology.topics.TopicNames;
  * </pre>
  * Arguments ({@code key=value}, defaults in {@link #DEFAULTS}): parts (rest,ws), rest.seconds, rest.clients,
  * rest.sources, rest.destinations, ws.seconds, ws.clients, ws.rate, ws.edges, ws.heap, ws.updates (the clients' {@code updates}
- * parameter: batched, as the page asks, or messages), jar.
+ * parameter: batched, as the page asks, or messages), ws.rcvbuf (each client socket's SO_RCVBUF in bytes; 0, the default:
+ * the system's, autotuned), jar.
  */
 public final class ApiBenchmark {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(Map.entry("parts", "rest,ws"), Map.entry("rest.seconds", "20"),
             Map.entry("rest.clients", "20"), Map.entry("rest.sources", "100"), Map.entry("rest.destinations", "100"),
             Map.entry("ws.seconds", "20"), Map.entry("ws.clients", "2000"), Map.entry("ws.rate", "1000"),
-            Map.entry("ws.edges", "200"), Map.entry("ws.heap", "512m"), Map.entry("ws.updates", "batched"), Map.entry("jar", "deploy/target/hubble-topology.jar"));
+            Map.entry("ws.edges", "200"), Map.entry("ws.heap", "512m"), Map.entry("ws.updates", "batched"), Map.entry("ws.rcvbuf", "0"), Map.entry("jar", "deploy/target/hubble-topology.jar"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
@@ -204,16 +205,17 @@ public final class ApiBenchmark {
         }
         // messages is the default: no parameter, so that a server from before there was a choice can be measured too.
         URI feed = URI.create("/ws/topology" + (opts.get("ws.updates").equals("messages") ? "" : "?updates=" + opts.get("ws.updates")));
-        System.out.printf("%nPart 2: %s fan-out, %,d edge updates/s over %d distinct edges for %d s; server in its own JVM%n",
-                feed, rate, edges, duration.toSeconds());
+        System.out.printf("%nPart 2: %s fan-out, %,d edge updates/s over %d distinct edges for %d s; server in its own JVM;"
+                + " client SO_RCVBUF %s%n", feed, rate, edges, duration.toSeconds(), opts.get("ws.rcvbuf").equals("0") ? "the system's" : opts.get("ws.rcvbuf"));
         try (ServerProcess server = ServerProcess.start(jar, bootstrap, opts.get("ws.heap"), clients + 500, dir);
              EdgeUpdatePublisher publisher = new EdgeUpdatePublisher(bootstrap, TopicNames.DEFAULT_LIVE, edges,
                      (int) ((2 + 2 * duration.toSeconds()) * rate * 11 / 10 + rate))) {
             System.out.println("Server: " + String.join(" ", server.command()) + "  (pid " + server.pid() + ", log " + server.log() + ")");
             publisher.publish(rate, Duration.ofSeconds(2));   // warm the producer, the follower and the server's code paths
             URI uri = server.liveFeed().resolve(feed);
-            FanOutResult floor = fanOutRun(server, uri, publisher, 1, rate, duration);
-            FanOutResult many = fanOutRun(server, uri, publisher, clients, rate, duration);
+            int receiveBuffer = Integer.parseInt(opts.get("ws.rcvbuf"));
+            FanOutResult floor = fanOutRun(server, uri, receiveBuffer, publisher, 1, rate, duration);
+            FanOutResult many = fanOutRun(server, uri, receiveBuffer, publisher, clients, rate, duration);
             printFanOut(List.of(floor, many));
             server.collectGarbage();
             long live = server.heapUsed();
@@ -259,8 +261,8 @@ public final class ApiBenchmark {
         }
     }
 
-    private static FanOutResult fanOutRun(ServerProcess server, URI feed, EdgeUpdatePublisher publisher, int clients, int rate,
-                                          Duration duration)
+    private static FanOutResult fanOutRun(ServerProcess server, URI feed, int receiveBuffer, EdgeUpdatePublisher publisher,
+                                          int clients, int rate, Duration duration)
             throws Exception {
         String evictedMetric = "hubble_topology_ws_clients_evicted_total{feed=\"topology\"";
         String refusedMetric = "hubble_topology_ws_clients_refused_total{feed=\"topology\"";
@@ -268,7 +270,7 @@ public final class ApiBenchmark {
         String feedMetric = "hubble_topology_ws_updates_published_total{feed=\"topology\"";
         Map<String, Double> before = server.metrics(evictedMetric, refusedMetric, coalescedMetric, feedMetric);
         long connecting = System.nanoTime();
-        try (LiveClients live = LiveClients.connect(feed, clients, publisher)) {
+        try (LiveClients live = LiveClients.connect(feed, clients, publisher, receiveBuffer)) {
             double connectSeconds = (System.nanoTime() - connecting) / 1e9;
             live.awaitQuiet(Duration.ofSeconds(1), Duration.ofSeconds(10));   // snapshots, if any
             live.startFrom(publisher.flowsNow());

@@ -39,14 +39,14 @@ final class LiveClients implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     private final LeanWebSockets sockets;
 
-    private LiveClients(EdgeUpdatePublisher states) throws Exception {
+    private LiveClients(EdgeUpdatePublisher states, int receiveBuffer) throws Exception {
         this.states = states;
-        this.sockets = new LeanWebSockets(READER_THREADS);
+        this.sockets = new LeanWebSockets(READER_THREADS, receiveBuffer);
     }
 
-    /** Opens {@code count} clients, 8 handshakes at a time; fails when one is refused. */
-    static LiveClients connect(URI uri, int count, EdgeUpdatePublisher states) throws Exception {
-        LiveClients clients = new LiveClients(states);
+    /** Opens {@code count} clients, 8 handshakes at a time, each with this SO_RCVBUF (0: the system's); fails when one is refused. */
+    static LiveClients connect(URI uri, int count, EdgeUpdatePublisher states, int receiveBuffer) throws Exception {
+        LiveClients clients = new LiveClients(states, receiveBuffer);
         ExecutorService handshakes = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> opening = new ArrayList<>();
