@@ -275,9 +275,8 @@
   function connect() {
     retryTimer = null;
     setStatus('connecting');
-    // Batched: the snapshot's thousands of edges come in a few messages, each parsed once, and the changes the
-    // server sends together in one message (README, /ws/topology).
-    const s = new WebSocket(wsUrl('/ws/topology', { namespace: state.namespace, verdict: state.verdict, snapshot: 'batched', updates: 'batched' }));
+    // Batched: the snapshot's thousands of edges come in a few messages, each parsed once (README, /ws/topology).
+    const s = new WebSocket(wsUrl('/ws/topology', { namespace: state.namespace, verdict: state.verdict, snapshot: 'batched' }));
     socket = s;
     s.onopen = function () {
       retryMs = 1000;
