@@ -1,7 +1,5 @@
 package io.hubbletopology.api.live;
 
-import io.hubbletopology.processor.errors.BadParameterException;
-
 /**
  * How a live topology client gets the changes after its snapshot, from its {@code updates} parameter. {@code
  * messages} (the default, what every client got before there was a choice): one message per change. {@code
@@ -21,12 +19,6 @@ public enum UpdateShape {
 
     /** The shape an {@code updates} parameter names; absent or empty: {@link #MESSAGES}. */
     public static UpdateShape parse(String value) {
-        if (value == null || value.isEmpty() || value.equals("messages")) {
-            return MESSAGES;
-        }
-        if (value.equals("batched")) {
-            return BATCHED;
-        }
-        throw new BadParameterException("updates", "'" + value + "' is neither messages nor batched");
+        return BatchChoice.batched("updates", value) ? BATCHED : MESSAGES;
     }
 }
