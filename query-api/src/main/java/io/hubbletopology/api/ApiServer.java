@@ -44,6 +44,7 @@ import io.hubbletopology.api.live.FeedUpdate;
 import io.hubbletopology.api.live.LiveEndpoint;
 import io.hubbletopology.api.live.LiveFeed;
 import io.hubbletopology.api.live.SnapshotShape;
+import io.hubbletopology.api.live.UpdateShape;
 import io.hubbletopology.api.policy.PolicyRoute;
 import io.hubbletopology.probes.ProbePaths;
 import io.hubbletopology.processor.TopologyQueryService;
@@ -182,9 +183,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/flows", ctx -> send(ctx, 200, flows.query(ctx)));
             config.routes.get(PolicyRoute.PATH, new PolicyRoute(cluster, clock)::handle);
             // Their parameters checked at the handshake (400 naming a bad one), and a plain GET told 426.
-            // The snapshot's shape is read from the parameters too: a bad one is refused at the handshake, named.
+            // The snapshot's and the updates' shapes are read from the parameters too: a bad one is refused at the handshake, named.
             LiveHandshake.register(config.routes, "/ws/topology", params -> {
                 SnapshotShape.parse(params.apply("snapshot"));
+                UpdateShape.parse(params.apply("updates"));
                 return topologyFilter.apply(params);
             }, unknownParameters);
             LiveHandshake.register(config.routes, "/ws/flows", FlowRoutes::liveFilter, unknownParameters);

@@ -14,7 +14,8 @@ import org.eclipse.jetty.websocket.api.Callback;
 /**
  * One connected live client: its snapshot first, then what its {@link FeedLog.Reader} gives, on the feed's sender
  * threads, a batch of up to {@value #BATCH} messages at a time sent back to back (Jetty gathers them into few socket
- * writes). The next batch is taken when the previous one is written, so Jetty's own outgoing queue never holds more
+ * writes), or as one message of changes to a client that asked for its updates batched ({@link UpdateShape}: one
+ * frame, one write and one completion per batch instead of per message). The next batch is taken when the previous one is written, so Jetty's own outgoing queue never holds more
  * than one batch for a slow client, and each message is the newest state of its key at that moment (the log
  * coalesces): a slow client skips intermediate states instead of falling behind. A client with nothing to send
  * waits among the feed's {@code parked} clients, the only ones a publish looks at: whoever publishes only wakes it
@@ -45,8 +46,11 @@ final class FeedClient {
     private final AtomicBoolean active = new AtomicBoolean(true);
     private final ArrayDeque<FeedUpdate> snapshot = new ArrayDeque<>();
     private final List<FeedUpdate> batch = new ArrayList<>(BATCH);
+    private UpdateShape updates = UpdateShape.MESSAGES;
     private boolean started;
+    /** Frames handed to the socket and not yet written, and the messages they carry (counted as sent once written). */
     private int inFlight;
+    private int messagesInFlight;
     private boolean draining;
     private boolean closed;
     private long sendStartedNanos;
@@ -75,8 +79,14 @@ final class FeedClient {
         return reader;
     }
 
-    /** Queues what the client sees first (filtered, then shaped as it asked), then lets the log's changes follow. */
-    synchronized void start(List<FeedUpdate> first, SnapshotShape shape) {
+    /** Queues what the client sees first (filtered, then shaped as it asked), then lets the log's changes follow one by one. */
+    void start(List<FeedUpdate> first, SnapshotShape shape) {
+        start(first, shape, UpdateShape.MESSAGES);
+    }
+
+    /** Queues what the client sees first (filtered, then shaped as it asked), then lets the log's changes follow as it asked. */
+    synchronized void start(List<FeedUpdate> first, SnapshotShape shape, UpdateShape updates) {
+        this.updates = updates;
         List<FeedUpdate> wanted = new ArrayList<>();
         for (FeedUpdate update : first) {
             if (filter.test(update)) {
@@ -114,9 +124,7 @@ final class FeedClient {
         draining = true;
         try {
             while (inFlight == 0 && !closed) {
-                if (started) {
-                    take();
-                }
+                boolean batchedChanges = started && take() && updates == UpdateShape.BATCHED;
                 if (batch.isEmpty()) {
                     active.set(false);
                     parked.add(this);
@@ -127,11 +135,17 @@ final class FeedClient {
                     }
                     return;
                 }
-                int count = batch.size();
-                inFlight = count;
+                messagesInFlight = batch.size();
                 sendStartedNanos = System.nanoTime();
-                for (int i = 0; i < count && !closed; i++) {
-                    socket.send(batch.get(i), i < count - 1, done);
+                if (batchedChanges && batch.size() > 1) {
+                    inFlight = 1;
+                    socket.sendChanges(batch, done);
+                } else {
+                    int count = batch.size();
+                    inFlight = count;
+                    for (int i = 0; i < count && !closed; i++) {
+                        socket.send(batch.get(i), i < count - 1, done);
+                    }
                 }
                 batch.clear();
             }
@@ -141,11 +155,12 @@ final class FeedClient {
     }
 
     /**
-     * The next batch: the snapshot's rest first, then the log's changes. At most {@value #SNAPSHOT_BYTES} bytes of
-     * the snapshot per write (at least one message): a batched snapshot's messages are some hundred KB each, and a
+     * The next batch: the snapshot's rest first, then the log's changes; whether it holds changes only (which a
+     * client that asked for batched updates gets as one message). At most {@value #SNAPSHOT_BYTES} bytes of the
+     * snapshot per write (at least one message): a batched snapshot's messages are some hundred KB each, and a
      * write must stay well within the stall timeout on a slow link.
      */
-    private void take() {
+    private boolean take() {
         long bytes = 0;
         while (batch.size() < BATCH && !snapshot.isEmpty() && bytes < SNAPSHOT_BYTES) {
             FeedUpdate next = snapshot.poll();
@@ -154,13 +169,16 @@ final class FeedClient {
         }
         // Changes only once the whole snapshot is out: none goes before its end.
         if (batch.size() < BATCH && snapshot.isEmpty()) {
+            boolean changesOnly = batch.isEmpty();
             reader.take(BATCH - batch.size(), batch);
+            return changesOnly;
         }
+        return false;
     }
 
     private synchronized void sent() {
-        metrics.sent();
         if (inFlight > 0 && --inFlight == 0) {
+            metrics.sent(messagesInFlight);
             sendNext();
         }
     }

@@ -1,5 +1,7 @@
 package io.hubbletopology.api.live;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -98,6 +100,43 @@ public final class FeedMessages {
             }
             return text.append("]}").toString();
         }, Set.of(), Set.of(), "", 0, null);
+    }
+
+    private static final byte[] CHANGES_HEAD = "{\"type\":\"batch\",\"src\":\"\",\"dst\":\"\",\"state\":\"changes\",\"messages\":["
+            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CHANGES_TAIL = "]}".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * Changes a sender took together, sent as one message, for a client that asked for its updates batched
+     * ({@link UpdateShape}): each of {@code messages} exactly as it would have been sent alone, in order. Made for
+     * one client at a time, so it copies the messages' bytes once and encodes nothing:
+     * <pre>{"type":"batch","src":"","dst":"","state":"changes","messages":[{"type":"edge",...},{"type":"edge",...}]}</pre>
+     */
+    static FeedUpdate changes(List<FeedUpdate> messages) {
+        ByteBuffer out = ByteBuffer.allocate(changesSize(messages));
+        writeChanges(messages, out);
+        return FeedUpdate.encoded("batch", FeedUpdate.Kind.STATUS, out.array());
+    }
+
+    /** How many bytes {@link #changes} makes of these messages. */
+    static int changesSize(List<FeedUpdate> messages) {
+        int size = CHANGES_HEAD.length + CHANGES_TAIL.length + messages.size() - 1;
+        for (FeedUpdate message : messages) {
+            size += message.bytes().remaining();
+        }
+        return size;
+    }
+
+    /** Writes the bytes of {@link #changes} into {@code out} (a socket's own buffer: no copy on the heap first). */
+    static void writeChanges(List<FeedUpdate> messages, ByteBuffer out) {
+        out.put(CHANGES_HEAD);
+        for (int i = 0; i < messages.size(); i++) {
+            if (i > 0) {
+                out.put((byte) ',');
+            }
+            out.put(messages.get(i).bytes());
+        }
+        out.put(CHANGES_TAIL);
     }
 
     /** What a flow-tail client is told after it skipped flows it could not take in time: {@code {"type":"skipped","count":12}}. */

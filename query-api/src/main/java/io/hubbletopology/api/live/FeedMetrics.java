@@ -18,7 +18,8 @@ public final class FeedMetrics {
 
     /** @param feed the feed's name, a tag on every metric: topology or flows */
     public FeedMetrics(MeterRegistry registry, String feed) {
-        sent = counter(registry, feed, "hubble_topology_ws_messages_sent", "Messages sent to live clients");
+        sent = counter(registry, feed, "hubble_topology_ws_messages_sent",
+                "Messages sent to live clients (each change in a batch of changes counts as one)");
         coalesced = counter(registry, feed, "hubble_topology_ws_messages_coalesced",
                 "States a live client did not get because a newer state of the same edge or interface went out instead");
         evicted = counter(registry, feed, "hubble_topology_ws_clients_evicted", "Live clients closed for falling behind");
@@ -38,8 +39,8 @@ public final class FeedMetrics {
         skipped.increment(count);
     }
 
-    void sent() {
-        sent.increment();
+    void sent(int messages) {
+        sent.increment(messages);
     }
 
     void coalesced(long count) {

@@ -1,5 +1,7 @@
 package io.hubbletopology.api.live;
 
+import java.util.List;
+
 import org.eclipse.jetty.websocket.api.Callback;
 
 /**
@@ -11,6 +13,11 @@ interface FeedSocket {
 
     /** Sends one whole text message; {@code done} completes once it is written, or at once when it waits for more. */
     void send(FeedUpdate message, boolean more, Callback done);
+
+    /** Sends changes as one batch message ({@link FeedMessages#changes}); {@code done} completes once it is written. */
+    default void sendChanges(List<FeedUpdate> changes, Callback done) {
+        send(FeedMessages.changes(changes), false, done);
+    }
 
     void close(int code, String reason);
 }

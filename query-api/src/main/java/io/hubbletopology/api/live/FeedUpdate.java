@@ -46,6 +46,11 @@ public record FeedUpdate(String key, Kind kind, Supplier<String> text, Set<Strin
         return ByteBuffer.wrap(((Once) text).utf8()).asReadOnlyBuffer();
     }
 
+    /** A message whose UTF-8 bytes are already made (a batch of messages, copied together): no text, no encoding. */
+    static FeedUpdate encoded(String key, Kind kind, byte[] utf8) {
+        return new FeedUpdate(key, kind, new Once(utf8), Set.of(), Set.of(), "", 0, null);
+    }
+
     private static Supplier<String> once(Supplier<String> make) {
         if (make instanceof Once) {
             return make;
@@ -60,6 +65,11 @@ public record FeedUpdate(String key, Kind kind, Supplier<String> text, Set<Strin
 
         Once(Supplier<String> make) {
             this.make = make;
+        }
+
+        Once(byte[] made) {
+            this.make = null;
+            this.value = made;
         }
 
         @Override

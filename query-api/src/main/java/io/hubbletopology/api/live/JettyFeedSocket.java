@@ -1,5 +1,10 @@
 package io.hubbletopology.api.live;
 
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.common.WebSocketSession;
@@ -27,6 +32,27 @@ final class JettyFeedSocket implements FeedSocket {
     @Override
     public void send(FeedUpdate message, boolean more, Callback done) {
         core.sendFrame(new Frame(OpCode.TEXT, message.bytes()), org.eclipse.jetty.util.Callback.from(done::succeed, done::fail), more);
+    }
+
+    /**
+     * The batch is written into a buffer of Jetty's pool (direct memory, reused): 2,000 clients taking a batch of
+     * some 30 KB every few milliseconds would otherwise make a hundred MB of garbage a second, and each heap buffer
+     * would be copied again into a direct one by the socket write. A client has one batch in flight at most.
+     */
+    @Override
+    public void sendChanges(List<FeedUpdate> changes, Callback done) {
+        RetainableByteBuffer buffer = core.getByteBufferPool().acquire(FeedMessages.changesSize(changes), true);
+        ByteBuffer bytes = buffer.getByteBuffer();
+        BufferUtil.clearToFill(bytes);
+        FeedMessages.writeChanges(changes, bytes);
+        BufferUtil.flipToFlush(bytes, 0);
+        core.sendFrame(new Frame(OpCode.TEXT, bytes), org.eclipse.jetty.util.Callback.from(() -> {
+            buffer.release();
+            done.succeed();
+        }, error -> {
+            buffer.release();
+            done.fail(error);
+        }), false);
     }
 
     @Override

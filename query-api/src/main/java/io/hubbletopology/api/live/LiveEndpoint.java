@@ -23,7 +23,8 @@ import io.hubbletopology.processor.errors.BadParameterException;
  * A live WebSocket ({@code /ws/topology}, {@code /ws/flows}) once its handshake was allowed (token and origin
  * are checked before the upgrade, by the access gate): reads the filter from the query parameters, admits the client within the limit, sends it a snapshot
  * (shaped as its {@code snapshot} parameter asks: {@link SnapshotShape}), and from then on every
- * matching change through its {@link LiveFeed}. Clients are not expected to talk: one that floods the server
+ * matching change through its {@link LiveFeed} (one by one, or batched as its {@code updates} parameter asks:
+ * {@link UpdateShape}). Clients are not expected to talk: one that floods the server
  * with messages, or sends an oversized frame, is disconnected.
  */
 public final class LiveEndpoint {
@@ -80,10 +81,12 @@ public final class LiveEndpoint {
         ctx.session.setMaxBinaryMessageSize(MAX_INBOUND_MESSAGE);
         Predicate<FeedUpdate> filter;
         SnapshotShape shape;
+        UpdateShape updates;
         try {
             // The raw query too, under its reserved name: hubble's "not" applies to the parameter after it.
             filter = filters.apply(name -> io.hubbletopology.api.flows.HubbleFlags.QUERY_STRING.equals(name) ? ctx.queryString() : ctx.queryParam(name));
             shape = SnapshotShape.parse(ctx.queryParam("snapshot"));
+            updates = UpdateShape.parse(ctx.queryParam("updates"));
         } catch (BadParameterException e) {
             refuse(ctx, POLICY, "bad parameter " + e.parameter() + ": " + e.getMessage());
             return;
@@ -102,7 +105,7 @@ public final class LiveEndpoint {
             log.debug("No snapshot for live client {}: {}", address, e.getMessage());
         }
         // Admitted before the snapshot is read, started after: no change is lost, none goes before the snapshot.
-        client.start(first, shape);
+        client.start(first, shape, updates);
     }
 
     private void refuse(WsConnectContext ctx, int code, String reason) {

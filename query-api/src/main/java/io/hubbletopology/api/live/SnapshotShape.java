@@ -3,8 +3,6 @@ package io.hubbletopology.api.live;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.hubbletopology.processor.errors.BadParameterException;
-
 /**
  * How a live topology client gets its snapshot, from its {@code snapshot} parameter. {@code messages} (the default,
  * what every client got before there was a choice): one message per edge and link, then the snapshot status.
@@ -28,13 +26,7 @@ public enum SnapshotShape {
 
     /** The shape a {@code snapshot} parameter names; absent or empty: {@link #MESSAGES}. */
     public static SnapshotShape parse(String value) {
-        if (value == null || value.isEmpty() || value.equals("messages")) {
-            return MESSAGES;
-        }
-        if (value.equals("batched")) {
-            return BATCHED;
-        }
-        throw new BadParameterException("snapshot", "'" + value + "' is neither messages nor batched");
+        return BatchChoice.batched("snapshot", value) ? BATCHED : MESSAGES;
     }
 
     /** A snapshot (already filtered) as it is sent: edges and links batched or not, status messages where they were. */

@@ -51,14 +51,16 @@ import io.hubbletopology.topics.TopicNames;
  * mvn -q -o -pl query-api -am -Pbench verify -DskipTests -Dbench.skipCatchUp=true -Dbench=ApiBenchmark -Dbench.args="rest.seconds=20 ws.seconds=20"
  * </pre>
  * Arguments ({@code key=value}, defaults in {@link #DEFAULTS}): parts (rest,ws), rest.seconds, rest.clients,
- * rest.sources, rest.destinations, ws.seconds, ws.clients, ws.rate, ws.edges, ws.heap, jar.
+ * rest.sources, rest.destinations, ws.seconds, ws.clients, ws.rate, ws.edges, ws.heap, ws.updates (the clients' {@code updates}
+ * parameter: messages, the default, so that runs compare with the earlier ones, or batched, as the page asks), ws.rcvbuf (each client socket's SO_RCVBUF in bytes; 0, the default:
+ * the system's, autotuned), jar.
  */
 public final class ApiBenchmark {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(Map.entry("parts", "rest,ws"), Map.entry("rest.seconds", "20"),
             Map.entry("rest.clients", "20"), Map.entry("rest.sources", "100"), Map.entry("rest.destinations", "100"),
             Map.entry("ws.seconds", "20"), Map.entry("ws.clients", "2000"), Map.entry("ws.rate", "1000"),
-            Map.entry("ws.edges", "200"), Map.entry("ws.heap", "512m"), Map.entry("jar", "deploy/target/hubble-topology.jar"));
+            Map.entry("ws.edges", "200"), Map.entry("ws.heap", "512m"), Map.entry("ws.updates", "messages"), Map.entry("ws.rcvbuf", "0"), Map.entry("jar", "deploy/target/hubble-topology.jar"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
@@ -201,15 +203,19 @@ public final class ApiBenchmark {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("no runnable jar at " + jar.toAbsolutePath() + ": build it with mvn -q -o -DskipTests package");
         }
-        System.out.printf("%nPart 2: /ws/topology fan-out, %,d edge updates/s over %d distinct edges for %d s; server in its own JVM%n",
-                rate, edges, duration.toSeconds());
+        // messages is the default: no parameter, so that a server from before there was a choice can be measured too.
+        URI feed = URI.create("/ws/topology" + (opts.get("ws.updates").equals("messages") ? "" : "?updates=" + opts.get("ws.updates")));
+        System.out.printf("%nPart 2: %s fan-out, %,d edge updates/s over %d distinct edges for %d s; server in its own JVM;"
+                + " client SO_RCVBUF %s%n", feed, rate, edges, duration.toSeconds(), opts.get("ws.rcvbuf").equals("0") ? "the system's" : opts.get("ws.rcvbuf"));
         try (ServerProcess server = ServerProcess.start(jar, bootstrap, opts.get("ws.heap"), clients + 500, dir);
              EdgeUpdatePublisher publisher = new EdgeUpdatePublisher(bootstrap, TopicNames.DEFAULT_LIVE, edges,
                      (int) ((2 + 2 * duration.toSeconds()) * rate * 11 / 10 + rate))) {
             System.out.println("Server: " + String.join(" ", server.command()) + "  (pid " + server.pid() + ", log " + server.log() + ")");
             publisher.publish(rate, Duration.ofSeconds(2));   // warm the producer, the follower and the server's code paths
-            FanOutResult floor = fanOutRun(server, publisher, 1, rate, duration);
-            FanOutResult many = fanOutRun(server, publisher, clients, rate, duration);
+            URI uri = server.liveFeed().resolve(feed);
+            int receiveBuffer = Integer.parseInt(opts.get("ws.rcvbuf"));
+            FanOutResult floor = fanOutRun(server, uri, receiveBuffer, publisher, 1, rate, duration);
+            FanOutResult many = fanOutRun(server, uri, receiveBuffer, publisher, clients, rate, duration);
             printFanOut(List.of(floor, many));
             server.collectGarbage();
             long live = server.heapUsed();
@@ -234,10 +240,29 @@ public final class ApiBenchmark {
     /** One fan-out run's figures. */
     record FanOutResult(int clients, long published, long reachedFeed, long delivered, long other, Latencies convergence,
                         LiveClients.FinalConvergence finalConvergence,
-                        Map<Integer, Long> closes, long evicted, long refused, double coalesced, long heapMax, long heapEnd, double connectSeconds) {
+                        Map<Integer, Long> closes, long evicted, long refused, double coalesced, long heapMax, long heapEnd, double connectSeconds,
+                        CpuSeconds cpu) {
     }
 
-    private static FanOutResult fanOutRun(ServerProcess server, EdgeUpdatePublisher publisher, int clients, int rate, Duration duration)
+    /**
+     * CPU used while the run published and its clients took what came, by the server's JVM and by this one (its
+     * clients, the broker, the publisher): on a machine whose load other work adds to, a cost per message that
+     * latencies alone do not show.
+     */
+    record CpuSeconds(double server, double benchmark) {
+
+        static CpuSeconds now(ServerProcess server) {
+            return new CpuSeconds(server.cpuSeconds(), ((com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9);
+        }
+
+        CpuSeconds since(CpuSeconds start) {
+            return new CpuSeconds(server - start.server, benchmark - start.benchmark);
+        }
+    }
+
+    private static FanOutResult fanOutRun(ServerProcess server, URI feed, int receiveBuffer, EdgeUpdatePublisher publisher,
+                                          int clients, int rate, Duration duration)
             throws Exception {
         String evictedMetric = "hubble_topology_ws_clients_evicted_total{feed=\"topology\"";
         String refusedMetric = "hubble_topology_ws_clients_refused_total{feed=\"topology\"";
@@ -245,7 +270,7 @@ public final class ApiBenchmark {
         String feedMetric = "hubble_topology_ws_updates_published_total{feed=\"topology\"";
         Map<String, Double> before = server.metrics(evictedMetric, refusedMetric, coalescedMetric, feedMetric);
         long connecting = System.nanoTime();
-        try (LiveClients live = LiveClients.connect(server.liveFeed(), clients, publisher)) {
+        try (LiveClients live = LiveClients.connect(feed, clients, publisher, receiveBuffer)) {
             double connectSeconds = (System.nanoTime() - connecting) / 1e9;
             live.awaitQuiet(Duration.ofSeconds(1), Duration.ofSeconds(10));   // snapshots, if any
             live.startFrom(publisher.flowsNow());
@@ -258,8 +283,10 @@ public final class ApiBenchmark {
                     // a missed sample; the next one counts
                 }
             }, 0, 1, TimeUnit.SECONDS);
+            CpuSeconds cpuStart = CpuSeconds.now(server);
             long published = publisher.publish(rate, duration);
             live.awaitQuiet(Duration.ofSeconds(2), Duration.ofSeconds(30));
+            CpuSeconds cpu = CpuSeconds.now(server).since(cpuStart);
             sampler.shutdownNow();
             long heapEnd = server.heapUsed();
             heapMax.accumulateAndGet(heapEnd, Math::max);
@@ -267,7 +294,7 @@ public final class ApiBenchmark {
             return new FanOutResult(clients, published, (long) (after.get(feedMetric) - before.get(feedMetric)), live.delivered(),
                     live.otherMessages(), live.convergence(), live.finalConvergence(publisher.flowsNow()), live.closes(), (long) (after.get(evictedMetric) - before.get(evictedMetric)),
                     (long) (after.get(refusedMetric) - before.get(refusedMetric)), after.get(coalescedMetric) - before.get(coalescedMetric),
-                    heapMax.get(), heapEnd, connectSeconds);
+                    heapMax.get(), heapEnd, connectSeconds, cpu);
         }
     }
 
@@ -289,8 +316,9 @@ public final class ApiBenchmark {
         }
         for (FanOutResult r : results) {
             System.out.printf("  %,d clients: %,d of the %,d published updates reached the server's feed by the end; closes by the"
-                    + " server %s, refused %d, other messages %d%n", r.clients(), r.reachedFeed(), r.published(), r.closes(), r.refused(),
-                    r.other());
+                    + " server %s, refused %d, other messages %d; CPU while publishing and until quiet: server %.1f s (%,.0f edge"
+                    + " messages per CPU-s), benchmark JVM %.1f s%n", r.clients(), r.reachedFeed(), r.published(), r.closes(), r.refused(),
+                    r.other(), r.cpu().server(), r.delivered() / r.cpu().server(), r.cpu().benchmark());
         }
         System.out.println("  expected = published x clients; delivered = edge messages received (a slow client gets the newest state of"
                 + " an edge instead of every one, so fewer is no loss); coalesced = states the server did not send because a newer"

@@ -50,8 +50,15 @@ final class LeanWebSockets implements AutoCloseable {
     private final Queue<Connection> open = new ConcurrentLinkedQueue<>();
     private final AtomicInteger nextSelector = new AtomicInteger();
     private volatile boolean running = true;
+    private final int receiveBuffer;
 
-    LeanWebSockets(int readerThreads) throws IOException {
+    /**
+     * @param receiveBuffer each socket's SO_RCVBUF in bytes, or 0 for the system's (autotuned: on loopback it grows
+     *                      to tens of MB, and a client that reads slower than the server writes then holds seconds of
+     *                      stale states in the kernel where the server would have coalesced them)
+     */
+    LeanWebSockets(int readerThreads, int receiveBuffer) throws IOException {
+        this.receiveBuffer = receiveBuffer;
         for (int i = 0; i < readerThreads; i++) {
             Selector selector = Selector.open();
             Queue<Connection> queue = new ConcurrentLinkedQueue<>();
@@ -66,8 +73,13 @@ final class LeanWebSockets implements AutoCloseable {
 
     /** Connects and upgrades on the calling thread (blocking); from then on a selector thread reads it. */
     void open(URI uri, Handler handler) throws IOException {
-        SocketChannel channel = SocketChannel.open(new InetSocketAddress(uri.getHost(), uri.getPort()));
+        SocketChannel channel = SocketChannel.open();
         try {
+            if (receiveBuffer > 0) {
+                // Before connecting: the window the handshake offers depends on it.
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
+            }
+            channel.connect(new InetSocketAddress(uri.getHost(), uri.getPort()));
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             byte[] nonce = new byte[16];
             ThreadLocalRandom.current().nextBytes(nonce);

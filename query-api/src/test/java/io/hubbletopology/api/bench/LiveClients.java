@@ -1,7 +1,6 @@
 package io.hubbletopology.api.bench;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,14 +39,14 @@ final class LiveClients implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     private final LeanWebSockets sockets;
 
-    private LiveClients(EdgeUpdatePublisher states) throws Exception {
+    private LiveClients(EdgeUpdatePublisher states, int receiveBuffer) throws Exception {
         this.states = states;
-        this.sockets = new LeanWebSockets(READER_THREADS);
+        this.sockets = new LeanWebSockets(READER_THREADS, receiveBuffer);
     }
 
-    /** Opens {@code count} clients, 8 handshakes at a time; fails when one is refused. */
-    static LiveClients connect(URI uri, int count, EdgeUpdatePublisher states) throws Exception {
-        LiveClients clients = new LiveClients(states);
+    /** Opens {@code count} clients, 8 handshakes at a time, each with this SO_RCVBUF (0: the system's); fails when one is refused. */
+    static LiveClients connect(URI uri, int count, EdgeUpdatePublisher states, int receiveBuffer) throws Exception {
+        LiveClients clients = new LiveClients(states, receiveBuffer);
         ExecutorService handshakes = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> opening = new ArrayList<>();
@@ -149,23 +148,26 @@ final class LiveClients implements AutoCloseable {
         }
     }
 
-    private static final byte[] CLIENT = "/deployment/client-".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] SERVER = "/deployment/server-".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] FLOWS = "\"flows\":".getBytes(StandardCharsets.UTF_8);
+    /** How every edge message starts, alone or inside a batch; its record inside has no "type". */
+    private static final BytePattern EDGE = new BytePattern("{\"type\":\"edge\",");
+    private static final BytePattern CLIENT = new BytePattern("/deployment/client-");
+    private static final BytePattern SERVER = new BytePattern("/deployment/server-");
+    private static final BytePattern FLOWS = new BytePattern("\"flows\":");
 
-    /** The number right after {@code marker}'s first occurrence in {@code data[from, to)}, or -1. */
-    private static long numberAfter(byte[] data, int from, int to, byte[] marker) {
-        int at = LeanWebSockets.indexOf(data, from, to, marker);
-        if (at < 0) {
-            return -1;
-        }
+    /** Where {@code marker}'s first occurrence in {@code data[from, to)} ends, or -1 (also when {@code from} is). */
+    private static int after(byte[] data, int from, int to, BytePattern marker) {
+        int at = from < 0 ? -1 : marker.indexIn(data, from, to);
+        return at < 0 ? -1 : at + marker.length();
+    }
+
+    /** The whole number at {@code data[at]}, or -1 when there is none. */
+    private static long number(byte[] data, int at, int to) {
         long value = 0;
-        int i = at + marker.length;
-        int start = i;
+        int i = at;
         while (i < to && data[i] >= '0' && data[i] <= '9') {
             value = value * 10 + (data[i++] - '0');
         }
-        return i == start ? -1 : value;
+        return i == at ? -1 : value;
     }
 
     @Override
@@ -189,16 +191,37 @@ final class LiveClients implements AutoCloseable {
             return held[edge] >= flows ? heldAt[edge] : 0;
         }
 
+        /** One message, or a batch of them ({@code updates=batched}): each edge message in it counts as received now. */
         @Override
         public void text(byte[] data, int from, int to) {
             long now = System.nanoTime();
-            long client = numberAfter(data, from, to, CLIENT);
-            long server = numberAfter(data, from, to, SERVER);
-            long flows = numberAfter(data, from, to, FLOWS);
+            int at = EDGE.indexIn(data, from, to);
+            if (at < 0) {
+                other.incrementAndGet();
+                return;
+            }
+            while (at >= 0) {
+                at = edge(data, at + EDGE.length(), to, now);
+            }
+        }
+
+        /**
+         * The edge message whose fields start at {@code from}, read in one pass: its source's and destination's
+         * numbers (the first two names after its start), then its record's flows; returns where the next edge
+         * message of the frame starts, or -1. Every edge message on the benchmark's feed names all three.
+         */
+        private int edge(byte[] data, int from, int to, long now) {
+            int clientAt = after(data, from, to, CLIENT);
+            int serverAt = after(data, clientAt, to, SERVER);
+            int flowsAt = after(data, serverAt, to, FLOWS);
+            long client = clientAt < 0 ? -1 : number(data, clientAt, to);
+            long server = serverAt < 0 ? -1 : number(data, serverAt, to);
+            long flows = flowsAt < 0 ? -1 : number(data, flowsAt, to);
+            int next = EDGE.indexIn(data, Math.max(from, flowsAt), to);
             int edge = (int) (server * 20 + client);
             if (client < 0 || server < 0 || flows < 0 || edge >= held.length) {
                 other.incrementAndGet();
-                return;
+                return next;
             }
             delivered.incrementAndGet();
             synchronized (this) {
@@ -213,6 +236,7 @@ final class LiveClients implements AutoCloseable {
                     heldAt[edge] = now;
                 }
             }
+            return next;
         }
 
         @Override

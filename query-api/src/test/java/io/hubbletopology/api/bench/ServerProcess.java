@@ -41,7 +41,9 @@ final class ServerProcess implements AutoCloseable {
         Path log = workDir.resolve("server.log");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
                 "-jar", jar.toString(), "processor", "--bootstrap-servers", bootstrap, "--api-host", "127.0.0.1",
-                "--api-port", String.valueOf(port), "--application-id", "api-bench-fan-out",
+                // Any free port for the Observer API: by default it is 4245 moved as far as the API port is from 8080,
+                // which another process on the machine may hold.
+                "--api-port", String.valueOf(port), "--observer-port", "0", "--application-id", "api-bench-fan-out",
                 "--state-dir", workDir.resolve("state").toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("WEBSOCKET_MAX_CLIENTS", String.valueOf(maxClients));
@@ -98,6 +100,11 @@ final class ServerProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** CPU the server's JVM used so far, all its threads. */
+    double cpuSeconds() {
+        return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     /** Sums of the Prometheus samples whose line starts with each prefix (name and labels), from /metrics. */

@@ -139,6 +139,40 @@ class LiveFeedIT {
     }
 
     @Test
+    void withUpdatesBatchedEveryChangeArrivesAloneOrInABatchOfChangesInTheDocumentedShape() throws Exception {
+        assertThat(WsClient.handshakeRefusal(ws("?updates=sometimes"), TOKEN, null)).isEqualTo(400);
+        WsClient client = WsClient.connect(ws("?updates=batched&namespace=batched"), TOKEN);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.countOfType("snapshot") == 1);
+            for (int e = 0; e < 40; e++) {
+                publishEdgeUpdate("batched/deployment/a", "batched/deployment/b" + e, "batched", "batched", "FORWARDED", e + 1);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> edgeMessages(client).size() == 40);
+            assertThat(edgeMessages(client)).extracting(m -> m.path("dst").asText() + "=" + m.path("edge").path("flows").asLong())
+                    .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 40)
+                            .mapToObj(e -> "batched/deployment/b" + e + "=" + (e + 1)).toList());
+            assertThat(client.messages).filteredOn(m -> "batch".equals(m.path("type").asText()))
+                    .allSatisfy(m -> assertThat(m.path("state").asText()).isEqualTo("changes"));
+            client.messages.forEach(m -> ResponseSchemas.assertMessage("/ws/topology", m));
+        } finally {
+            client.close();
+        }
+    }
+
+    /** The edge messages a client got, alone or inside batches, in the order it got them. */
+    private static List<com.fasterxml.jackson.databind.JsonNode> edgeMessages(WsClient client) {
+        List<com.fasterxml.jackson.databind.JsonNode> edges = new java.util.ArrayList<>();
+        for (var m : client.messages) {
+            if ("batch".equals(m.path("type").asText())) {
+                m.path("messages").forEach(edges::add);
+            } else if ("edge".equals(m.path("type").asText())) {
+                edges.add(m);
+            }
+        }
+        return edges;
+    }
+
+    @Test
     void sendsOnlyWhatTheFilterSelects() throws Exception {
         WsClient shop = WsClient.connect(ws("?namespace=billing&verdict=forwarded"), TOKEN);
         try {

@@ -101,6 +101,45 @@ class LiveFeedTest {
     }
 
     @Test
+    void aClientThatAsksForBatchedUpdatesGetsTheChangesSentTogetherInOneMessageEachAsItWouldHaveComeAlone() throws Exception {
+        feed = new LiveFeed(10, 100, Duration.ofSeconds(30), new SimpleMeterRegistry());
+        FakeSocket slow = FakeSocket.holding();
+        FeedClient client = feed.admit("slow", slow, FeedFilter.parse("shop", null, null, null), "slow");
+        client.start(List.of(FeedMessages.snapshotStatus(false, List.of(), "now", 0, 0)), SnapshotShape.MESSAGES, UpdateShape.BATCHED);
+        await().atMost(WAIT).until(() -> slow.sent().size() == 1);   // the snapshot status, in flight
+        feed.publish(edge("edge:first", 1, "shop"));
+        assertThat(slow.awaitAndCompleteOne(WAIT)).isTrue();
+        await().atMost(WAIT).until(() -> slow.sent().size() == 2);   // the one change there was, in flight
+
+        // While it is in flight: 20 shop edges changing twice, and 10 edges the client's filter leaves out.
+        List<String> newest = new ArrayList<>();
+        for (int round = 1; round <= 2; round++) {
+            for (int e = 0; e < 20; e++) {
+                FeedUpdate change = edge("edge:" + e, round, "shop");
+                feed.publish(change);
+                feed.publish(edge("edge:data-" + e, round, "data"));
+                if (round == 2) {
+                    newest.add(change.payload());
+                }
+            }
+        }
+        while (slow.awaitAndCompleteOne(Duration.ofSeconds(2))) {
+            // the client takes one message at a time
+        }
+
+        List<String> sent = slow.sent();
+        assertThat(sent).hasSize(3);
+        assertThat(sent.get(1)).as("a change taken alone goes as it is").isEqualTo(edge("edge:first", 1, "shop").payload());
+        JsonNode batch = new ObjectMapper().readTree(sent.get(2));
+        assertThat(batch.path("type").asText()).isEqualTo("batch");
+        assertThat(batch.path("state").asText()).isEqualTo("changes");
+        List<String> inBatch = new ArrayList<>();
+        batch.path("messages").forEach(m -> inBatch.add(m.toString()));
+        assertThat(inBatch).containsExactlyElementsOf(newest);
+        assertThat(feed.metrics().sentCount()).as("messages, not frames").isEqualTo(2 + 20);
+    }
+
+    @Test
     void aSlowClientGetsTheNewestStateOfEveryEdgeOnceAndIsNotEvictedForHowManyChanged() throws Exception {
         feed = new LiveFeed(10, 10, Duration.ofSeconds(30), new SimpleMeterRegistry());
         FakeSocket slow = FakeSocket.holding();
