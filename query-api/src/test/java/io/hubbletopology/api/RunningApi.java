@@ -7,14 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.hubbletopology.api.access.AcceptedTokens;
 import io.hubbletopology.api.observer.ObserverServer;
 import io.hubbletopology.api.observer.ObserverSettings;
 import io.hubbletopology.processor.ProcessorConfig;
@@ -66,8 +64,7 @@ public final class RunningApi implements AutoCloseable {
      * {@code /metrics}. Closed with the rest.
      */
     public ObserverServer startObserver(ObserverSettings observerSettings) {
-        observer = new ObserverServer(observerSettings, settings.host(), processor.queryService().flowHistory(), api.flowSearch(),
-                settings.flowBounds(), new AcceptedTokens(settings.tokens(), settings.tokensFile()), api.meters(), Clock.systemUTC());
+        observer = ObserverServer.besideApi(observerSettings, settings, api, processor.queryService().flowHistory());
         observer.start();
         return observer;
     }

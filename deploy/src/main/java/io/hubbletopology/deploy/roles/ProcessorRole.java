@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import io.hubbletopology.api.ApiServer;
 import io.hubbletopology.api.ApiSettings;
-import io.hubbletopology.api.access.AcceptedTokens;
 import io.hubbletopology.api.cluster.AdvertisedAddress;
 import io.hubbletopology.api.observer.ObserverServer;
 import io.hubbletopology.api.observer.ObserverSettings;
@@ -57,8 +56,7 @@ public final class ProcessorRole implements Role {
                 log.info("Other instances reach this one at {} ({}; --application-server sets another)", advertised, derived.why());
             }
             processor.start(advertised);
-            observer = new ObserverServer(observerSettings, api.host(), processor.queryService().flowHistory(), server.flowSearch(),
-                    api.flowBounds(), new AcceptedTokens(api.tokens(), api.tokensFile()), server.meters(), java.time.Clock.systemUTC());
+            observer = ObserverServer.besideApi(observerSettings, api, server, processor.queryService().flowHistory());
             observer.start();
         } catch (RuntimeException e) {
             stop();

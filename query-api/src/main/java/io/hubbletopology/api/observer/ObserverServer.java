@@ -20,6 +20,8 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.hubbletopology.api.ApiServer;
+import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.api.access.AcceptedTokens;
 import io.hubbletopology.api.flows.FlowQueryBounds;
 import io.hubbletopology.api.flows.FlowSearch;
@@ -55,6 +57,16 @@ public final class ObserverServer implements AutoCloseable {
         this.census = new FlowCensus(flows.consumerProperties(), flows.topic(), clock);
         this.service = new ObserverService(flows, history, bounds, new CensusAnswers(census, settings.keystore() != null, clock),
                 settings.stallTimeout(), new ObserverMetrics(meters), clock);
+    }
+
+    /**
+     * The Observer as the processor role serves it beside {@code api}: the API's host, flow bounds, tokens and
+     * {@code /metrics}, over the processor's flow history.
+     */
+    public static ObserverServer besideApi(ObserverSettings settings, ApiSettings apiSettings,
+                                           ApiServer api, FlowHistory flows) {
+        return new ObserverServer(settings, apiSettings.host(), flows, api.flowSearch(), apiSettings.flowBounds(),
+                new AcceptedTokens(apiSettings.tokens(), apiSettings.tokensFile()), api.meters(), Clock.systemUTC());
     }
 
     public void start() {
