@@ -24,6 +24,12 @@
   let retentionFrom = null;    // the oldest flow time the flows topic still holds (ms)
   let generation = 0;          // bumped per view change: late answers to an older view are dropped
   const drawnRows = new Map(); // a table's tbody -> (row key -> {look, tr}) of its last drawing
+  // Each edge's figures as parts that never overlap (README, /ws/topology): a settled sum (the snapshot's, or a
+  // range's answer) and the latest state of each window still open. What the map and the tables show is their
+  // sum, so the Flows column keeps one meaning (flows since the snapshot's start) as updates arrive.
+  const parts = new Map();     // edge id -> {settled: EdgeStats or null, windows: Map window start (ms) -> EdgeUpdate}
+  let settledBefore = null;    // windows ending at or before this (server time, ms) are in the settled sums
+  let settleLagMs = 0, serverClockMs = 0, flowsSince = null;
 
   HT.onNamespace = function (ns) {
     if (namespaces.has(ns)) return;
@@ -60,20 +66,31 @@
   }
 
   function queueKey(m) {
-    if (m.type === 'edge') return 'e:' + map.edgeId(m.src, m.dst, m.edge || {});
+    // Per edge and window: the last state of a window that just closed is not replaced by the next window's first.
+    if (m.type === 'edge') return 'e:' + map.edgeId(m.src, m.dst, m.edge || {}) + '@' + ((m.edge || {}).window_start || '');
     if (m.type === 'link') return 'l:' + m.src + '/' + m.dst;
     return null;
   }
 
   function apply(m) {
     if (m.type === 'edge') {
-      map.putEdge(m.src, m.dst, m.state, m.edge);
+      const e = figures(m);
+      if (e === null) return 0;
+      map.putEdge(m.src, m.dst, e.state || m.state, e);
       return 1;
     } else if (m.type === 'link') {
       if (m.state === 'removed') links.delete(m.src + '/' + m.dst); else links.set(m.src + '/' + m.dst, m.link);
       return 1;
     } else if (m.type === 'snapshot') {
       api.notePartial('the live map', m);
+      if (m.open_from && m.as_of) {
+        // The server's clock, not the browser's, decides which windows are settled.
+        settledBefore = Date.parse(m.open_from);
+        settleLagMs = Date.parse(m.as_of) - settledBefore;
+        serverClockMs = Date.parse(m.as_of) - Date.now();
+        flowsSince = m.from;
+        tablesDue = true;
+      }
       if (m.partial) askSnapshotAgainSoon();
       map.endHold();
       return -1;
@@ -88,11 +105,93 @@
   }
 
   /**
+   * An edge message's figures added to what the page holds of the edge: one without window_start is the settled
+   * sum, one with it replaces its window's state. Null for an update of a window already settled: it is in the
+   * settled sum as it stood (only a pipeline further behind than the grace sends one).
+   */
+  function figures(m) {
+    const e = m.edge || {};
+    const id = map.edgeId(m.src, m.dst, e);
+    let p = parts.get(id);
+    if (!p) {
+      p = { settled: null, windows: new Map() };
+      parts.set(id, p);
+    }
+    if (!e.window_start) {
+      p.settled = e;
+    } else {
+      if (settledBefore !== null && Date.parse(e.window_end) <= settledBefore) return null;
+      p.windows.set(Date.parse(e.window_start), e);
+    }
+    return summed(p);
+  }
+
+  /** The parts of one edge as one EdgeStats. */
+  function summed(p) {
+    const all = p.settled ? [p.settled] : [];
+    for (const w of p.windows.values()) all.push(w);
+    return sumOf(all);
+  }
+
+  /** Edge figures added up: counts summed, nodes joined, the latest last_seen, and the state by the server's rule. */
+  function sumOf(all) {
+    const out = Object.assign({}, all[all.length - 1]);
+    delete out.window_start;
+    delete out.window_end;
+    delete out.schema;
+    if (all.length === 1) return out;
+    let flows = 0, forwarded = 0, dropped = 0, last = -Infinity;
+    const reasons = {}, nodes = new Set();
+    for (const e of all) {
+      flows += e.flows || 0;
+      forwarded += e.forwarded || 0;
+      dropped += e.dropped || 0;
+      for (const [reason, n] of Object.entries(e.drop_reasons || {})) reasons[reason] = (reasons[reason] || 0) + n;
+      for (const n of e.nodes || []) nodes.add(n);
+      const seen = Date.parse(e.last_seen || '');
+      if (seen > last) {
+        last = seen;
+        out.last_seen = e.last_seen;
+      }
+    }
+    out.flows = flows;
+    out.forwarded = forwarded;
+    out.dropped = dropped;
+    out.drop_reasons = reasons;
+    out.nodes = Array.from(nodes).sort();
+    out.state = dropped === 0 ? 'forwarded' : forwarded === 0 ? 'dropped' : 'mixed';
+    return out;
+  }
+
+  /**
+   * Folds the windows that have settled since the snapshot into their edge's settled sum (by the snapshot's own
+   * rule, on the server's clock), so an open page holds a few windows per edge, not one per minute it was open.
+   * The sums shown do not change: the same parts, grouped differently.
+   */
+  function settleWindows() {
+    if (settledBefore === null) return;
+    settledBefore = Math.max(settledBefore, Date.now() + serverClockMs - settleLagMs);
+    for (const p of parts.values()) {
+      let ended = null;
+      for (const [start, w] of p.windows) {
+        if (Date.parse(w.window_end) > settledBefore) continue;
+        if (ended === null) ended = p.settled ? [p.settled] : [];
+        ended.push(w);
+        p.windows.delete(start);
+      }
+      if (ended !== null) p.settled = sumOf(ended);
+    }
+  }
+
+  /**
    * Clears the map, which then holds its drawing until the snapshot (or the range's answer) is in. A feed whose
    * stores are not ready sends no snapshot, only changes: after MAX_HOLD_MS the map draws what it has anyway.
    */
   function clearMap() {
     map.clear();
+    parts.clear();
+    settledBefore = null;
+    flowsSince = null;
     if (holdTimer) clearTimeout(holdTimer);
     holdTimer = setTimeout(function () {
       holdTimer = null;
@@ -215,6 +314,8 @@
     syncRows(document.querySelector('#flows tbody'), flows.map(function (f) {
       return { key: f, look: '', build: function () { return panels.flowRow(f, true); } };
     }));
+    document.getElementById('edges-status').textContent = state.range !== 'live' ? '(flows over the range)'
+      : flowsSince ? '(flows since ' + flowsSince.substring(11, 19) + ' UTC)' : '';
     document.getElementById('flows-status').textContent = state.range === 'live'
       ? '(last ' + flows.length + (flowsSkipped > 0 ? ', ' + flowsSkipped + ' skipped' : '') + ')'
       : '(' + flows.length + ' newest of the range' + flowsNote + ')';
@@ -619,7 +720,8 @@
     stats: function () {
       return { nodes: map.nodeCount(), edges: visibleEdgeCount(), collapsedNamespaces: map.collapsedCount(),
         firstDrawMs: firstDrawMs, updatesApplied: updatesApplied, updatesCoalesced: updatesCoalesced, lastBatchMs: lastBatchMs, partial: api.isPartial(),
-        range: state.range === 'custom' ? { from: state.from, to: state.to } : state.range, snapshot: snapshotSeen };
+        range: state.range === 'custom' ? { from: state.from, to: state.to } : state.range, snapshot: snapshotSeen,
+        flowsSince: flowsSince };
     }
   };
 
@@ -629,6 +731,7 @@
   document.getElementById('verdict').value = state.verdict;
   policyButtonState();
   loadRetention();
+  setInterval(settleWindows, 10000);
   showRange();
   if (state.view === 'drops') panels.openDrops();
 })();

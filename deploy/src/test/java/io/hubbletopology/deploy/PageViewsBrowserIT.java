@@ -207,6 +207,56 @@ class PageViewsBrowserIT {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE - 2)   // late: the snapshot then has settled windows as well as open ones
+    void liveAnEdgesFlowsAreItsFlowsSinceTheSnapshotStartAcrossWindowsAsRestCountsThem() throws Exception {
+        open("");
+        await().atMost(WAIT).until(() -> text("#connection").equals("connected") && Boolean.TRUE.equals(stats().get("snapshot"))
+                && stats().get("flowsSince") != null);
+        String since = (String) stats().get("flowsSince");
+        assertThat(PageStack.texts(browser, "#edges-status")).singleElement().asString()
+                .isEqualTo("(flows since " + since.substring(11, 19) + " UTC)");
+        // The busiest edge: it gets an update in every window.
+        String busiest = null;
+        long most = -1;
+        for (JsonNode l : Http.get(stack.page() + "api/v1/topology?from=" + since + "&to=" + Instant.now()).body().path("links")) {
+            if (l.path("flows").asLong() > most) {
+                most = l.path("flows").asLong();
+                busiest = l.path("src").asText() + "|" + l.path("dst").asText() + "|" + l.path("protocol").asText() + "|" + l.path("port").asInt();
+            }
+        }
+        String edge = busiest;
+        long before = pageFlows(edge);
+        // Past the next window boundary (windows of 1m, the default): the updates then carry a window the
+        // snapshot did not have, which the page must add to what it had, not show alone.
+        Instant boundary = Instant.now().truncatedTo(ChronoUnit.MINUTES).plusSeconds(65);
+        await().atMost(WAIT).until(() -> Instant.now().isAfter(boundary));
+        // What the page shows lies between what the stores held just before and just after it was read (the
+        // page's live states run ahead of the stores' commits).
+        await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            long low = restFlows(since, edge);
+            long shown = pageFlows(edge);
+            Thread.sleep(2_500);
+            long high = restFlows(since, edge);
+            assertThat(shown).as("flows of %s since %s: the stores had %d, then %d", edge, since, low, high)
+                    .isGreaterThanOrEqualTo(before).isBetween(low, high);
+        });
+    }
+
+    private static long pageFlows(String edge) {
+        return ((Number) js("const m = window.HT.map.edges.get(arguments[0]); return m ? m.e.flows : -1;", edge)).longValue();
+    }
+
+    private static long restFlows(String since, String edge) throws Exception {
+        for (JsonNode l : Http.get(stack.page() + "api/v1/topology?from=" + since + "&to=" + Instant.now()).body().path("links")) {
+            String id = l.path("src").asText() + "|" + l.path("dst").asText() + "|" + l.path("protocol").asText() + "|" + l.path("port").asInt();
+            if (id.equals(edge)) {
+                return l.path("flows").asLong();
+            }
+        }
+        return 0;
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE - 1)   // late: by then the retention is longer than the range, so the scrubber has room
     void movingTheScrubberShowsAnEarlierRangeOfTheSameLengthAndPutsItInTheUrl() throws Exception {
         Instant oldest = Instant.parse(Http.get(stack.page() + "api/v1/flows?since=7d&limit=1&order=oldest").body()

@@ -52,10 +52,12 @@ import io.hubbletopology.processor.errors.BadParameterException;
 import io.hubbletopology.processor.errors.NotFoundException;
 import io.hubbletopology.processor.errors.QueryException;
 import io.hubbletopology.processor.output.EdgeStats;
+import io.hubbletopology.processor.output.EdgeUpdate;
 import io.hubbletopology.processor.output.LinkState;
 import io.hubbletopology.processor.output.OutputJson;
 import io.hubbletopology.processor.query.Answer;
 import io.hubbletopology.processor.query.ClusterAnswers;
+import io.hubbletopology.processor.query.LiveTopology;
 import io.hubbletopology.processor.query.TopicFollower;
 import io.hubbletopology.threads.DaemonThreads;
 import io.javalin.Javalin;
@@ -317,9 +319,14 @@ public final class ApiServer implements AutoCloseable {
         Instant now = clock.instant();
         // The whole cluster's state, as a REST client would get it: a new client sees everything at once, and is
         // told how complete that was.
-        Answer<List<EdgeStats>> edges = cluster.topology(now.minus(settings.snapshotRange()), now);
-        for (EdgeStats edge : edges.value()) {
+        // The windows that updates can still change come one by one, so that a client keeping the latest per edge
+        // and window on top of the settled sum counts each flow once (README, /ws/topology).
+        Answer<LiveTopology> edges = cluster.liveTopology(now.minus(settings.snapshotRange()), now);
+        for (EdgeStats edge : edges.value().settled()) {
             updates.add(FeedMessages.edge(edge));
+        }
+        for (EdgeUpdate window : edges.value().open()) {
+            updates.add(FeedMessages.edge(window));
         }
         Answer<List<LinkState>> links = cluster.links();
         for (LinkState link : TopologyView.sorted(links.value())) {
@@ -327,8 +334,7 @@ public final class ApiServer implements AutoCloseable {
         }
         List<Answer.Missing> missing = new ArrayList<>(edges.missing());
         missing.addAll(links.missing());
-        updates.add(FeedMessages.snapshotStatus(!missing.isEmpty(), missing, now.toString(), edges.value().size(),
-                links.value().size()));
+        updates.add(FeedMessages.snapshotStatus(!missing.isEmpty(), missing, now, edges.value(), links.value().size()));
         return updates;
     }
 

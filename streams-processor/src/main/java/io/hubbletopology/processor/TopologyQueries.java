@@ -145,6 +145,28 @@ public final class TopologyQueries {
         return processor.config();
     }
 
+    // ---- the windows
+
+    /** Beyond the grace, how late by the clock a flow may still reach its window: the pipeline's own delay. */
+    static final Duration SETTLE_MARGIN = Duration.ofSeconds(10);
+
+    /**
+     * The start of the oldest window that a flow can still change at {@code now}: a window closes once stream time
+     * passes its end plus the grace, and stream time trails the clock by the pipeline's delay (the commit interval
+     * and {@link #SETTLE_MARGIN}). Windows that start before it are settled: their figures no longer change unless
+     * the pipeline runs further behind than that.
+     */
+    public Instant openFrom(Instant now) {
+        long size = config().windowSize().toMillis();
+        long latest = now.minus(config().windowGrace()).minus(config().commitInterval()).minus(SETTLE_MARGIN).toEpochMilli();
+        return Instant.ofEpochMilli(Math.floorDiv(latest, size) * size);
+    }
+
+    /** The tumbling window of edge figures. */
+    public Duration windowSize() {
+        return config().windowSize();
+    }
+
     // ---- local answers
 
     /** Each edge's figures summed over the windows that overlap {@code [from, to]}, from this instance's active partitions. */

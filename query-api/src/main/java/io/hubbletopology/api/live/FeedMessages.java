@@ -17,6 +17,7 @@ import io.hubbletopology.processor.output.EdgeStats;
 import io.hubbletopology.processor.output.EdgeUpdate;
 import io.hubbletopology.processor.output.LinkState;
 import io.hubbletopology.processor.output.OutputJson;
+import io.hubbletopology.processor.query.LiveTopology;
 
 /**
  * Builds the live feed's messages. Each keeps {@code src}, {@code dst} and {@code state} at the top level,
@@ -74,15 +75,18 @@ public final class FeedMessages {
 
     /**
      * What a new client is told after its snapshot: how complete it was and the time it reflects, in the words of
-     * the REST answers ({@code partial}, {@code missing}, {@code as_of}):
-     * <pre>{"type":"snapshot","src":"","dst":"","state":"partial","partial":true,"missing":[...],"as_of":"...","edges":12,"links":3}</pre>
+     * the REST answers ({@code partial}, {@code missing}, {@code as_of}), and how its edges split ({@link LiveTopology}):
+     * those without {@code window_start} sum the windows from {@code from} to before {@code open_from}, those with
+     * it are the windows from {@code open_from} on, which later updates replace:
+     * <pre>{"type":"snapshot","src":"","dst":"","state":"partial","partial":true,"missing":[...],"as_of":"...","from":"...","open_from":"...","edges":12,"links":3}</pre>
      */
-    public static FeedUpdate snapshotStatus(boolean partial, Object missing, String asOf, int edges, int links) {
+    public static FeedUpdate snapshotStatus(boolean partial, Object missing, Instant asOf, LiveTopology edges, int links) {
         ObjectNode message = JSON.createObjectNode();
         message.put("type", "snapshot").put("src", "").put("dst", "").put("state", partial ? "partial" : "complete");
         message.put("partial", partial);
         message.set("missing", JSON.valueToTree(missing));
-        message.put("as_of", asOf).put("edges", edges).put("links", links);
+        message.put("as_of", asOf.toString()).put("from", edges.from().toString()).put("open_from", edges.openFrom().toString());
+        message.put("edges", edges.edgeCount()).put("links", links);
         return new FeedUpdate("snapshot", FeedUpdate.Kind.STATUS, write(message), Set.of(), Set.of(), "", 0);
     }
 

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -21,6 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hubbletopology.api.FastCommits;
 import io.hubbletopology.api.ApiServer;
@@ -106,6 +111,13 @@ class LiveFeedIT {
         producer.send(record).get(10, TimeUnit.SECONDS);
     }
 
+    private static JsonNode get(String pathAndQuery) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + base + pathAndQuery))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(answer.body());
+    }
+
     private static String ws(String query) {
         return "ws://" + base + "/ws/topology" + query;
     }
@@ -124,6 +136,31 @@ class LiveFeedIT {
                 assertThat(m.path("as_of").asText()).isNotEmpty();
                 assertThat(m.path("edges").asInt()).isGreaterThanOrEqualTo(2);
             });
+            // Its edges do not overlap: settled windows summed (no window_start), then each open window; per edge
+            // they add up to what REST answers for the same range.
+            JsonNode status = client.messages.stream().filter(m -> "snapshot".equals(m.path("type").asText())).findFirst().orElseThrow();
+            Instant from = Instant.parse(status.path("from").asText());
+            Instant openFrom = Instant.parse(status.path("open_from").asText());
+            Instant asOf = Instant.parse(status.path("as_of").asText());
+            assertThat(Duration.between(from, asOf)).isEqualTo(Duration.ofMinutes(5));
+            Map<String, Long> summed = new HashMap<>();
+            for (JsonNode m : client.messages) {
+                if (!"edge".equals(m.path("type").asText())) {
+                    if ("snapshot".equals(m.path("type").asText())) {
+                        break;
+                    }
+                    continue;
+                }
+                JsonNode edge = m.path("edge");
+                if (edge.has("window_start")) {
+                    assertThat(Instant.parse(edge.path("window_start").asText())).isAfterOrEqualTo(openFrom);
+                }
+                summed.merge(edge.path("key").asText(), edge.path("flows").asLong(), Long::sum);
+            }
+            JsonNode rest = get("/api/v1/topology?from=" + from + "&to=" + asOf);
+            Map<String, Long> answered = new HashMap<>();
+            rest.path("links").forEach(l -> answered.put(l.path("key").asText(), l.path("flows").asLong()));
+            assertThat(summed).hasSizeGreaterThanOrEqualTo(2).isEqualTo(answered);
 
             publishEdgeUpdate("shop/deployment/checkout", "payments/deployment/api", "shop", "payments", "DROPPED", 3);
             await().atMost(Duration.ofSeconds(10)).until(() -> client.messages.stream()

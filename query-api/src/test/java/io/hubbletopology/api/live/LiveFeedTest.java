@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hubbletopology.processor.query.LiveTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The live feed with fake sessions: ordering, coalescing for slow clients, filters, stall eviction, skipping. */
@@ -35,6 +37,12 @@ class LiveFeedTest {
     private static FeedUpdate edge(String key, long flows, String namespace) {
         return new FeedUpdate(key, FeedUpdate.Kind.EDGE, "{\"type\":\"edge\",\"key\":\"" + key + "\",\"flows\":" + flows + "}",
                 Set.of(namespace), Set.of("forwarded"), "TCP", flows);
+    }
+
+    /** A complete snapshot's closing status. */
+    private static FeedUpdate status() {
+        Instant now = Instant.parse("2026-12-04T00:00:00Z");
+        return FeedMessages.snapshotStatus(false, List.of(), now, new LiveTopology(now.minusSeconds(300), now.minusSeconds(60), List.of(), List.of()), 0);
     }
 
     private FeedClient connect(String id, FakeSocket session, FeedFilter filter, List<FeedUpdate> snapshot) {
@@ -62,7 +70,7 @@ class LiveFeedTest {
         FakeSocket session = new FakeSocket();
         FeedClient client = feed.admit("a", session, FeedFilter.ALL, "a");
         feed.publish(edge("edge:x@1", 2, "shop"));   // after admission, before the snapshot is handed over
-        client.start(List.of(edge("edge:x", 1, "shop"), FeedMessages.snapshotStatus(false, List.of(), "now", 1, 0)), SnapshotShape.MESSAGES);
+        client.start(List.of(edge("edge:x", 1, "shop"), status()), SnapshotShape.MESSAGES);
 
         await().atMost(WAIT).until(() -> session.sent().size() == 3);
         assertThat(session.sent()).extracting(m -> m.contains("snapshot") ? "status" : m.contains("@1") ? "change" : "snapshot")
@@ -80,7 +88,7 @@ class LiveFeedTest {
         for (int e = 0; e < 1_200; e++) {
             snapshot.add(edge("edge:" + e + "-" + "x".repeat(200), e, e % 2 == 0 ? "shop" : "data"));
         }
-        snapshot.add(FeedMessages.snapshotStatus(false, List.of(), "now", 1_200, 0));
+        snapshot.add(status());
         client.start(snapshot, SnapshotShape.BATCHED);
 
         await().atMost(WAIT).until(() -> session.sent().size() == 4);
@@ -105,7 +113,7 @@ class LiveFeedTest {
         feed = new LiveFeed(10, 100, Duration.ofSeconds(30), new SimpleMeterRegistry());
         FakeSocket slow = FakeSocket.holding();
         FeedClient client = feed.admit("slow", slow, FeedFilter.parse("shop", null, null, null), "slow");
-        client.start(List.of(FeedMessages.snapshotStatus(false, List.of(), "now", 0, 0)), SnapshotShape.MESSAGES, UpdateShape.BATCHED);
+        client.start(List.of(status()), SnapshotShape.MESSAGES, UpdateShape.BATCHED);
         await().atMost(WAIT).until(() -> slow.sent().size() == 1);   // the snapshot status, in flight
         feed.publish(edge("edge:first", 1, "shop"));
         assertThat(slow.awaitAndCompleteOne(WAIT)).isTrue();

@@ -57,6 +57,34 @@ public final class ClusterAnswers {
         return new Answer<>(new ArrayList<>(merged.values()), parts.missing());
     }
 
+    /**
+     * The topology of {@code [from, now]} for a live client ({@link LiveTopology}): the windows that start before
+     * {@link TopologyQueries#openFrom} summed per edge, and each later window on its own (one or two with the
+     * default grace), each part merged across instances as {@link #topology} is. Partial when any part is.
+     */
+    public Answer<LiveTopology> liveTopology(Instant from, Instant now) {
+        Instant openFrom = local.openFrom(now);
+        long size = local.windowSize().toMillis();
+        Instant firstStart = Instant.ofEpochMilli(Math.floorDiv(from.toEpochMilli(), size) * size);
+        List<Answer.Missing> missing = new ArrayList<>();
+        List<EdgeStats> settled = List.of();
+        if (openFrom.isAfter(firstStart)) {
+            Answer<List<EdgeStats>> part = topology(from, openFrom.minusMillis(1));
+            settled = part.value();
+            missing.addAll(part.missing());
+        }
+        List<EdgeUpdate> open = new ArrayList<>();
+        for (Instant start = openFrom.isAfter(firstStart) ? openFrom : firstStart; !start.isAfter(now); start = start.plusMillis(size)) {
+            // [start, start] overlaps one window: the one that starts there.
+            Answer<List<EdgeStats>> window = topology(start, start);
+            for (EdgeStats edge : window.value()) {
+                open.add(EdgeUpdate.of(start, start.plusMillis(size), edge));
+            }
+            window.missing().stream().filter(m -> !missing.contains(m)).forEach(missing::add);
+        }
+        return new Answer<>(new LiveTopology(from, openFrom, settled, open), missing);
+    }
+
     public Answer<List<LinkState>> links() {
         return gather(Store.LINKS, local::linksByPartition, new PeerQuestion.Links());
     }
