@@ -8,7 +8,7 @@
 
   const HT = window.HT;
   const state = HT.state, api = HT.api, map = HT.map, panels = HT.panels, cy = map.cy;
-  const FRAME_BUDGET_MS = 8, TABLES_EVERY_MS = 500, MAX_RETRY_MS = 30000, PARTIAL_RETRY_MS = 5000, MAX_HOLD_MS = 5000;
+  const FRAME_BUDGET_MS = 8, HELD_BUDGET_MS = 40, TABLES_EVERY_MS = 500, MAX_RETRY_MS = 30000, PARTIAL_RETRY_MS = 5000, MAX_HOLD_MS = 5000;
   const LATEST_ROWS = 200;
   const links = new Map();     // node/interface -> LinkState
   const namespaces = new Set();
@@ -21,6 +21,8 @@
   let socket = null, flowSocket = null, retryMs = 1000, retryTimer = null, partialTimer = null, holdTimer = null;
   let frameDue = false, tablesDrawnAt = 0, tablesDue = false;
   let firstDrawMs = null, snapshotSeen = false, updatesApplied = 0, lastBatchMs = 0;
+  let snapshotFirstMs = null, snapshotInMs = null; // the first feed message, and the snapshot's status, received (page time)
+  let readMs = 0, applyMs = 0;  // main thread time spent reading feed messages and applying them, summed
   let retentionFrom = null;    // the oldest flow time the flows topic still holds (ms)
   let generation = 0;          // bumped per view change: late answers to an older view are dropped
   const drawnRows = new Map(); // a table's tbody -> (row key -> {look, tr}) of its last drawing
@@ -207,12 +209,14 @@
   function flush() {
     frameDue = false;
     const started = performance.now();
+    // While the map holds its drawing (a snapshot coming in) nothing is drawn between frames: take longer turns.
+    const budget = map.isHeld() ? HELD_BUDGET_MS : FRAME_BUDGET_MS;
     let applied = 0, snapshotDone = false, n = 0;
     cy.startBatch();
     try {
       for (const [key, entry] of queue) {
         // performance.now() costs more than applying a message: look at the clock every 32 of them.
-        if ((++n & 31) === 0 && performance.now() - started >= FRAME_BUDGET_MS) break;
+        if ((++n & 31) === 0 && performance.now() - started >= budget) break;
         queue.delete(key);
         const done = apply(entry.m);
         if (done > 0) applied += done; else if (done < 0) snapshotDone = true;
@@ -221,6 +225,7 @@
       cy.endBatch();
     }
     map.commit();
+    applyMs += performance.now() - started;
     if (applied > 0) {
       updatesApplied += applied;
       lastBatchMs = performance.now() - started;
@@ -385,16 +390,20 @@
       enqueue({ type: 'reset' });   // a fresh snapshot follows: it replaces what the page had
     };
     s.onmessage = function (event) {
+      const started = performance.now();
       try {
+        if (snapshotFirstMs === null) snapshotFirstMs = Math.round(started);
         const m = JSON.parse(event.data);
         if (m.type === 'batch') {
           for (const one of m.messages) enqueue(one);
         } else {
+          if (m.type === 'snapshot' && snapshotInMs === null) snapshotInMs = Math.round(performance.now());
           enqueue(m);
         }
       } catch (e) {
         // not a message of ours: ignore it
       }
+      readMs += performance.now() - started;
     };
     s.onclose = function () {
       if (socket !== s) return;
@@ -719,7 +728,7 @@
     cy: cy,
     stats: function () {
       return { nodes: map.nodeCount(), edges: visibleEdgeCount(), collapsedNamespaces: map.collapsedCount(),
-        firstDrawMs: firstDrawMs, updatesApplied: updatesApplied, updatesCoalesced: updatesCoalesced, lastBatchMs: lastBatchMs, partial: api.isPartial(),
+        firstDrawMs: firstDrawMs, snapshotFirstMs: snapshotFirstMs, snapshotInMs: snapshotInMs, readMs: Math.round(readMs), applyMs: Math.round(applyMs), updatesApplied: updatesApplied, updatesCoalesced: updatesCoalesced, lastBatchMs: lastBatchMs, partial: api.isPartial(),
         range: state.range === 'custom' ? { from: state.from, to: state.to } : state.range, snapshot: snapshotSeen,
         flowsSince: flowsSince };
     }

@@ -355,6 +355,7 @@
     fit: fit,
     clear: clear,
     endHold: endHold,
+    isHeld: function () { return held; },
     setMarks: setMarks,
     toggleNamespace: toggleNamespace,
     collapsedCount: collapsedCount,

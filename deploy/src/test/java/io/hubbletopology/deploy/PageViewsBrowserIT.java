@@ -213,8 +213,8 @@ class PageViewsBrowserIT {
         await().atMost(WAIT).until(() -> text("#connection").equals("connected") && Boolean.TRUE.equals(stats().get("snapshot"))
                 && stats().get("flowsSince") != null);
         String since = (String) stats().get("flowsSince");
-        assertThat(PageStack.texts(browser, "#edges-status")).singleElement().asString()
-                .isEqualTo("(flows since " + since.substring(11, 19) + " UTC)");
+        // The tables, and their headings, are drawn twice a second.
+        await().atMost(WAIT).until(() -> PageStack.texts(browser, "#edges-status").equals(List.of("(flows since " + since.substring(11, 19) + " UTC)")));
         // The busiest edge: it gets an update in every window.
         String busiest = null;
         long most = -1;
@@ -272,9 +272,21 @@ class PageViewsBrowserIT {
 
         // Clicked at its left end, as a user would: the range moves to the start of the retention, 30 s long.
         WebElement scrubber = browser.findElement(By.id("scrubber"));
-        new Actions(browser).moveToElement(scrubber, -scrubber.getSize().getWidth() / 2 + 2, 0).click().perform();
-        await().atMost(WAIT).until(() -> !query(browser.getCurrentUrl()).get("to").equals(to.toString())
-                && Boolean.TRUE.equals(stats().get("snapshot")));
+        Runnable clickLeftEnd = () -> new Actions(browser).moveToElement(scrubber, -scrubber.getSize().getWidth() / 2 + 2, 0).click().perform();
+        clickLeftEnd.run();
+        // A click the range did not take (seen in two of four runs of this class on 2026-12-04, never alone) is
+        // clicked again after a few seconds, as a user would, and said in the log; what the page showed is kept
+        // for a failure's message.
+        await().atMost(WAIT).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+            boolean moved = !query(browser.getCurrentUrl()).get("to").equals(to.toString());
+            String seen = "the page at " + browser.getCurrentUrl() + ": " + stats() + ", banner '" + text("#partial") + "', scrubber "
+                    + js("return document.getElementById('scrubber').value;");
+            if (!moved) {
+                System.out.println("PageViewsBrowserIT: the scrubber's range did not move after its click; clicking again (" + seen + ")");
+                clickLeftEnd.run();
+            }
+            assertThat(moved && Boolean.TRUE.equals(stats().get("snapshot"))).as("moved and drawn; %s", seen).isTrue();
+        });
         Map<String, String> url = query(browser.getCurrentUrl());
         Instant movedFrom = Instant.parse(url.get("from"));
         Instant movedTo = Instant.parse(url.get("to"));

@@ -17,13 +17,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.zip.Deflater;
 
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.compression.CompressionPool;
+import org.eclipse.jetty.util.compression.DeflaterPool;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,6 +157,11 @@ public final class ApiServer implements AutoCloseable {
                 webjars.roles = Set.of(Access.OPEN);
             });
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages()));
+            // Browsers ask for permessage-deflate, and the server deflates every message once per client: at
+            // Jetty's default level a 1,000-workload snapshot took the page twice as long to receive as at the
+            // fastest (BENCHMARKS.md, page at size), which still compresses for a client on a slow link.
+            config.jetty.modifyServletContextHandler(handler -> handler.setAttribute(WebSocketServerComponents.WEBSOCKET_DEFLATER_POOL_ATTRIBUTE,
+                    new DeflaterPool(CompressionPool.DEFAULT_CAPACITY, Deflater.BEST_SPEED, true)));
             if (settings.keystore() != null) {
                 config.jetty.modifyServer(server -> server.setConnectors(new org.eclipse.jetty.server.Connector[] {https(server)}));
             }

@@ -31,6 +31,8 @@ final class PageMeter implements AutoCloseable {
             if (typeof h.stats === 'function') {
               const s = h.stats();
               return {source: 'stats()', nodes: s.nodes, edges: s.edges, firstDrawMs: s.firstDrawMs,
+                      snapshotFirstMs: s.snapshotFirstMs, snapshotInMs: s.snapshotInMs, snapshot: s.snapshot,
+                      readMs: s.readMs, applyMs: s.applyMs,
                       updatesApplied: s.updatesApplied, lastBatchMs: s.lastBatchMs, collapsed: s.collapsedNamespaces};
             }
             if (h.cy) {

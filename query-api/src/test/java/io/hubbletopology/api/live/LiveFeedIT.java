@@ -176,6 +176,26 @@ class LiveFeedIT {
     }
 
     @Test
+    void aBrowserThatAsksForCompressionGetsPermessageDeflate() throws Exception {
+        // What every browser sends; Java's WebSocket client cannot, so this handshake is written by hand.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET /ws/topology?token=" + TOKEN + " HTTP/1.1\r\nHost: " + base + "\r\nConnection: Upgrade\r\n"
+                    + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader response = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            List<String> head = new java.util.ArrayList<>();
+            for (String line = response.readLine(); line != null && !line.isEmpty(); line = response.readLine()) {
+                head.add(line.toLowerCase(java.util.Locale.ROOT));
+            }
+            assertThat(head.get(0)).contains("101");
+            assertThat(head).contains("sec-websocket-extensions: permessage-deflate");
+        }
+    }
+
+    @Test
     void withUpdatesBatchedEveryChangeArrivesAloneOrInABatchOfChangesInTheDocumentedShape() throws Exception {
         assertThat(WsClient.handshakeRefusal(ws("?updates=sometimes"), TOKEN, null)).isEqualTo(400);
         WsClient client = WsClient.connect(ws("?updates=batched&namespace=batched"), TOKEN);
