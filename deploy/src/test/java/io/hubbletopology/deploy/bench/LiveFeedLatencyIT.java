@@ -81,7 +81,7 @@ class LiveFeedLatencyIT {
             long total = only(watchers.edgeFlows(), probe).values().stream().mapToLong(Long::longValue).sum();
             assertThat(total).isEqualTo(PROBES);
 
-            watchers.connect(pipeline.wsUrl());
+            watchers.connectForSnapshot(pipeline.wsUrl());
             await().atMost(Duration.ofSeconds(10)).until(() -> watchers.snapshotFlows(probe) != null);
             assertThat(watchers.snapshotFlows(probe)).as("a new client's snapshot").isEqualTo(total);
         }

@@ -120,13 +120,25 @@ final class ProbeWatchers implements AutoCloseable {
         }
     }
 
-    /** Connects a live-map client, retrying while the API is not up yet (at most a minute). */
+    /**
+     * Connects a live-map client that counts updates, retrying while the API is not up yet (at most a minute); its
+     * snapshot, if the stores could give one yet, is left out.
+     */
     void connect(String wsUrl) throws InterruptedException {
+        connect(wsUrl, false);
+    }
+
+    /** Connects a client, once the pipeline runs, whose snapshot goes to {@link #snapshotFlows}. */
+    void connectForSnapshot(String wsUrl) throws InterruptedException {
+        connect(wsUrl, true);
+    }
+
+    private void connect(String wsUrl, boolean snapshot) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
                 sockets.add(HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                        .buildAsync(URI.create(wsUrl), new Listener()).get(10, TimeUnit.SECONDS));
+                        .buildAsync(URI.create(wsUrl), new Listener(snapshot)).get(10, TimeUnit.SECONDS));
                 return;
             } catch (Exception e) {
                 if (System.nanoTime() > deadline) {
@@ -137,7 +149,10 @@ final class ProbeWatchers implements AutoCloseable {
         }
     }
 
-    /** The flows of a probe edge in the latest snapshot a client was sent (summed over its range), or null. */
+    /**
+     * The flows of a probe edge in the latest whole snapshot a client was sent, as the feed's contract adds them up
+     * (its settled sum and each of its open windows), or null.
+     */
     Long snapshotFlows(String target) {
         return snapshotFlows.get(target);
     }
@@ -158,17 +173,29 @@ final class ProbeWatchers implements AutoCloseable {
     }
 
     private final class Listener extends WholeTextListener {
+        /** This client's snapshot so far, per probe edge; null once its status came, or for a client not asking. */
+        private Map<String, Long> snapshot;
+
+        Listener(boolean snapshot) {
+            this.snapshot = snapshot ? new java.util.HashMap<>() : null;
+        }
+
         @Override
         protected void onWholeText(StringBuilder message, long receivedNanos) {
-            handleMessage(message.toString(), receivedNanos);
+            handleMessage(this, message.toString(), receivedNanos);
         }
     }
 
-    private void handleMessage(String text, long nanos) {
+    private void handleMessage(Listener client, String text, long nanos) {
         JsonNode message;
         try {
             message = JSON.readTree(text);
         } catch (Exception e) {
+            return;
+        }
+        if ("snapshot".equals(message.path("type").asText()) && client.snapshot != null) {
+            snapshotFlows.putAll(client.snapshot);
+            client.snapshot = null;
             return;
         }
         JsonNode edge = message.path("edge");
@@ -176,9 +203,13 @@ final class ProbeWatchers implements AutoCloseable {
         if (!"edge".equals(message.path("type").asText()) || !dst.startsWith(ReplayFeeder.PROBE_NAMESPACE + "/")) {
             return;
         }
-        if (!edge.hasNonNull("window_start")) {
-            snapshotFlows.put(dst, edge.path("flows").asLong());
+        if (client.snapshot != null) {
+            // The snapshot's parts do not overlap: settled windows summed, then each open window.
+            client.snapshot.merge(dst, edge.path("flows").asLong(), Long::sum);
             return;
+        }
+        if (!edge.hasNonNull("window_start")) {
+            return;   // a snapshot's settled sum, sent to a client that counts updates only
         }
         long windowStart = Instant.parse(edge.path("window_start").asText()).toEpochMilli();
         liveFlows.put(dst + "@" + windowStart, edge.path("flows").asLong());
