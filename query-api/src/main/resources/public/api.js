@@ -28,7 +28,8 @@
 
   function describe(missing) {
     return (missing || []).map(function (m) {
-      return 'partitions ' + m.partitions.join(',') + ' on ' + m.instance + ' (' + m.reason + ')';
+      // No partitions named: nothing could be read there yet (the processor is starting).
+      return (m.partitions.length > 0 ? 'partitions ' + m.partitions.join(',') : 'everything') + ' on ' + m.instance + ' (' + m.reason + ')';
     }).join('; ') || 'a part the server did not name';
   }
 

@@ -322,9 +322,6 @@ public final class ApiServer implements AutoCloseable {
     /** What a new live client sees first: the edges of the snapshot range and every link state. */
     private List<FeedUpdate> snapshot() {
         List<FeedUpdate> updates = new ArrayList<>();
-        if (!processor.ready()) {
-            return updates;
-        }
         Instant now = clock.instant();
         // The whole cluster's state, as a REST client would get it: a new client sees everything at once, and is
         // told how complete that was.
@@ -337,11 +334,16 @@ public final class ApiServer implements AutoCloseable {
         for (EdgeUpdate window : edges.value().open()) {
             updates.add(FeedMessages.edge(window));
         }
+        List<Answer.Missing> missing = new ArrayList<>(edges.missing());
+        if (edges.value().settled().isEmpty() && edges.value().open().isEmpty() && !processor.ready()) {
+            // Not running yet: the status alone, partial, tells the client what it lacks (it asks again).
+            updates.add(FeedMessages.snapshotStatus(true, missing, now, edges.value(), 0));
+            return updates;
+        }
         Answer<List<LinkState>> links = cluster.links();
         for (LinkState link : TopologyView.sorted(links.value())) {
             updates.add(FeedMessages.link(link));
         }
-        List<Answer.Missing> missing = new ArrayList<>(edges.missing());
         missing.addAll(links.missing());
         updates.add(FeedMessages.snapshotStatus(!missing.isEmpty(), missing, now, edges.value(), links.value().size()));
         return updates;

@@ -15,6 +15,7 @@ import io.hubbletopology.processor.TopologyQueries;
 import io.hubbletopology.processor.TopologyQueries.Scope;
 import io.hubbletopology.processor.TopologyQueries.Store;
 import io.hubbletopology.processor.TopologyQueries.StoreInstance;
+import io.hubbletopology.processor.errors.StoreUnavailableException;
 import io.hubbletopology.processor.output.EdgeStats;
 import io.hubbletopology.processor.output.EdgeUpdate;
 import io.hubbletopology.processor.output.LinkState;
@@ -63,6 +64,14 @@ public final class ClusterAnswers {
      * default grace), each part merged across instances as {@link #topology} is. Partial when any part is.
      */
     public Answer<LiveTopology> liveTopology(Instant from, Instant now) {
+        try {
+            local.requireReady();
+        } catch (StoreUnavailableException e) {
+            // Nothing to read yet (starting, rebalancing): an empty answer that says so, so a live client is told
+            // what it lacks instead of getting nothing.
+            return new Answer<>(new LiveTopology(from, local.openFrom(now), List.of(), List.of()),
+                    List.of(new Answer.Missing("this instance", List.of(), e.getMessage())));
+        }
         Instant openFrom = local.openFrom(now);
         long size = local.windowSize().toMillis();
         Instant firstStart = Instant.ofEpochMilli(Math.floorDiv(from.toEpochMilli(), size) * size);
