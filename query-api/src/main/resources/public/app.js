@@ -29,7 +29,7 @@
   // Each edge's figures as parts that never overlap (README, /ws/topology): a settled sum (the snapshot's, or a
   // range's answer) and the latest state of each window still open. What the map and the tables show is their
   // sum, so the Flows column keeps one meaning (flows since the snapshot's start) as updates arrive.
-  const parts = new Map();     // edge id -> {settled: EdgeStats or null, windows: Map window start (ms) -> EdgeUpdate}
+  const parts = new Map();     // edge id -> {settled: EdgeStats or null, windows: Map window_start -> EdgeUpdate}
   let settledBefore = null;    // windows ending at or before this (server time, ms) are in the settled sums
   let settleLagMs = 0, serverClockMs = 0, flowsSince = null;
 
@@ -123,7 +123,7 @@
       p.settled = e;
     } else {
       if (settledBefore !== null && Date.parse(e.window_end) <= settledBefore) return null;
-      p.windows.set(Date.parse(e.window_start), e);
+      p.windows.set(e.window_start, e);
     }
     return summed(p);
   }
@@ -135,13 +135,15 @@
     return sumOf(all);
   }
 
-  /** Edge figures added up: counts summed, nodes joined, the latest last_seen, and the state by the server's rule. */
+  /**
+   * Edge figures added up: counts summed, nodes joined, the latest last_seen, and the state by the server's rule. One
+   * part is shown as it came (most edges, most of the time): no copy on the path every update takes.
+   */
   function sumOf(all) {
+    if (all.length === 1) return all[0];
     const out = Object.assign({}, all[all.length - 1]);
-    delete out.window_start;
-    delete out.window_end;
-    delete out.schema;
-    if (all.length === 1) return out;
+    out.window_start = undefined;   // a sum of windows is none of them
+    out.window_end = undefined;
     let flows = 0, forwarded = 0, dropped = 0, last = -Infinity;
     const reasons = {}, nodes = new Set();
     for (const e of all) {

@@ -221,7 +221,7 @@ class PageViewsBrowserIT {
         for (JsonNode l : Http.get(stack.page() + "api/v1/topology?from=" + since + "&to=" + Instant.now()).body().path("links")) {
             if (l.path("flows").asLong() > most) {
                 most = l.path("flows").asLong();
-                busiest = l.path("src").asText() + "|" + l.path("dst").asText() + "|" + l.path("protocol").asText() + "|" + l.path("port").asInt();
+                busiest = edgeId(l);
             }
         }
         String edge = busiest;
@@ -248,8 +248,7 @@ class PageViewsBrowserIT {
 
     private static long restFlows(String since, String edge) throws Exception {
         for (JsonNode l : Http.get(stack.page() + "api/v1/topology?from=" + since + "&to=" + Instant.now()).body().path("links")) {
-            String id = l.path("src").asText() + "|" + l.path("dst").asText() + "|" + l.path("protocol").asText() + "|" + l.path("port").asInt();
-            if (id.equals(edge)) {
+            if (edgeId(l).equals(edge)) {
                 return l.path("flows").asLong();
             }
         }
@@ -408,10 +407,15 @@ class PageViewsBrowserIT {
         return new HashSet<>((List<String>) js("return window.hubbleTopology.cy.edges().map(e => e.id());"));
     }
 
+    /** A REST link's id on the page's map: {@code src|dst|protocol|port}. */
+    private static String edgeId(JsonNode l) {
+        return l.path("src").asText() + "|" + l.path("dst").asText() + "|" + l.path("protocol").asText() + "|" + l.path("port").asInt();
+    }
+
     private static Set<String> edgeIds(JsonNode topology) {
         Set<String> ids = new HashSet<>();
         for (JsonNode l : topology.path("links")) {
-            ids.add(l.path("src").asText() + "|" + l.path("dst").asText() + "|" + l.path("protocol").asText() + "|" + l.path("port").asInt());
+            ids.add(edgeId(l));
         }
         return ids;
     }

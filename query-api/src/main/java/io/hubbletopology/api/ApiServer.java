@@ -323,10 +323,9 @@ public final class ApiServer implements AutoCloseable {
     private List<FeedUpdate> snapshot() {
         List<FeedUpdate> updates = new ArrayList<>();
         Instant now = clock.instant();
-        // The whole cluster's state, as a REST client would get it: a new client sees everything at once, and is
-        // told how complete that was.
-        // The windows that updates can still change come one by one, so that a client keeping the latest per edge
-        // and window on top of the settled sum counts each flow once (README, /ws/topology).
+        // The whole cluster's state, as a REST client would get it, and how complete that was; the windows that
+        // updates can still change come one by one, so that a client keeping the latest per edge and window on top
+        // of the settled sum counts each flow once (README, /ws/topology).
         Answer<LiveTopology> edges = cluster.liveTopology(now.minus(settings.snapshotRange()), now);
         for (EdgeStats edge : edges.value().settled()) {
             updates.add(FeedMessages.edge(edge));
@@ -335,7 +334,7 @@ public final class ApiServer implements AutoCloseable {
             updates.add(FeedMessages.edge(window));
         }
         List<Answer.Missing> missing = new ArrayList<>(edges.missing());
-        if (edges.value().settled().isEmpty() && edges.value().open().isEmpty() && !processor.ready()) {
+        if (!processor.ready()) {
             // Not running yet: the status alone, partial, tells the client what it lacks (it asks again).
             updates.add(FeedMessages.snapshotStatus(true, missing, now, edges.value(), 0));
             return updates;

@@ -64,15 +64,15 @@ public final class ClusterAnswers {
      * default grace), each part merged across instances as {@link #topology} is. Partial when any part is.
      */
     public Answer<LiveTopology> liveTopology(Instant from, Instant now) {
+        Instant openFrom = local.openFrom(now);
         try {
             local.requireReady();
         } catch (StoreUnavailableException e) {
             // Nothing to read yet (starting, rebalancing): an empty answer that says so, so a live client is told
             // what it lacks instead of getting nothing.
-            return new Answer<>(new LiveTopology(from, local.openFrom(now), List.of(), List.of()),
+            return new Answer<>(new LiveTopology(from, openFrom, List.of(), List.of()),
                     List.of(new Answer.Missing("this instance", List.of(), e.getMessage())));
         }
-        Instant openFrom = local.openFrom(now);
         long size = local.windowSize().toMillis();
         Instant firstStart = Instant.ofEpochMilli(Math.floorDiv(from.toEpochMilli(), size) * size);
         List<Answer.Missing> missing = new ArrayList<>();
