@@ -20,7 +20,7 @@
   let queueSeq = 0, lastControlSeq = 0, updatesCoalesced = 0;
   let socket = null, flowSocket = null, retryMs = 1000, retryTimer = null, partialTimer = null, holdTimer = null;
   let frameDue = false, tablesDrawnAt = 0, tablesDue = false;
-  let firstDrawMs = null, snapshotSeen = false, updatesApplied = 0, lastBatchMs = 0;
+  let firstDrawMs = null, snapshotSeen = false, holdsExpired = 0, updatesApplied = 0, lastBatchMs = 0;
   let snapshotFirstMs = null, snapshotInMs = null; // the first feed message, and the snapshot's status, received (page time)
   let readMs = 0, applyMs = 0;  // main thread time spent reading feed messages and applying them, summed
   let retentionFrom = null;    // the oldest flow time the flows topic still holds (ms)
@@ -188,17 +188,28 @@
   }
 
   /**
-   * Clears the map, which then holds its drawing until the snapshot (or the range's answer) is in. A feed whose
-   * stores are not ready sends no snapshot, only changes: after MAX_HOLD_MS the map draws what it has anyway.
+   * Clears the map, which then holds its drawing until the snapshot (or the range's answer) is in. A feed that sends
+   * no snapshot status (an older server, a failure while it was read) sends only changes: once MAX_HOLD_MS pass
+   * without a part of a snapshot, the map draws what it has anyway.
    */
   function clearMap() {
     map.clear();
     parts.clear();
     settledBefore = null;
     flowsSince = null;
+    holdDrawing();
+  }
+
+  /**
+   * (Re)starts the wait before the map draws a snapshot that has not ended. Counted from the last part that came,
+   * not from the start: a snapshot of 10,000 edges can take longer than MAX_HOLD_MS to arrive, and drawing it
+   * while it still streams in made it arrive later still.
+   */
+  function holdDrawing() {
     if (holdTimer) clearTimeout(holdTimer);
     holdTimer = setTimeout(function () {
       holdTimer = null;
+      if (map.isHeld()) holdsExpired++;
       map.endHold();
       if (!frameDue) {
         frameDue = true;
@@ -254,7 +265,9 @@
   }
 
   function drawTablesSoon() {
-    if (!tablesDue) return;
+    // While a snapshot comes in the tables would be redrawn twice a second from a model still filling (at 10,000
+    // edges that was most of the page's main thread before its first draw): they wait for the map's drawing.
+    if (!tablesDue || map.isHeld()) return;
     const wait = tablesDrawnAt + TABLES_EVERY_MS - performance.now();
     if (wait > 0) {
       setTimeout(drawTablesSoon, wait);
@@ -397,6 +410,7 @@
         if (snapshotFirstMs === null) snapshotFirstMs = Math.round(started);
         const m = JSON.parse(event.data);
         if (m.type === 'batch') {
+          if (m.state === 'snapshot' && map.isHeld()) holdDrawing();
           for (const one of m.messages) enqueue(one);
         } else {
           if (m.type === 'snapshot' && snapshotInMs === null) snapshotInMs = Math.round(performance.now());
@@ -731,7 +745,7 @@
     stats: function () {
       return { nodes: map.nodeCount(), edges: visibleEdgeCount(), collapsedNamespaces: map.collapsedCount(),
         firstDrawMs: firstDrawMs, snapshotFirstMs: snapshotFirstMs, snapshotInMs: snapshotInMs, readMs: Math.round(readMs), applyMs: Math.round(applyMs), updatesApplied: updatesApplied, updatesCoalesced: updatesCoalesced, lastBatchMs: lastBatchMs, partial: api.isPartial(),
-        range: state.range === 'custom' ? { from: state.from, to: state.to } : state.range, snapshot: snapshotSeen,
+        range: state.range === 'custom' ? { from: state.from, to: state.to } : state.range, snapshot: snapshotSeen, holdsExpired: holdsExpired,
         flowsSince: flowsSince };
     }
   };

@@ -97,6 +97,9 @@ class DemoAtScaleIT {
             });
             Map<String, Object> drawn = stats(browser);
             assertThat(drawn.get("firstDrawMs")).isNotNull();
+            // It waited for the whole snapshot, however long that took to arrive: drawing 10,000 edges as they came
+            // in made them come in later still.
+            assertThat(number(drawn, "holdsExpired")).as("times the page drew before its snapshot was in").isZero();
 
             // Large namespaces are one node each until opened: far fewer nodes drawn than the page knows.
             long collapsed = number(drawn, "collapsedNamespaces");

@@ -32,7 +32,7 @@ final class PageMeter implements AutoCloseable {
               const s = h.stats();
               return {source: 'stats()', nodes: s.nodes, edges: s.edges, firstDrawMs: s.firstDrawMs,
                       snapshotFirstMs: s.snapshotFirstMs, snapshotInMs: s.snapshotInMs, snapshot: s.snapshot,
-                      readMs: s.readMs, applyMs: s.applyMs,
+                      readMs: s.readMs, applyMs: s.applyMs, holdsExpired: s.holdsExpired,
                       updatesApplied: s.updatesApplied, lastBatchMs: s.lastBatchMs, collapsed: s.collapsedNamespaces};
             }
             if (h.cy) {
@@ -112,13 +112,19 @@ final class PageMeter implements AutoCloseable {
         Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
+    private boolean closed;
+
     private Object script(String js) {
         return ((JavascriptExecutor) browser).executeScript(js);
     }
 
+    /** Quits the browser; again is a no-op. */
     @Override
     public void close() {
-        browser.quit();
+        if (!closed) {
+            closed = true;
+            browser.quit();
+        }
     }
 
     record Samples(List<Double> frameMs, List<Long> heapBytes) {

@@ -51,20 +51,30 @@ public record FeedUpdate(String key, Kind kind, Supplier<String> text, Set<Strin
         return new FeedUpdate(key, kind, new Once(utf8), Set.of(), Set.of(), "", 0, null);
     }
 
+    /** A message whose UTF-8 bytes are made on first use, written as bytes (no text in between). */
+    static FeedUpdate encodedLater(String key, Kind kind, Supplier<byte[]> utf8, Set<String> namespaces,
+                                   Set<String> verdicts, String protocol, long flows) {
+        return new FeedUpdate(key, kind, Once.ofBytes(utf8), namespaces, verdicts, protocol, flows, null);
+    }
+
     private static Supplier<String> once(Supplier<String> make) {
         if (make instanceof Once) {
             return make;
         }
-        return new Once(make);
+        return Once.ofBytes(() -> make.get().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Makes the text on first use and keeps only its UTF-8 bytes: what is sent, and no more memory than the text. */
+    /** Makes the bytes on first use and keeps only them: what is sent, and no more memory than the text. */
     private static final class Once implements Supplier<String> {
-        private final Supplier<String> make;
+        private final Supplier<byte[]> make;
         private volatile byte[] value;
 
-        Once(Supplier<String> make) {
+        private Once(Supplier<byte[]> make) {
             this.make = make;
+        }
+
+        static Once ofBytes(Supplier<byte[]> make) {
+            return new Once(make);
         }
 
         Once(byte[] made) {
@@ -82,7 +92,7 @@ public record FeedUpdate(String key, Kind kind, Supplier<String> text, Set<Strin
             if (v == null) {
                 synchronized (this) {
                     if (value == null) {
-                        value = make.get().getBytes(StandardCharsets.UTF_8);
+                        value = make.get();
                     }
                     v = value;
                 }
