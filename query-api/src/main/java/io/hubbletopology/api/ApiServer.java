@@ -42,6 +42,7 @@ import io.hubbletopology.api.access.DeclaredRoute;
 import io.hubbletopology.api.cluster.PeerProtocol;
 import io.hubbletopology.api.flows.FlowRoutes;
 import io.hubbletopology.api.flows.FlowSearch;
+import io.hubbletopology.api.live.EdgeDetail;
 import io.hubbletopology.api.live.FeedFilter;
 import io.hubbletopology.api.live.FeedMessages;
 import io.hubbletopology.api.live.FeedUpdate;
@@ -194,10 +195,11 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/flows", ctx -> send(ctx, 200, flows.query(ctx)));
             config.routes.get(PolicyRoute.PATH, new PolicyRoute(cluster, clock)::handle);
             // Their parameters checked at the handshake (400 naming a bad one), and a plain GET told 426.
-            // The snapshot's and the updates' shapes are read from the parameters too: a bad one is refused at the handshake, named.
+            // The snapshot's and the updates' shapes and the edges' detail are read from the parameters too: a bad one is refused at the handshake, named.
             LiveHandshake.register(config.routes, "/ws/topology", params -> {
                 SnapshotShape.parse(params.apply("snapshot"));
                 UpdateShape.parse(params.apply("updates"));
+                EdgeDetail.parse(params.apply("detail"));
                 return topologyFilter.apply(params);
             }, unknownParameters);
             LiveHandshake.register(config.routes, "/ws/flows", FlowRoutes::liveFilter, unknownParameters);

@@ -47,6 +47,7 @@ final class FeedClient {
     private final ArrayDeque<FeedUpdate> snapshot = new ArrayDeque<>();
     private final List<FeedUpdate> batch = new ArrayList<>(BATCH);
     private UpdateShape updates = UpdateShape.MESSAGES;
+    private EdgeDetail detail = EdgeDetail.FULL;
     private boolean started;
     /** Frames handed to the socket and not yet written, and the messages they carry (counted as sent once written). */
     private int inFlight;
@@ -85,12 +86,21 @@ final class FeedClient {
     }
 
     /** Queues what the client sees first (filtered, then shaped as it asked), then lets the log's changes follow as it asked. */
-    synchronized void start(List<FeedUpdate> first, SnapshotShape shape, UpdateShape updates) {
+    void start(List<FeedUpdate> first, SnapshotShape shape, UpdateShape updates) {
+        start(first, shape, updates, EdgeDetail.FULL);
+    }
+
+    /**
+     * Queues what the client sees first (filtered, in the detail and then the shape it asked for), then lets the
+     * log's changes follow as it asked.
+     */
+    synchronized void start(List<FeedUpdate> first, SnapshotShape shape, UpdateShape updates, EdgeDetail detail) {
         this.updates = updates;
+        this.detail = detail;
         List<FeedUpdate> wanted = new ArrayList<>();
         for (FeedUpdate update : first) {
             if (filter.test(update)) {
-                wanted.add(update);
+                wanted.add(update.in(detail));
             }
         }
         snapshot.addAll(shape.arrange(wanted));
@@ -134,6 +144,9 @@ final class FeedClient {
                         continue;
                     }
                     return;
+                }
+                if (detail != EdgeDetail.FULL) {
+                    batch.replaceAll(update -> update.in(detail));
                 }
                 messagesInFlight = batch.size();
                 sendStartedNanos = System.nanoTime();

@@ -58,8 +58,10 @@ public final class FeedMessages {
         // Coalesced per edge and window: the last update of a window that just closed must not be replaced by
         // the first one of the next (both come out of the same commit), or a client summing counts loses it.
         String key = "edge:" + edge.edgeKey() + (window == null ? "" : "@" + window.toEpochMilli());
+        Instant windowEnd = record instanceof EdgeUpdate update ? update.windowEnd() : null;
         return FeedUpdate.encodedLater(key, FeedUpdate.Kind.EDGE,
                 () -> envelope("edge", edge.src(), edge.dst(), edge.state().label(), "edge", record),
+                () -> envelope("edge", edge.src(), edge.dst(), edge.state().label(), "edge", EdgeSummary.of(edge, window, windowEnd)),
                 Set.copyOf(namespaces), verdicts(edge), edge.protocol(), edge.flows());
     }
 

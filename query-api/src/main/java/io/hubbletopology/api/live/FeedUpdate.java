@@ -9,7 +9,8 @@ import io.hubbletopology.records.FlowRecord;
 
 /**
  * One change for live clients. Its JSON text is made at most once, and only when some client wants it,
- * whatever the number of clients, and kept as the UTF-8 bytes every client is sent ({@link #bytes()}).
+ * whatever the number of clients, and kept as the UTF-8 bytes every client is sent ({@link #bytes()}); an edge's
+ * summary form ({@link EdgeDetail}) likewise, for the clients that asked for it ({@link #in}).
  *
  * @param key         what it updates (an edge, an interface, a flow): a topology client's queue keeps only the
  *                    latest per key
@@ -57,6 +58,23 @@ public record FeedUpdate(String key, Kind kind, Supplier<String> text, Set<Strin
         return new FeedUpdate(key, kind, Once.ofBytes(utf8), namespaces, verdicts, protocol, flows, null);
     }
 
+    /**
+     * An edge message with a second form for clients that asked for {@code detail=summary} ({@link EdgeDetail}):
+     * each made on first use, at most once whatever the number of clients.
+     */
+    static FeedUpdate encodedLater(String key, Kind kind, Supplier<byte[]> full, Supplier<byte[]> summary,
+                                   Set<String> namespaces, Set<String> verdicts, String protocol, long flows) {
+        return new FeedUpdate(key, kind, new Once(full, new Once(summary, null)), namespaces, verdicts, protocol, flows, null);
+    }
+
+    /** This message as a client that asked for {@code detail} gets it: the same, unless it has a summary form. */
+    FeedUpdate in(EdgeDetail detail) {
+        if (detail == EdgeDetail.SUMMARY && text instanceof Once once && once.summary != null) {
+            return new FeedUpdate(key, kind, once.summary, namespaces, verdicts, protocol, flows, flow);
+        }
+        return this;
+    }
+
     private static Supplier<String> once(Supplier<String> make) {
         if (make instanceof Once) {
             return make;
@@ -67,18 +85,22 @@ public record FeedUpdate(String key, Kind kind, Supplier<String> text, Set<Strin
     /** Makes the bytes on first use and keeps only them: what is sent, and no more memory than the text. */
     private static final class Once implements Supplier<String> {
         private final Supplier<byte[]> make;
+        /** The summary form of an edge message, or null. */
+        private final Once summary;
         private volatile byte[] value;
 
-        private Once(Supplier<byte[]> make) {
+        private Once(Supplier<byte[]> make, Once summary) {
             this.make = make;
+            this.summary = summary;
         }
 
         static Once ofBytes(Supplier<byte[]> make) {
-            return new Once(make);
+            return new Once(make, null);
         }
 
         Once(byte[] made) {
             this.make = null;
+            this.summary = null;
             this.value = made;
         }
 

@@ -82,11 +82,13 @@ public final class LiveEndpoint {
         Predicate<FeedUpdate> filter;
         SnapshotShape shape;
         UpdateShape updates;
+        EdgeDetail detail;
         try {
             // The raw query too, under its reserved name: hubble's "not" applies to the parameter after it.
             filter = filters.apply(name -> io.hubbletopology.api.flows.HubbleFlags.QUERY_STRING.equals(name) ? ctx.queryString() : ctx.queryParam(name));
             shape = SnapshotShape.parse(ctx.queryParam("snapshot"));
             updates = UpdateShape.parse(ctx.queryParam("updates"));
+            detail = EdgeDetail.parse(ctx.queryParam("detail"));
         } catch (BadParameterException e) {
             refuse(ctx, POLICY, "bad parameter " + e.parameter() + ": " + e.getMessage());
             return;
@@ -105,7 +107,7 @@ public final class LiveEndpoint {
             log.debug("No snapshot for live client {}: {}", address, e.getMessage());
         }
         // Admitted before the snapshot is read, started after: no change is lost, none goes before the snapshot.
-        client.start(first, shape, updates);
+        client.start(first, shape, updates, detail);
     }
 
     private void refuse(WsConnectContext ctx, int code, String reason) {

@@ -80,6 +80,43 @@ class FeedMessagesTest {
     }
 
     @Test
+    void inSummaryAnEdgeKeepsWhatNamesItAndTheFiguresAMapSumsAndAnythingElseIsTheSame() throws Exception {
+        EdgeUpdate update = new EdgeUpdate(EdgeUpdate.SCHEMA, FROM, FROM.plusSeconds(60), edge("shop/deployment/cart", 5, 2));
+        FeedUpdate full = FeedMessages.edge(update);
+        FeedUpdate summary = full.in(EdgeDetail.SUMMARY);
+        assertThat(full.in(EdgeDetail.FULL)).isSameAs(full);
+        assertThat(summary.key()).isEqualTo(full.key());
+        assertThat(summary.namespaces()).isEqualTo(full.namespaces());
+        JsonNode message = parse(summary), record = parse(full).path("edge");
+        assertThat(message.path("src")).isEqualTo(parse(full).path("src"));
+        assertThat(message.path("state").asText()).isEqualTo("mixed");
+        List<String> names = new java.util.ArrayList<>();
+        message.path("edge").fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("window_start", "window_end", "src", "dst", "state", "protocol", "port", "flows",
+                "forwarded", "dropped", "drop_reasons", "nodes", "last_seen");
+        names.forEach(name -> assertThat(message.path("edge").path(name)).as(name).isEqualTo(record.path(name)));
+        // Made once, whatever the number of clients that take it.
+        assertThat(full.in(EdgeDetail.SUMMARY).bytes()).isEqualTo(summary.bytes());
+        assertThat(parse(FeedMessages.edge(edge("shop/deployment/db", 1, 0))).has("window_start")).isFalse();
+        assertThat(parse(FeedMessages.edge(edge("shop/deployment/db", 1, 0)).in(EdgeDetail.SUMMARY)).path("edge").has("window_start")).isFalse();
+        LinkState link = new LinkState(LinkState.SCHEMA, "node-1", "eth0", "up", 1, null, 1500, null, null, null, null, null,
+                FROM, FROM, false);
+        FeedUpdate linkMessage = FeedMessages.link(link);
+        assertThat(linkMessage.in(EdgeDetail.SUMMARY)).isSameAs(linkMessage);
+    }
+
+    @Test
+    void aDetailIsFullOrSummaryAndAnythingElseIsABadParameterNamed() {
+        assertThat(EdgeDetail.parse(null)).isEqualTo(EdgeDetail.FULL);
+        assertThat(EdgeDetail.parse("")).isEqualTo(EdgeDetail.FULL);
+        assertThat(EdgeDetail.parse("full")).isEqualTo(EdgeDetail.FULL);
+        assertThat(EdgeDetail.parse("summary")).isEqualTo(EdgeDetail.SUMMARY);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EdgeDetail.parse("Summary"))
+                .isInstanceOfSatisfying(io.hubbletopology.processor.errors.BadParameterException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("detail"));
+    }
+
+    @Test
     void aSnapshotBatchAndAChangesBatchHoldTheMessagesAsTheyAreAlone() throws Exception {
         List<FeedUpdate> alone = List.of(FeedMessages.edge(edge("shop/deployment/a", 1, 0)),
                 FeedMessages.edge(new EdgeUpdate(EdgeUpdate.SCHEMA, FROM, FROM.plusSeconds(60), edge("shop/deployment/b", 2, 0))));

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.hubbletopology.api.FastCommits;
 import io.hubbletopology.api.ApiServer;
@@ -33,6 +34,7 @@ import io.hubbletopology.api.ResponseSchemas;
 import io.hubbletopology.api.ApiSettings;
 import io.hubbletopology.api.FlowsTopicWriter;
 import io.hubbletopology.broker.SharedKafka;
+import io.hubbletopology.processor.output.OutputJson;
 import io.hubbletopology.hubble.flow.Verdict;
 import io.hubbletopology.graph.EdgeKey;
 import io.hubbletopology.processor.ProcessorConfig;
@@ -214,6 +216,52 @@ class LiveFeedIT {
         } finally {
             client.close();
         }
+    }
+
+    @Test
+    void withDetailSummaryEachEdgeCarriesTheFullRecordsFiguresAndNoMore() throws Exception {
+        assertThat(WsClient.handshakeRefusal(ws("?detail=most"), TOKEN, null)).isEqualTo(400);
+        // As the page asks: both shapes batched, and the summary; beside it a client of the full records.
+        WsClient summary = WsClient.connect(ws("?detail=summary&snapshot=batched&updates=batched"), TOKEN);
+        WsClient full = WsClient.connect(ws("?snapshot=batched"), TOKEN);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> summary.countOfType("snapshot") == 1 && full.countOfType("snapshot") == 1);
+            publishEdgeUpdate("summary/deployment/a", "summary/deployment/c", "summary", "summary", "DROPPED", 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> edgeMessages(summary).stream().anyMatch(m -> m.path("dst").asText().endsWith("/c"))
+                    && edgeMessages(full).stream().anyMatch(m -> m.path("dst").asText().endsWith("/c")));
+            // The latest message per edge and window of each client (either may have got an edge's window twice).
+            Map<String, JsonNode> summaries = latestPerWindow(edgeMessages(summary)), records = latestPerWindow(edgeMessages(full));
+            records.keySet().retainAll(summaries.keySet());
+            // The stored edges of the snapshot, and the update.
+            assertThat(records.keySet()).hasSizeGreaterThanOrEqualTo(3).anyMatch(k -> k.contains("summary/deployment/c"));
+            java.util.Set<String> fields = java.util.Set.of("window_start", "window_end", "src", "dst", "state", "protocol", "port",
+                    "flows", "forwarded", "dropped", "drop_reasons", "nodes", "last_seen");
+            records.forEach((key, record) -> {
+                JsonNode summarised = summaries.get(key);
+                assertThat(summarised.path("src")).isEqualTo(record.path("src"));
+                assertThat(summarised.path("state")).isEqualTo(record.path("state"));
+                ObjectNode expected = OutputJson.MAPPER.createObjectNode();
+                record.path("edge").fields().forEachRemaining(f -> {
+                    if (fields.contains(f.getKey()) && !f.getValue().isNull()) {
+                        expected.set(f.getKey(), f.getValue());
+                    }
+                });
+                assertThat(summarised.path("edge")).as(key).isEqualTo(expected);
+                assertThat(summarised.toString().length()).isLessThan(record.toString().length() * 2 / 3);
+            });
+            summary.messages.forEach(m -> ResponseSchemas.assertMessage("/ws/topology", m));
+            full.messages.forEach(m -> ResponseSchemas.assertMessage("/ws/topology", m));
+        } finally {
+            summary.close();
+            full.close();
+        }
+    }
+
+    /** Per edge (source and destination) and window, the last message a client got of it. */
+    private static Map<String, JsonNode> latestPerWindow(List<JsonNode> edges) {
+        Map<String, JsonNode> out = new HashMap<>();
+        edges.forEach(m -> out.put(m.path("src").asText() + ">" + m.path("dst").asText() + "@" + m.path("edge").path("window_start").asText(), m));
+        return out;
     }
 
     /** The edge messages a client got, alone or inside batches, in the order it got them. */
